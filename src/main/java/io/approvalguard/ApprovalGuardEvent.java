@@ -1,0 +1,52 @@
+package io.approvalguard;
+
+import java.util.Locale;
+
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+
+/**
+ * Approval Guard's own events. Keycloak's {@link EventType} is closed, so each is raised as the
+ * closest Keycloak type and named in the {@value #DETAIL} detail: listeners and the event store
+ * can filter on it. Successful steps that are not themselves a login use
+ * {@code CUSTOM_REQUIRED_ACTION}; steps that end a login use {@code LOGIN_ERROR} with an error code.
+ */
+public enum ApprovalGuardEvent {
+    DEVICE_ENROLLED(EventType.UPDATE_CREDENTIAL, null),
+    DEVICE_REMOVED(EventType.REMOVE_CREDENTIAL, null),
+    CHALLENGE_SENT(EventType.CUSTOM_REQUIRED_ACTION, null),
+    CHALLENGE_APPROVED(EventType.CUSTOM_REQUIRED_ACTION, null),
+    CHALLENGE_DENIED(EventType.LOGIN_ERROR, "approval_denied"),
+    CHALLENGE_EXPIRED(EventType.LOGIN_ERROR, "approval_expired"),
+    CHALLENGE_FRAUD_REPORTED(EventType.LOGIN_ERROR, "approval_reported_fraud"),
+    CHALLENGE_WRONG_CODE(EventType.LOGIN_ERROR, "approval_wrong_code");
+
+    public static final String DETAIL = "approval_guard_event";
+    public static final String CHALLENGE_ID = "challenge_id";
+    public static final String DEVICE_ID = "device_id";
+    public static final String CREDENTIAL_TYPE = "credential_type";
+    public static final String REASON = "approval_reason";
+    public static final String LOGIN_IP = "login_ip_address";
+
+    private final EventType type;
+    private final String error;
+
+    ApprovalGuardEvent(EventType type, String error) {
+        this.type = type;
+        this.error = error;
+    }
+
+    public String detailValue() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Sets the type and detail on a builder already carrying realm, user and client, then sends it. */
+    public void emit(EventBuilder event) {
+        event.event(type).detail(DETAIL, detailValue());
+        if (error == null) {
+            event.success();
+        } else {
+            event.error(error);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.approvalguard.challenge;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * RFC 8785 (JSON Canonicalization Scheme) for the values an approval context holds: objects,
+ * strings, integral numbers, booleans and lists. Device and server hash the same bytes, so the
+ * escaping follows ECMAScript's JSON.stringify exactly.
+ */
+public final class CanonicalJson {
+
+    private CanonicalJson() {
+    }
+
+    public static String canonicalize(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(value, out);
+        return out.toString();
+    }
+
+    /** base64url (no padding) of SHA-256 over the canonical UTF-8 bytes. */
+    public static String hash(Object value) {
+        return sha256Base64Url(canonicalize(value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String sha256Base64Url(byte[] bytes) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private static void write(Object value, StringBuilder out) {
+        if (value == null) {
+            out.append("null");
+        } else if (value instanceof String s) {
+            writeString(s, out);
+        } else if (value instanceof Boolean b) {
+            out.append(b.booleanValue());
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+            out.append(((Number) value).longValue());
+        } else if (value instanceof Map<?, ?> map) {
+            writeObject(map, out);
+        } else if (value instanceof List<?> list) {
+            out.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                write(list.get(i), out);
+            }
+            out.append(']');
+        } else {
+            // Non-integral numbers have several spellings; contexts never carry them.
+            throw new IllegalArgumentException("value of type " + value.getClass().getSimpleName() + " cannot be canonicalised");
+        }
+    }
+
+    private static void writeObject(Map<?, ?> map, StringBuilder out) {
+        List<String> keys = new ArrayList<>();
+        for (Object key : map.keySet()) {
+            if (!(key instanceof String)) {
+                throw new IllegalArgumentException("object keys must be strings");
+            }
+            keys.add((String) key);
+        }
+        // String.compareTo compares UTF-16 code units, which is the order RFC 8785 asks for.
+        keys.sort(String::compareTo);
+        out.append('{');
+        boolean first = true;
+        for (String key : keys) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            writeString(key, out);
+            out.append(':');
+            write(map.get(key), out);
+        }
+        out.append('}');
+    }
+
+    private static void writeString(String s, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else if (Character.isSurrogate(c) && !isPairedSurrogate(s, i)) {
+                        // JSON.stringify escapes lone surrogates; UTF-8 cannot carry them.
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    private static boolean isPairedSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+    }
+}

@@ -1,0 +1,148 @@
+package io.approvalguard.device;
+
+import static io.approvalguard.ApiError.unauthorized;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.keycloak.common.VerificationException;
+import org.keycloak.common.util.Time;
+import org.keycloak.crypto.Algorithm;
+import org.keycloak.crypto.ECDSASignatureVerifierContext;
+import org.keycloak.crypto.KeyType;
+import org.keycloak.crypto.KeyWrapper;
+
+import io.approvalguard.ApiError;
+import io.approvalguard.StrictJson;
+import io.approvalguard.challenge.CanonicalJson;
+
+/**
+ * Checks the {@code Device-Proof} header that authenticates every device request (docs/device-api.md,
+ * section 2): a compact JWS signed by the device key, bound to the HTTP method, URL and body, fresh
+ * and single-use. Parsing and verification change no state; the caller records the {@code jti}
+ * only after everything here has passed.
+ */
+public final class DeviceProofVerifier {
+
+    public static final String HEADER = "Device-Proof";
+    public static final String TYPE = "ag-device-proof+jwt";
+    static final int MAX_PROOF_LENGTH = 8 * 1024;
+    static final long MAX_CLOCK_SKEW_SECONDS = 60;
+
+    private static final Set<String> ALLOWED_HEADER_MEMBERS = Set.of("typ", "alg", "kid");
+    private static final Pattern JTI = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+    private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]*");
+
+    private DeviceProofVerifier() {
+    }
+
+    /** Splits and decodes the proof, and checks the header members; no key is involved yet. */
+    static DeviceProof parse(String headerValue, boolean expectKeyId) {
+        if (headerValue == null || headerValue.isBlank()) {
+            throw invalid("the Device-Proof header is missing");
+        }
+        if (headerValue.length() > MAX_PROOF_LENGTH) {
+            throw invalid("the Device-Proof header is larger than " + MAX_PROOF_LENGTH + " bytes");
+        }
+        String[] parts = headerValue.trim().split("\\.", -1);
+        if (parts.length != 3) {
+            throw invalid("the proof is not a compact JWS (three base64url parts)");
+        }
+        Map<String, Object> header = decodeJson(parts[0], "header");
+        Map<String, Object> claims = decodeJson(parts[1], "payload");
+        byte[] signature = decode(parts[2], "signature");
+
+        for (String member : header.keySet()) {
+            if (!ALLOWED_HEADER_MEMBERS.contains(member)) {
+                throw invalid("the proof header member '" + member + "' is not allowed");
+            }
+        }
+        if (!TYPE.equals(header.get("typ"))) {
+            throw invalid("the proof header typ must be " + TYPE);
+        }
+        if (!DeviceKey.ALGORITHM.equals(header.get("alg"))) {
+            throw invalid("the proof must be signed with " + DeviceKey.ALGORITHM);
+        }
+        Object kid = header.get("kid");
+        if (expectKeyId && !(kid instanceof String && !((String) kid).isEmpty() && ((String) kid).length() <= 64)) {
+            throw invalid("the proof header needs the kid of the device");
+        }
+        if (!expectKeyId && kid != null) {
+            throw invalid("an enrolment proof has no kid");
+        }
+        return new DeviceProof(header, claims, parts[0] + "." + parts[1], signature);
+    }
+
+    /** Verifies the signature with the device key, then the request binding and freshness. */
+    static void verify(DeviceProof proof, DeviceKey key, String method, String url, byte[] body) {
+        if (!key.algorithm().equals(proof.header().get("alg"))) {
+            throw invalid("the proof algorithm is not the one pinned for this device");
+        }
+        if (proof.signature().length != 64 || !signatureVerifies(proof, key)) {
+            throw invalid("the proof's signature does not verify");
+        }
+        Map<String, Object> claims = proof.claims();
+        if (!method.equals(claims.get("htm"))) {
+            throw invalid("the proof's htm does not match the request method");
+        }
+        if (!url.equals(claims.get("htu"))) {
+            throw invalid("the proof's htu does not match the request URL");
+        }
+        if (!(claims.get("iat") instanceof Number iat) || !(iat instanceof Integer || iat instanceof Long)) {
+            throw invalid("the proof needs iat as integer seconds");
+        }
+        if (Math.abs(Time.currentTime() - iat.longValue()) > MAX_CLOCK_SKEW_SECONDS) {
+            throw invalid("the proof's iat is more than " + MAX_CLOCK_SKEW_SECONDS + " s from the server's time");
+        }
+        if (!(claims.get("jti") instanceof String jti) || !JTI.matcher(jti).matches()) {
+            throw invalid("the proof needs a jti of 16 to 128 base64url characters");
+        }
+        Object bodyHash = claims.get("bh");
+        if (body.length > 0 || bodyHash != null) {
+            String expected = CanonicalJson.sha256Base64Url(body);
+            if (!(bodyHash instanceof String) || !expected.equals(bodyHash)) {
+                throw invalid("the proof's bh does not match the request body");
+            }
+        }
+    }
+
+    private static boolean signatureVerifies(DeviceProof proof, DeviceKey key) {
+        KeyWrapper wrapper = new KeyWrapper();
+        wrapper.setPublicKey(key.publicKey());
+        wrapper.setAlgorithm(Algorithm.ES256);
+        wrapper.setType(KeyType.EC);
+        try {
+            return new ECDSASignatureVerifierContext(wrapper)
+                    .verify(proof.signingInput().getBytes(StandardCharsets.US_ASCII), proof.signature());
+        } catch (VerificationException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, Object> decodeJson(String part, String name) {
+        try {
+            return StrictJson.readObject(decode(part, name));
+        } catch (IOException e) {
+            throw invalid("the proof " + name + " is not a JSON object");
+        }
+    }
+
+    private static byte[] decode(String part, String name) {
+        if (!BASE64URL.matcher(part).matches()) {
+            throw invalid("the proof " + name + " is not base64url without padding");
+        }
+        try {
+            return Base64.getUrlDecoder().decode(part);
+        } catch (IllegalArgumentException e) {
+            throw invalid("the proof " + name + " is not base64url without padding");
+        }
+    }
+
+    private static ApiError invalid(String description) {
+        return unauthorized("invalid_proof", description);
+    }
+}

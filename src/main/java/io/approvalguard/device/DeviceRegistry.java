@@ -1,0 +1,47 @@
+package io.approvalguard.device;
+
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.models.UserModel;
+
+/** A user's approver devices, read from and written to Keycloak's credential store. */
+public final class DeviceRegistry {
+
+    public Stream<DeviceCredentialModel> devicesOf(UserModel user) {
+        return user.credentialManager().getStoredCredentialsByTypeStream(DeviceCredentialModel.TYPE)
+                .map(DeviceCredentialModel::from);
+    }
+
+    public boolean hasActiveDevice(UserModel user) {
+        return devicesOf(user).anyMatch(DeviceCredentialModel::isActive);
+    }
+
+    public Optional<DeviceCredentialModel> find(UserModel user, String deviceId) {
+        if (deviceId == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(user.credentialManager().getStoredCredentialById(deviceId))
+                .filter(c -> DeviceCredentialModel.TYPE.equals(c.getType()))
+                .map(DeviceCredentialModel::from);
+    }
+
+    public DeviceCredentialModel enrol(UserModel user, String deviceName, DeviceKey key) {
+        DeviceCredentialModel model = DeviceCredentialModel.create(deviceName, key);
+        return DeviceCredentialModel.from(user.credentialManager().createStoredCredential(model));
+    }
+
+    public void markUsed(UserModel user, DeviceCredentialModel device) {
+        DeviceCredentialModel updated = device.withData(device.data().withLastUsedAt(Time.currentTime()));
+        user.credentialManager().updateStoredCredential(updated);
+    }
+
+    public void setSuspended(UserModel user, DeviceCredentialModel device, boolean suspended) {
+        user.credentialManager().updateStoredCredential(device.withData(device.data().withSuspended(suspended)));
+    }
+
+    public boolean remove(UserModel user, String deviceId) {
+        return find(user, deviceId).isPresent() && user.credentialManager().removeStoredCredentialById(deviceId);
+    }
+}

@@ -1,0 +1,136 @@
+package io.approvalguard.device;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.managers.BruteForceProtector;
+
+import io.approvalguard.ApiError;
+import io.approvalguard.StrictJson;
+
+/**
+ * One incoming device request: its raw body (bounded) and, once {@link #authenticate} has passed,
+ * the device and user it came from. Everything is checked before the proof's {@code jti} is
+ * recorded, so a rejected request changes nothing.
+ */
+final class DeviceRequest {
+
+    static final int MAX_BODY_BYTES = 16 * 1024;
+    private static final long JTI_RETENTION_SECONDS = 2 * DeviceProofVerifier.MAX_CLOCK_SKEW_SECONDS + 10;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final byte[] body;
+
+    private DeviceRequest(KeycloakSession session, RealmModel realm, byte[] body) {
+        this.session = session;
+        this.realm = realm;
+        this.body = body;
+    }
+
+    static DeviceRequest withoutBody(KeycloakSession session, RealmModel realm) {
+        return new DeviceRequest(session, realm, new byte[0]);
+    }
+
+    static DeviceRequest withJsonBody(KeycloakSession session, RealmModel realm, HttpHeaders headers, InputStream in) {
+        MediaType type = headers.getMediaType();
+        if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+            throw new ApiError(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "the body must be application/json");
+        }
+        try {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw new ApiError(Response.Status.REQUEST_ENTITY_TOO_LARGE, "request_too_large",
+                        "the body is larger than " + MAX_BODY_BYTES + " bytes");
+            }
+            return new DeviceRequest(session, realm, bytes);
+        } catch (IOException e) {
+            throw ApiError.invalidRequest("the body could not be read");
+        }
+    }
+
+    Map<String, Object> json() {
+        if (body.length == 0) {
+            throw ApiError.invalidRequest("the body is empty");
+        }
+        try {
+            return StrictJson.readObject(body);
+        } catch (IOException e) {
+            throw ApiError.invalidRequest("the body is not a single JSON object");
+        }
+    }
+
+    /** The device this request is from: signature, binding, freshness, device and user status, then jti. */
+    AuthenticatedDevice authenticate(DeviceRegistry devices) {
+        DeviceProof proof = DeviceProofVerifier.parse(proofHeader(), true);
+        String userId = proof.subject();
+        UserModel user = userId == null || userId.length() > 64 ? null : session.users().getUserById(realm, userId);
+        if (user == null) {
+            throw ApiError.unauthorized("unknown_device", "no device with this kid and sub in this realm");
+        }
+        DeviceCredentialModel device = devices.find(user, proof.keyId())
+                .orElseThrow(() -> ApiError.unauthorized("unknown_device", "no device with this kid and sub in this realm"));
+        DeviceProofVerifier.verify(proof, device.key(), method(), url(), body);
+        if (!user.isEnabled() || isLockedOut(user)) {
+            throw ApiError.forbidden("user_disabled", "the user is disabled or locked");
+        }
+        if (!device.isActive()) {
+            throw ApiError.forbidden("device_suspended", "this device is suspended");
+        }
+        recordJti("ag:jti:" + device.getId() + ":" + proof.jti());
+        return new AuthenticatedDevice(user, device);
+    }
+
+    /**
+     * Verifies an enrolment proof, which is signed by the key being enrolled, and returns the key
+     * under which its jti is to be recorded once the enrolment token has been checked too.
+     */
+    String verifyEnrolmentProof(DeviceKey newKey) {
+        DeviceProof proof = DeviceProofVerifier.parse(proofHeader(), false);
+        DeviceProofVerifier.verify(proof, newKey, method(), url(), body);
+        return "ag:jti:enrol:" + newKey.thumbprint() + ":" + proof.jti();
+    }
+
+    record AuthenticatedDevice(UserModel user, DeviceCredentialModel device) {
+    }
+
+    void recordJti(String key) {
+        if (!session.singleUseObjects().putIfAbsent(key, JTI_RETENTION_SECONDS)) {
+            throw ApiError.unauthorized("proof_replayed", "this proof has been used before");
+        }
+    }
+
+    private boolean isLockedOut(UserModel user) {
+        if (!realm.isBruteForceProtected()) {
+            return false;
+        }
+        BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
+        return protector.isTemporarilyDisabled(session, realm, user) || protector.isPermanentlyLockedOut(session, realm, user);
+    }
+
+    private String proofHeader() {
+        var values = session.getContext().getRequestHeaders().getRequestHeader(DeviceProofVerifier.HEADER);
+        if (values != null && values.size() > 1) {
+            throw ApiError.unauthorized("invalid_proof", "send exactly one Device-Proof header");
+        }
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private String method() {
+        return session.getContext().getHttpRequest().getHttpMethod();
+    }
+
+    /** The request URL as the device addressed it, without query: what {@code htu} must equal. */
+    private String url() {
+        var uri = session.getContext().getUri().getRequestUri();
+        return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+    }
+}

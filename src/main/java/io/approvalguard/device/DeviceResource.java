@@ -1,0 +1,244 @@
+package io.approvalguard.device;
+
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import io.approvalguard.ApiError;
+import io.approvalguard.ApprovalGuardEvent;
+import io.approvalguard.challenge.Challenge;
+import io.approvalguard.challenge.ChallengeStatus;
+import io.approvalguard.challenge.ChallengeStore;
+import io.approvalguard.challenge.VerificationCodes;
+
+/** The device-facing API, {@code /realms/{realm}/approval-guard/device}; see docs/device-api.md. */
+public final class DeviceResource {
+
+    private static final int MAX_DEVICE_NAME = 64;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final DeviceRegistry devices = new DeviceRegistry();
+
+    public DeviceResource(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    @POST
+    @Path("enrol")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response enrol(@Context HttpHeaders headers, InputStream body) {
+        DeviceRequest request = DeviceRequest.withJsonBody(session, realm, headers, body);
+        Map<String, Object> json = request.json();
+        String token = requiredString(json, "enrolment_token", 20, 128);
+        String deviceName = requiredString(json, "device_name", 1, MAX_DEVICE_NAME);
+        if (deviceName.codePoints().anyMatch(Character::isISOControl) || deviceName.isBlank()) {
+            throw ApiError.invalidRequest("device_name must be visible text");
+        }
+        DeviceKey key;
+        try {
+            key = DeviceKey.fromJwk(json.get("public_key"));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("invalid_key", e.getMessage());
+        }
+        String jtiKey = request.verifyEnrolmentProof(key);
+
+        EnrolmentTokens tokens = new EnrolmentTokens(session);
+        EnrolmentTokens.Grant grant = tokens.peek(token, realm.getId()).orElseThrow(DeviceResource::invalidToken);
+        UserModel user = session.users().getUserById(realm, grant.userId());
+        if (user == null || !user.isEnabled()) {
+            throw invalidToken();
+        }
+        request.recordJti(jtiKey);
+        tokens.spend(token, realm.getId()).orElseThrow(DeviceResource::invalidToken);
+
+        DeviceCredentialModel device = devices.enrol(user, deviceName, key);
+        tokens.markCompleted(grant, device.getId());
+        ApprovalGuardEvent.DEVICE_ENROLLED.emit(event(user, grant.clientId())
+                .detail(ApprovalGuardEvent.DEVICE_ID, device.getId())
+                .detail(ApprovalGuardEvent.CREDENTIAL_TYPE, DeviceCredentialModel.TYPE));
+
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("device_id", device.getId());
+        response.put("user_id", user.getId());
+        response.put("username", user.getUsername());
+        response.put("realm", realm.getName());
+        response.put("device_name", deviceName);
+        response.put("alg", key.algorithm());
+        return Response.status(Response.Status.CREATED).entity(response).header("Cache-Control", "no-store").build();
+    }
+
+    @GET
+    @Path("challenges")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response pending() {
+        DeviceRequest.AuthenticatedDevice caller = DeviceRequest.withoutBody(session, realm).authenticate(devices);
+        List<Map<String, Object>> listed = new ChallengeStore(session)
+                .findPendingFor(realm.getId(), caller.user().getId())
+                .filter(c -> mayAnswer(caller.device(), c))
+                .map(DeviceResource::describe)
+                .stream().toList();
+        return Response.ok(Map.of("challenges", listed)).header("Cache-Control", "no-store").build();
+    }
+
+    @POST
+    @Path("challenges/{id}/answer")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response answer(@PathParam("id") String challengeId, @Context HttpHeaders headers, InputStream body) {
+        DeviceRequest request = DeviceRequest.withJsonBody(session, realm, headers, body);
+        Answer answer = Answer.from(request.json());
+        DeviceRequest.AuthenticatedDevice caller = request.authenticate(devices);
+        UserModel user = caller.user();
+        DeviceCredentialModel device = caller.device();
+
+        ChallengeStore store = new ChallengeStore(session);
+        Challenge challenge = store.find(challengeId)
+                .filter(c -> c.realmId().equals(realm.getId()) && c.userId().equals(user.getId()))
+                .orElseThrow(() -> new ApiError(Response.Status.NOT_FOUND, "challenge_not_found", "no such challenge for this user"));
+        if (challenge.status().isPending() && challenge.isExpiredAt(Time.currentTime())) {
+            store.decide(challenge, ChallengeStatus.EXPIRED, null).ifPresent(expired ->
+                    ApprovalGuardEvent.CHALLENGE_EXPIRED.emit(challengeEvent(user, challenge, device)));
+            throw new ApiError(Response.Status.GONE, "challenge_expired", "the challenge has expired");
+        }
+        if (!challenge.status().isPending()) {
+            throw notPending(store, challenge);
+        }
+        if (!mayAnswer(device, challenge)) {
+            throw ApiError.forbidden("device_not_eligible", "this device was enrolled after the challenge was created");
+        }
+        if (!answer.contextHash().equals(challenge.contextHash())) {
+            throw ApiError.badRequest("context_mismatch", "context_hash is not the hash of this challenge's context");
+        }
+        if (answer.decision() == ChallengeStatus.APPROVED && challenge.requiresCode()) {
+            if (answer.code() == null) {
+                throw ApiError.badRequest("code_required", "type the code shown on the sign-in screen");
+            }
+            if (!VerificationCodes.matches(challenge.id(), answer.code(), challenge.codeHash())) {
+                store.decide(challenge, ChallengeStatus.FAILED, device.getId()).orElseThrow(() -> notPending(store, challenge));
+                ApprovalGuardEvent.CHALLENGE_WRONG_CODE.emit(challengeEvent(user, challenge, device));
+                throw ApiError.badRequest("invalid_code", "the code is wrong; this sign-in attempt has been stopped");
+            }
+        }
+        Challenge decided = store.decide(challenge, answer.decision(), device.getId())
+                .orElseThrow(() -> notPending(store, challenge));
+        devices.markUsed(user, device);
+        eventFor(answer.decision()).emit(challengeEvent(user, challenge, device));
+
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("challenge_id", decided.id());
+        response.put("status", decided.status().wireName());
+        return Response.ok(response).header("Cache-Control", "no-store").build();
+    }
+
+    @DELETE
+    public Response removeSelf() {
+        DeviceRequest.AuthenticatedDevice caller = DeviceRequest.withoutBody(session, realm).authenticate(devices);
+        devices.remove(caller.user(), caller.device().getId());
+        ApprovalGuardEvent.DEVICE_REMOVED.emit(event(caller.user(), null)
+                .detail(ApprovalGuardEvent.DEVICE_ID, caller.device().getId())
+                .detail(ApprovalGuardEvent.CREDENTIAL_TYPE, DeviceCredentialModel.TYPE));
+        return Response.noContent().build();
+    }
+
+    /** A device enrolled after a challenge was created was not there when the login started. */
+    private static boolean mayAnswer(DeviceCredentialModel device, Challenge challenge) {
+        return device.getCreatedDate() == null || device.getCreatedDate() / 1000 <= challenge.createdAt();
+    }
+
+    private static Map<String, Object> describe(Challenge challenge) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("id", challenge.id());
+        item.put("created_at", challenge.createdAt());
+        item.put("expires_at", challenge.expiresAt());
+        item.put("context", challenge.context());
+        item.put("context_hash", challenge.contextHash());
+        item.put("verification", challenge.requiresCode()
+                ? Map.of("type", "code", "length", challenge.codeLength())
+                : Map.of("type", "none"));
+        return item;
+    }
+
+    private static ApiError notPending(ChallengeStore store, Challenge challenge) {
+        String status = store.find(challenge.id()).map(c -> c.status().wireName()).orElse("unknown");
+        return new ApiError(Response.Status.CONFLICT, "challenge_not_pending", "the challenge is no longer pending (" + status + ")");
+    }
+
+    private static ApiError invalidToken() {
+        return ApiError.badRequest("invalid_enrolment_token", "the enrolment token is unknown, used or expired");
+    }
+
+    private static ApprovalGuardEvent eventFor(ChallengeStatus decision) {
+        return switch (decision) {
+            case APPROVED -> ApprovalGuardEvent.CHALLENGE_APPROVED;
+            case DENIED -> ApprovalGuardEvent.CHALLENGE_DENIED;
+            case FRAUD -> ApprovalGuardEvent.CHALLENGE_FRAUD_REPORTED;
+            default -> throw new IllegalArgumentException("not a device decision: " + decision);
+        };
+    }
+
+    private EventBuilder event(UserModel user, String clientUuid) {
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).user(user);
+        ClientModel client = clientUuid == null ? null : realm.getClientById(clientUuid);
+        if (client != null) {
+            event.client(client);
+        }
+        return event;
+    }
+
+    private EventBuilder challengeEvent(UserModel user, Challenge challenge, DeviceCredentialModel device) {
+        return event(user, challenge.clientId())
+                .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id())
+                .detail(ApprovalGuardEvent.DEVICE_ID, device.getId())
+                .detail(ApprovalGuardEvent.LOGIN_IP, String.valueOf(challenge.context().get("ip_address")));
+    }
+
+    static String requiredString(Map<String, Object> json, String name, int min, int max) {
+        if (!(json.get(name) instanceof String value) || value.length() < min || value.length() > max) {
+            throw ApiError.invalidRequest(name + " must be a string of " + min + " to " + max + " characters");
+        }
+        return value;
+    }
+
+    /** A device's answer to a challenge, validated before anything else is looked at. */
+    record Answer(ChallengeStatus decision, String contextHash, String code) {
+
+        static Answer from(Map<String, Object> json) {
+            ChallengeStatus decision = switch (String.valueOf(json.get("decision"))) {
+                case "approve" -> ChallengeStatus.APPROVED;
+                case "deny" -> ChallengeStatus.DENIED;
+                case "fraud" -> ChallengeStatus.FRAUD;
+                default -> throw ApiError.invalidRequest("decision must be approve, deny or fraud");
+            };
+            String contextHash = requiredString(json, "context_hash", 43, 43);
+            Object code = json.get("code");
+            if (code != null && !(code instanceof String s && s.matches("[0-9]{1,16}"))) {
+                throw ApiError.invalidRequest("code must be a string of digits");
+            }
+            return new Answer(decision, contextHash, (String) code);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.approvalguard.device;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Base64;
+import java.util.Optional;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import com.google.zxing.BarcodeFormat;
+import com.google.zxing.WriterException;
+import com.google.zxing.client.j2se.MatrixToImageWriter;
+import com.google.zxing.common.BitMatrix;
+import com.google.zxing.qrcode.QRCodeWriter;
+
+import io.approvalguard.challenge.ApprovalContext;
+import io.approvalguard.challenge.Challenge;
+import io.approvalguard.push.PushChallenges;
+import io.approvalguard.push.PushSettings;
+import io.approvalguard.push.PushVerdict;
+import io.approvalguard.push.WaitPage;
+
+/**
+ * Enrols an approver device: shows a QR code with a single-use link, and continues once the
+ * device has proven possession of its new key. A user who already has an active device first
+ * confirms with it, unless this login already passed a second factor.
+ */
+public final class RegisterDeviceAction implements RequiredActionProvider {
+
+    public static final String TEMPLATE = "approval-guard-register.ftl";
+    static final String NOTE_STAGE = "ag.register.stage";
+    static final String NOTE_TOKEN_HASH = "ag.enrol.hash";
+    static final String STAGE_CONFIRM = "confirm";
+    static final String STAGE_ENROL = "enrol";
+
+    private final KeycloakSession session;
+    private final DeviceRegistry devices = new DeviceRegistry();
+
+    RegisterDeviceAction(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void evaluateTriggers(RequiredActionContext context) {
+        // Added by the push authenticator (user without a device), an administrator, or the Account Console.
+    }
+
+    @Override
+    public void requiredActionChallenge(RequiredActionContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        if (devices.hasActiveDevice(context.getUser()) && !SecondFactorCheck.passed(session, authSession)) {
+            startConfirmation(context);
+        } else {
+            showEnrolment(context, null);
+        }
+    }
+
+    @Override
+    public void processAction(RequiredActionContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        String action = form.getFirst(WaitPage.FORM_ACTION);
+        if (WaitPage.ACTION_CANCEL.equals(action)) {
+            withdrawToken(authSession);
+            context.cancel();
+            return;
+        }
+        if (STAGE_CONFIRM.equals(authSession.getAuthNote(NOTE_STAGE))) {
+            processConfirmation(context, action, form.getFirst(WaitPage.FORM_CODE));
+            return;
+        }
+        if (!STAGE_ENROL.equals(authSession.getAuthNote(NOTE_STAGE))) {
+            requiredActionChallenge(context);
+            return;
+        }
+        Optional<String> enrolled = new EnrolmentTokens(session)
+                .completedDevice(authSession.getAuthNote(NOTE_TOKEN_HASH), context.getUser().getId())
+                .filter(id -> devices.find(context.getUser(), id).isPresent());
+        if (enrolled.isEmpty()) {
+            showEnrolment(context, "approvalGuardNotEnrolledYet");
+            return;
+        }
+        PushChallenges.rememberEnrolledDuringThisLogin(authSession, enrolled.get());
+        authSession.removeAuthNote(NOTE_STAGE);
+        authSession.removeAuthNote(NOTE_TOKEN_HASH);
+        context.success();
+    }
+
+    /** The state the enrolment page polls for: "enrolled" once the device has enrolled, else "pending". */
+    public static Optional<String> enrolmentState(KeycloakSession session, AuthenticationSessionModel authSession) {
+        if (!STAGE_ENROL.equals(authSession.getAuthNote(NOTE_STAGE)) || authSession.getAuthenticatedUser() == null) {
+            return Optional.empty();
+        }
+        boolean done = new EnrolmentTokens(session)
+                .completedDevice(authSession.getAuthNote(NOTE_TOKEN_HASH), authSession.getAuthenticatedUser().getId())
+                .isPresent();
+        return Optional.of(done ? "enrolled" : "pending");
+    }
+
+    private void startConfirmation(RequiredActionContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        authSession.setAuthNote(NOTE_STAGE, STAGE_CONFIRM);
+        PushChallenges.Opened opened = new PushChallenges(session).open(authSession, context.getUser(),
+                ApprovalContext.REASON_ADD_DEVICE, PushSettings.DEFAULTS, context.getEvent());
+        context.challenge(WaitPage.render(session, context.form().setInfo("approvalGuardConfirmNewDevice"),
+                authSession, opened.challenge(), opened.code(), PushVerdict.PENDING));
+    }
+
+    private void processConfirmation(RequiredActionContext context, String action, String submittedCode) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        PushChallenges challenges = new PushChallenges(session);
+        PushVerdict verdict = challenges.conclude(authSession, context.getUser(), context.getEvent());
+        if (verdict == PushVerdict.APPROVED) {
+            authSession.setAuthNote(io.approvalguard.push.PushAuthenticator.NOTE_PASSED, "true");
+            showEnrolment(context, null);
+            return;
+        }
+        if (WaitPage.ACTION_RESEND.equals(action) && verdict.allowsResend()) {
+            startConfirmation(context);
+            return;
+        }
+        Challenge challenge = challenges.current(authSession).orElse(null);
+        String code = challenge == null ? null : PushChallenges.codeToRedisplay(challenge, submittedCode);
+        var form = context.form();
+        if (verdict == PushVerdict.PENDING) {
+            form.setInfo("approvalGuardConfirmNewDevice");
+        } else {
+            form.setError(verdict == PushVerdict.DENIED ? "approvalGuardDenied"
+                    : verdict == PushVerdict.FRAUD ? "approvalGuardFraudReported"
+                    : verdict == PushVerdict.EXPIRED ? "approvalGuardExpired"
+                    : verdict == PushVerdict.FAILED ? "approvalGuardWrongCode" : "approvalGuardInvalid");
+        }
+        context.challenge(WaitPage.render(session, form, authSession, challenge,
+                verdict == PushVerdict.PENDING ? code : null, verdict));
+    }
+
+    private void showEnrolment(RequiredActionContext context, String error) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        withdrawToken(authSession);
+        EnrolmentTokens.Issued issued = new EnrolmentTokens(session).issue(context.getRealm().getId(),
+                context.getUser().getId(), authSession.getClient().getId());
+        authSession.setAuthNote(NOTE_STAGE, STAGE_ENROL);
+        authSession.setAuthNote(NOTE_TOKEN_HASH, issued.tokenHash());
+
+        URI link = UriBuilder.fromUri(session.getContext().getUri().getBaseUri()).path("realms")
+                .path(context.getRealm().getName()).path("approval-guard").path("app").path("/")
+                .fragment("enrol=" + issued.token()).build();
+        var form = context.form();
+        if (error != null) {
+            form.setError(error);
+        }
+        Response page = form.setAttribute("agEnrolLink", link.toString())
+                .setAttribute("agEnrolQr", qrDataUri(link.toString()))
+                .setAttribute("agEnrolExpiresAt", issued.expiresAt())
+                .setAttribute("agStatusUrl", WaitPage.statusUrl(session, authSession).toString())
+                .createForm(TEMPLATE);
+        context.challenge(page);
+    }
+
+    private void withdrawToken(AuthenticationSessionModel authSession) {
+        String previous = authSession.getAuthNote(NOTE_TOKEN_HASH);
+        if (previous != null) {
+            new EnrolmentTokens(session).withdraw(previous);
+        }
+    }
+
+    /** The enrolment link as a PNG QR code in a data URI, drawn with the ZXing that Keycloak ships. */
+    static String qrDataUri(String content) {
+        try {
+            BitMatrix matrix = new QRCodeWriter().encode(content, BarcodeFormat.QR_CODE, 280, 280);
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            MatrixToImageWriter.writeToStream(matrix, "png", png);
+            return "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
+        } catch (WriterException | IOException e) {
+            throw new IllegalStateException("QR code cannot be drawn", e);
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}

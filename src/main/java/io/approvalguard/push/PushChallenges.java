@@ -1,0 +1,190 @@
+package io.approvalguard.push;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.managers.BruteForceProtector;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import io.approvalguard.ApprovalGuardEvent;
+import io.approvalguard.challenge.ApprovalContext;
+import io.approvalguard.challenge.Challenge;
+import io.approvalguard.challenge.ChallengeStatus;
+import io.approvalguard.challenge.ChallengeStore;
+import io.approvalguard.challenge.NewChallenge;
+import io.approvalguard.challenge.VerificationCodes;
+import io.approvalguard.device.DeviceCredentialModel;
+import io.approvalguard.device.DeviceRegistry;
+import io.approvalguard.notify.ChallengeNotification;
+import io.approvalguard.notify.Notifications;
+
+/**
+ * The browser side of a push approval, shared by the authenticator and the enrolment required
+ * action: open a challenge for this auth session, and later decide from the store alone whether
+ * it completes this login.
+ */
+public final class PushChallenges {
+
+    /** Auth-session note: the id of this tab's current challenge. */
+    public static final String NOTE_CHALLENGE = "ag.challenge";
+    /** Auth-session note: devices enrolled during this login, which may not approve it. */
+    public static final String NOTE_ENROLLED_DEVICES = "ag.enrolled-devices";
+
+    private static final Logger LOG = Logger.getLogger(PushChallenges.class);
+
+    private final KeycloakSession session;
+    private final ChallengeStore store;
+    private final DeviceRegistry devices = new DeviceRegistry();
+
+    public PushChallenges(KeycloakSession session) {
+        this.session = session;
+        this.store = new ChallengeStore(session);
+    }
+
+    /** A challenge just opened, with the code to show on this page only. */
+    public record Opened(Challenge challenge, String code) {
+    }
+
+    public Opened open(AuthenticationSessionModel authSession, UserModel user, String reason, PushSettings settings,
+            EventBuilder event) {
+        RealmModel realm = authSession.getRealm();
+        ClientModel client = authSession.getClient();
+        String code = VerificationCodes.generate(settings.codeLength());
+        Map<String, Object> context = ApprovalContext.forRequest(session, realm, client, user, reason);
+        Challenge challenge = store.create(new NewChallenge(realm.getId(), user.getId(),
+                authSession.getParentSession().getId(), authSession.getTabId(), client.getId(), context, code,
+                settings.lifetimeSeconds()));
+        authSession.setAuthNote(NOTE_CHALLENGE, challenge.id());
+
+        List<String> deviceIds = devices.devicesOf(user).filter(DeviceCredentialModel::isActive)
+                .map(DeviceCredentialModel::getId).toList();
+        Notifications.sendAfterCommit(session, new ChallengeNotification(realm.getId(), realm.getName(), user.getId(),
+                challenge.id(), deviceIds, challenge.expiresAt()));
+        ApprovalGuardEvent.CHALLENGE_SENT.emit(event.clone().user(user)
+                .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id())
+                .detail(ApprovalGuardEvent.REASON, reason));
+        LOG.debugf("challenge %s opened for user %s (%s)", challenge.id(), user.getId(), reason);
+        return new Opened(challenge, code);
+    }
+
+    /** This tab's challenge, if it has one. */
+    public Optional<Challenge> current(AuthenticationSessionModel authSession) {
+        return store.find(authSession.getAuthNote(NOTE_CHALLENGE))
+                .filter(c -> c.isBoundTo(authSession.getRealm().getId(), authSession.getParentSession().getId(),
+                        authSession.getTabId()));
+    }
+
+    /** The state of this tab's challenge for the waiting page, marking it expired when its time has passed. */
+    public Optional<ChallengeStatus> status(AuthenticationSessionModel authSession, EventBuilder event) {
+        return current(authSession).map(c -> expireIfDue(c, event).status());
+    }
+
+    /**
+     * Decides whether this tab's challenge completes the login, re-checking every gate from the
+     * store (binding, expiry, user, lock-out, device), and spends the approval exactly once.
+     */
+    public PushVerdict conclude(AuthenticationSessionModel authSession, UserModel user, EventBuilder event) {
+        Optional<Challenge> found = current(authSession);
+        if (found.isEmpty() || !found.get().userId().equals(user.getId())) {
+            return PushVerdict.INVALID;
+        }
+        Challenge challenge = expireIfDue(found.get(), event);
+        switch (challenge.status()) {
+            case PENDING:
+                return PushVerdict.PENDING;
+            case DENIED:
+                return PushVerdict.DENIED;
+            case FRAUD:
+                return PushVerdict.FRAUD;
+            case FAILED:
+                return PushVerdict.FAILED;
+            case EXPIRED:
+                return PushVerdict.EXPIRED;
+            case SUPERSEDED:
+                return PushVerdict.SUPERSEDED;
+            case CONSUMED:
+                return PushVerdict.INVALID;
+            case APPROVED:
+                break;
+        }
+        if (challenge.isExpiredAt(Time.currentTime())) {
+            return PushVerdict.EXPIRED;
+        }
+        String refusal = refusal(authSession, user, challenge);
+        if (refusal != null) {
+            LOG.infof("Approval Guard: approval %s refused at the final step: %s", challenge.id(), refusal);
+            return PushVerdict.INVALID;
+        }
+        if (!store.consume(challenge)) {
+            return PushVerdict.INVALID;
+        }
+        authSession.removeAuthNote(NOTE_CHALLENGE);
+        return PushVerdict.APPROVED;
+    }
+
+    /** Why an approved challenge may not complete this login, or null when it may. */
+    private String refusal(AuthenticationSessionModel authSession, UserModel user, Challenge challenge) {
+        RealmModel realm = authSession.getRealm();
+        if (!user.isEnabled()) {
+            return "user disabled";
+        }
+        BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
+        if (realm.isBruteForceProtected() && (protector.isTemporarilyDisabled(session, realm, user)
+                || protector.isPermanentlyLockedOut(session, realm, user))) {
+            return "user locked by brute-force protection";
+        }
+        Optional<DeviceCredentialModel> device = devices.find(user, challenge.deciderDeviceId());
+        if (device.isEmpty()) {
+            return "approving device no longer exists";
+        }
+        if (!device.get().isActive()) {
+            return "approving device suspended";
+        }
+        if (enrolledDuringThisLogin(authSession).contains(device.get().getId())) {
+            return "approving device was enrolled during this login";
+        }
+        return null;
+    }
+
+    private Challenge expireIfDue(Challenge challenge, EventBuilder event) {
+        if (!challenge.status().isPending() || !challenge.isExpiredAt(Time.currentTime())) {
+            return challenge;
+        }
+        Optional<Challenge> expired = store.decide(challenge, ChallengeStatus.EXPIRED, null);
+        if (expired.isPresent()) {
+            ApprovalGuardEvent.CHALLENGE_EXPIRED.emit(event.clone().user(challenge.userId())
+                    .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id()));
+            return expired.get();
+        }
+        return store.find(challenge.id()).orElse(challenge);
+    }
+
+    public static Set<String> enrolledDuringThisLogin(AuthenticationSessionModel authSession) {
+        String note = authSession.getAuthNote(NOTE_ENROLLED_DEVICES);
+        return note == null ? Set.of() : Arrays.stream(note.split(",")).collect(Collectors.toSet());
+    }
+
+    public static void rememberEnrolledDuringThisLogin(AuthenticationSessionModel authSession, String deviceId) {
+        String note = authSession.getAuthNote(NOTE_ENROLLED_DEVICES);
+        authSession.setAuthNote(NOTE_ENROLLED_DEVICES, note == null ? deviceId : note + "," + deviceId);
+    }
+
+    /** The code to show again on a re-rendered page: only one the browser already had and that matches. */
+    public static String codeToRedisplay(Challenge challenge, String submitted) {
+        if (submitted == null || !submitted.matches("[0-9]{2,8}")) {
+            return null;
+        }
+        return VerificationCodes.matches(challenge.id(), submitted, challenge.codeHash()) ? submitted : null;
+    }
+}

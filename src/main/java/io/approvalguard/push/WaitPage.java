@@ -1,0 +1,56 @@
+package io.approvalguard.push;
+
+import java.net.URI;
+import java.util.Locale;
+
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import io.approvalguard.challenge.Challenge;
+
+/**
+ * The page a browser shows while the device decides: the code to type on the device, a summary
+ * of what is being approved, and a form that continues the flow. Script on the page asks the
+ * status endpoint and submits the form by itself; without script the user presses "Continue".
+ */
+public final class WaitPage {
+
+    public static final String TEMPLATE = "approval-guard-wait.ftl";
+    public static final String FORM_CODE = "ag_code";
+    public static final String FORM_ACTION = "action";
+    public static final String ACTION_CONTINUE = "continue";
+    public static final String ACTION_RESEND = "resend";
+    public static final String ACTION_CANCEL = "cancel";
+
+    private WaitPage() {
+    }
+
+    public static Response render(KeycloakSession session, LoginFormsProvider form, AuthenticationSessionModel authSession,
+            Challenge challenge, String code, PushVerdict state) {
+        form.setAttribute("agState", state.name().toLowerCase(Locale.ROOT))
+                .setAttribute("agCanResend", state.allowsResend())
+                .setAttribute("agStatusUrl", statusUrl(session, authSession).toString());
+        if (challenge != null) {
+            form.setAttribute("agCode", code)
+                    .setAttribute("agReason", challenge.context().get("reason"))
+                    .setAttribute("agClientName", challenge.context().get("client_name"))
+                    .setAttribute("agIpAddress", challenge.context().get("ip_address"))
+                    .setAttribute("agExpiresAt", challenge.expiresAt());
+        }
+        return form.createForm(TEMPLATE);
+    }
+
+    /** The status endpoint of this tab, answered from the auth session cookie. */
+    public static URI statusUrl(KeycloakSession session, AuthenticationSessionModel authSession) {
+        return UriBuilder.fromUri(session.getContext().getUri().getBaseUri())
+                .path("realms").path(authSession.getRealm().getName())
+                .path("approval-guard").path("login").path("status")
+                .queryParam("client_id", authSession.getClient().getClientId())
+                .queryParam("tab_id", authSession.getTabId())
+                .build();
+    }
+}

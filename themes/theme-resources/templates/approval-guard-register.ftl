@@ -1,0 +1,26 @@
+<#import "template.ftl" as layout>
+<@layout.registrationLayout displayMessage=true; section>
+    <#if section = "header">
+        ${msg("approvalGuardRegisterTitle")}
+    <#elseif section = "form">
+        <form id="ag-enrol-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post"
+              data-status-url="${agStatusUrl}" data-state="pending">
+            <p>${msg("approvalGuardRegisterScan")}</p>
+            <p class="ag-qr"><img id="ag-enrol-qr" src="${agEnrolQr}" width="280" height="280" alt="${msg("approvalGuardRegisterQrAlt")}"/></p>
+            <p>${msg("approvalGuardRegisterOrOpen")}</p>
+            <p class="ag-link"><a id="ag-enrol-link" href="${agEnrolLink}" target="_blank" rel="noopener noreferrer">${msg("approvalGuardRegisterOpenLink")}</a></p>
+            <p><input id="ag-enrol-link-text" type="text" readonly value="${agEnrolLink}" class="${properties.kcInputClass!}" aria-label="${msg("approvalGuardRegisterOpenLink")}"/></p>
+            <p class="ag-hint" id="ag-enrol-waiting" data-expires-at="${agEnrolExpiresAt?c}">${msg("approvalGuardRegisterWaiting")}</p>
+            <noscript><p>${msg("approvalGuardRegisterNoScript")}</p></noscript>
+            <div class="${properties.kcFormGroupClass!}">
+                <button class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
+                        type="submit" name="action" value="continue" id="ag-enrol-continue">${msg("approvalGuardContinue")}</button>
+                <#if isAppInitiatedAction??>
+                <button class="${properties.kcButtonClass!} ${properties.kcButtonDefaultClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
+                        type="submit" name="action" value="cancel" id="ag-enrol-cancel">${msg("approvalGuardCancel")}</button>
+                </#if>
+            </div>
+        </form>
+        <script src="${url.resourcesPath}/approval-guard/wait.js" defer></script>
+    </#if>
+</@layout.registrationLayout>

@@ -1,0 +1,41 @@
+<#import "template.ftl" as layout>
+<@layout.registrationLayout displayMessage=true; section>
+    <#if section = "header">
+        <#if (agReason!"") == "add-device">${msg("approvalGuardConfirmTitle")}<#else>${msg("approvalGuardWaitTitle")}</#if>
+    <#elseif section = "form">
+        <form id="ag-wait-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post"
+              data-status-url="${agStatusUrl}" data-state="${agState}">
+            <#if agCode??><input type="hidden" name="ag_code" value="${agCode}"/></#if>
+            <div id="ag-message" data-state="${agState}">
+            <#if agState == "pending">
+                <#if agCode??>
+                    <p>${msg("approvalGuardTypeCode")}</p>
+                    <p class="ag-code" aria-live="polite"><span id="ag-code">${agCode}</span></p>
+                <#else>
+                    <p>${msg("approvalGuardOpenApprover")}</p>
+                </#if>
+                <dl class="ag-context">
+                    <dt>${msg("approvalGuardApplication")}</dt><dd id="ag-client">${agClientName!""}</dd>
+                    <dt>${msg("approvalGuardIpAddress")}</dt><dd id="ag-ip">${agIpAddress!""}</dd>
+                </dl>
+                <p class="ag-hint" id="ag-waiting" data-expires-at="${(agExpiresAt!0)?c}">${msg("approvalGuardWaiting")}</p>
+                <noscript><p>${msg("approvalGuardNoScript")}</p></noscript>
+            </#if>
+            </div>
+            <div class="${properties.kcFormGroupClass!}">
+                <#if agState == "pending">
+                    <button class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
+                            type="submit" name="action" value="continue" id="ag-continue">${msg("approvalGuardContinue")}</button>
+                <#elseif agCanResend>
+                    <button class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
+                            type="submit" name="action" value="resend" id="ag-resend">${msg("approvalGuardResend")}</button>
+                <#else>
+                    <a id="ag-restart" href="${url.loginRestartFlowUrl}">${msg("approvalGuardStartOver")}</a>
+                </#if>
+                <button class="${properties.kcButtonClass!} ${properties.kcButtonDefaultClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
+                        type="submit" name="action" value="cancel" id="ag-cancel">${msg("approvalGuardCancel")}</button>
+            </div>
+        </form>
+        <script src="${url.resourcesPath}/approval-guard/wait.js" defer></script>
+    </#if>
+</@layout.registrationLayout>
