@@ -3,6 +3,7 @@
     <#if section = "header">
         ${msg("approvalGuardRegisterTitle")}
     <#elseif section = "form">
+        <link rel="stylesheet" href="${url.resourcesPath}/approval-guard/approval-guard.css"/>
         <form id="ag-enrol-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post"
               data-status-url="${agStatusUrl}" data-state="pending">
             <p>${msg("approvalGuardRegisterScan")}</p>

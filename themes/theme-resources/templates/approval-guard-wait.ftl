@@ -1,8 +1,9 @@
 <#import "template.ftl" as layout>
 <@layout.registrationLayout displayMessage=true; section>
     <#if section = "header">
-        <#if (agReason!"") == "add-device">${msg("approvalGuardConfirmTitle")}<#else>${msg("approvalGuardWaitTitle")}</#if>
+        <#if agState != "pending">${msg("approvalGuardEndedTitle")}<#elseif (agReason!"") == "add-device">${msg("approvalGuardConfirmTitle")}<#else>${msg("approvalGuardWaitTitle")}</#if>
     <#elseif section = "form">
+        <link rel="stylesheet" href="${url.resourcesPath}/approval-guard/approval-guard.css"/>
         <form id="ag-wait-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post"
               data-status-url="${agStatusUrl}" data-state="${agState}">
             <#if agCode??><input type="hidden" name="ag_code" value="${agCode}"/></#if>

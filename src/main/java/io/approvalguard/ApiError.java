@@ -2,17 +2,20 @@ package io.approvalguard;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
  * A client error on one of our REST endpoints: an HTTP status, a stable {@code error} code and a
- * human-readable {@code error_description}. Thrown before any state changes.
+ * human-readable {@code error_description}. Endpoints turn it into a response with
+ * {@link #respond}; the request's transaction still commits, so an event recorded before the
+ * error (a wrong code, an expiry) is kept.
  */
-public final class ApiError extends WebApplicationException {
+public final class ApiError extends RuntimeException {
 
+    private final int status;
     private final String error;
 
     public ApiError(Response.Status status, String error, String description) {
@@ -20,20 +23,34 @@ public final class ApiError extends WebApplicationException {
     }
 
     public ApiError(int status, String error, String description) {
-        super(description, json(status, error, description));
+        super(description, null, false, false);
+        this.status = status;
         this.error = error;
+    }
+
+    public int status() {
+        return status;
     }
 
     public String error() {
         return error;
     }
 
-    public static Response json(int status, String error, String description) {
+    public Response toResponse() {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", error);
-        body.put("error_description", description);
+        body.put("error_description", getMessage());
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Cache-Control", "no-store").entity(body).build();
+    }
+
+    /** Runs an endpoint's work and answers an {@link ApiError} as its JSON response. */
+    public static Response respond(Supplier<Response> work) {
+        try {
+            return work.get();
+        } catch (ApiError e) {
+            return e.toResponse();
+        }
     }
 
     public static ApiError badRequest(String error, String description) {

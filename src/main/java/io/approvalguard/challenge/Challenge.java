@@ -19,7 +19,7 @@ public record Challenge(
         String tabId,
         String clientId,
         ChallengeStatus status,
-        long createdAt,
+        long createdAtMillis,
         long expiresAt,
         Map<String, Object> context,
         String contextHash,
@@ -27,6 +27,11 @@ public record Challenge(
         int codeLength,
         String deciderDeviceId,
         long decidedAt) {
+
+    /** Creation time in seconds, as the device API shows it. */
+    public long createdAt() {
+        return createdAtMillis / 1000;
+    }
 
     public boolean requiresCode() {
         return codeLength > 0;
@@ -41,7 +46,7 @@ public record Challenge(
     }
 
     Challenge withDecision(ChallengeStatus newStatus, String deviceId, long at) {
-        return new Challenge(id, realmId, userId, rootSessionId, tabId, clientId, newStatus, createdAt, expiresAt,
+        return new Challenge(id, realmId, userId, rootSessionId, tabId, clientId, newStatus, createdAtMillis, expiresAt,
                 context, contextHash, codeHash, codeLength, deviceId, at);
     }
 
@@ -54,7 +59,7 @@ public record Challenge(
         notes.put("tab", tabId);
         notes.put("client", clientId);
         notes.put("status", status.name());
-        notes.put("created", Long.toString(createdAt));
+        notes.put("created", Long.toString(createdAtMillis));
         notes.put("expires", Long.toString(expiresAt));
         notes.put("contextHash", contextHash);
         notes.put("codeLength", Integer.toString(codeLength));

@@ -35,11 +35,12 @@ public final class ChallengeStore {
 
     /** Stores a new pending challenge and makes it the user's only pending one. */
     public Challenge create(NewChallenge spec) {
-        long now = Time.currentTime();
+        long nowMillis = Time.currentTimeMillis();
+        long now = nowMillis / 1000;
         String id = KeycloakModelUtils.generateId();
         String codeHash = spec.code() == null ? null : VerificationCodes.hash(id, spec.code());
         Challenge challenge = new Challenge(id, spec.realmId(), spec.userId(), spec.rootSessionId(), spec.tabId(),
-                spec.clientId(), ChallengeStatus.PENDING, now, now + spec.lifetimeSeconds(), spec.context(),
+                spec.clientId(), ChallengeStatus.PENDING, nowMillis, now + spec.lifetimeSeconds(), spec.context(),
                 CanonicalJson.hash(spec.context()), codeHash, spec.code() == null ? 0 : spec.code().length(), null, 0);
         supersedePendingOf(spec.realmId(), spec.userId());
         store.put(PREFIX + id, retention(challenge), challenge.toNotes());

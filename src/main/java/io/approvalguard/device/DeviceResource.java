@@ -51,6 +51,10 @@ public final class DeviceResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response enrol(@Context HttpHeaders headers, InputStream body) {
+        return ApiError.respond(() -> enrolDevice(headers, body));
+    }
+
+    private Response enrolDevice(HttpHeaders headers, InputStream body) {
         DeviceRequest request = DeviceRequest.withJsonBody(session, realm, headers, body);
         Map<String, Object> json = request.json();
         String token = requiredString(json, "enrolment_token", 20, 128);
@@ -95,6 +99,10 @@ public final class DeviceResource {
     @Path("challenges")
     @Produces(MediaType.APPLICATION_JSON)
     public Response pending() {
+        return ApiError.respond(this::listPending);
+    }
+
+    private Response listPending() {
         DeviceRequest.AuthenticatedDevice caller = DeviceRequest.withoutBody(session, realm).authenticate(devices);
         List<Map<String, Object>> listed = new ChallengeStore(session)
                 .findPendingFor(realm.getId(), caller.user().getId())
@@ -109,6 +117,10 @@ public final class DeviceResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response answer(@PathParam("id") String challengeId, @Context HttpHeaders headers, InputStream body) {
+        return ApiError.respond(() -> decide(challengeId, headers, body));
+    }
+
+    private Response decide(String challengeId, HttpHeaders headers, InputStream body) {
         DeviceRequest request = DeviceRequest.withJsonBody(session, realm, headers, body);
         Answer answer = Answer.from(request.json());
         DeviceRequest.AuthenticatedDevice caller = request.authenticate(devices);
@@ -122,7 +134,10 @@ public final class DeviceResource {
         if (challenge.status().isPending() && challenge.isExpiredAt(Time.currentTime())) {
             store.decide(challenge, ChallengeStatus.EXPIRED, null).ifPresent(expired ->
                     ApprovalGuardEvent.CHALLENGE_EXPIRED.emit(challengeEvent(user, challenge, device)));
-            throw new ApiError(Response.Status.GONE, "challenge_expired", "the challenge has expired");
+            throw expired();
+        }
+        if (challenge.status() == ChallengeStatus.EXPIRED) {
+            throw expired();
         }
         if (!challenge.status().isPending()) {
             throw notPending(store, challenge);
@@ -156,6 +171,10 @@ public final class DeviceResource {
 
     @DELETE
     public Response removeSelf() {
+        return ApiError.respond(this::removeCaller);
+    }
+
+    private Response removeCaller() {
         DeviceRequest.AuthenticatedDevice caller = DeviceRequest.withoutBody(session, realm).authenticate(devices);
         devices.remove(caller.user(), caller.device().getId());
         ApprovalGuardEvent.DEVICE_REMOVED.emit(event(caller.user(), null)
@@ -166,7 +185,7 @@ public final class DeviceResource {
 
     /** A device enrolled after a challenge was created was not there when the login started. */
     private static boolean mayAnswer(DeviceCredentialModel device, Challenge challenge) {
-        return device.getCreatedDate() == null || device.getCreatedDate() / 1000 <= challenge.createdAt();
+        return device.getCreatedDate() != null && device.getCreatedDate() < challenge.createdAtMillis();
     }
 
     private static Map<String, Object> describe(Challenge challenge) {
@@ -185,6 +204,10 @@ public final class DeviceResource {
     private static ApiError notPending(ChallengeStore store, Challenge challenge) {
         String status = store.find(challenge.id()).map(c -> c.status().wireName()).orElse("unknown");
         return new ApiError(Response.Status.CONFLICT, "challenge_not_pending", "the challenge is no longer pending (" + status + ")");
+    }
+
+    private static ApiError expired() {
+        return new ApiError(Response.Status.GONE, "challenge_expired", "the challenge has expired");
     }
 
     private static ApiError invalidToken() {

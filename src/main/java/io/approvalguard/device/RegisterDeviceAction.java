@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 
+import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.models.KeycloakSession;
@@ -46,6 +47,12 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
 
     RegisterDeviceAction(KeycloakSession session) {
         this.session = session;
+    }
+
+    @Override
+    public InitiatedActionSupport initiatedActionSupport() {
+        // The Account Console's "Set up" starts enrolment as an application-initiated action.
+        return InitiatedActionSupport.SUPPORTED;
     }
 
     @Override

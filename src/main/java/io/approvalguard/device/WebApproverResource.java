@@ -42,12 +42,16 @@ public final class WebApproverResource {
             // Relative links in the page need the trailing slash.
             return Response.seeOther(UriBuilder.fromUri(requestUri).replaceQuery(null).path("/").build()).build();
         }
-        return file("index.html");
+        return serve("index.html");
     }
 
     @GET
     @Path("{file}")
     public Response file(@PathParam("file") String name) {
+        return ApiError.respond(() -> serve(name));
+    }
+
+    private Response serve(String name) {
         String type = FILES.get(name);
         if (type == null) {
             throw new ApiError(Response.Status.NOT_FOUND, "not_found", "no such file");

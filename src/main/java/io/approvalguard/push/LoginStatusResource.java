@@ -38,6 +38,10 @@ public final class LoginStatusResource {
     @Path("status")
     @Produces(MediaType.APPLICATION_JSON)
     public Response status(@QueryParam("client_id") String clientId, @QueryParam("tab_id") String tabId) {
+        return ApiError.respond(() -> stateOf(clientId, tabId));
+    }
+
+    private Response stateOf(String clientId, String tabId) {
         RealmModel realm = session.getContext().getRealm();
         if (clientId == null || tabId == null || clientId.length() > 255 || tabId.length() > 64) {
             throw ApiError.invalidRequest("client_id and tab_id are required");

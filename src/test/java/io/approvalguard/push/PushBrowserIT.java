@@ -1,0 +1,367 @@
+package io.approvalguard.push;
+
+import io.approvalguard.testkit.AdminClient;
+import io.approvalguard.testkit.BrowserFlow;
+import io.approvalguard.testkit.Chromium;
+import io.approvalguard.testkit.Chromium.Viewport;
+import io.approvalguard.testkit.DeviceClient;
+import io.approvalguard.testkit.KeycloakServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The push sign-in in real browsers: a "laptop" (desktop Chromium) signs in and a "phone" (a
+ * second, mobile-sized Chromium with its own profile, hence its own IndexedDB) is the web
+ * approver. The pages' own scripts move the sign-in on; the tests never press "Continue".
+ */
+@ExtendWith(KeycloakServer.class)
+class PushBrowserIT {
+
+    static final String REALM = "ag-test";
+    static final String CLIENT_ID = "ag-test-client";
+    static final String CLIENT_NAME = "Approval Guard test client";
+    static final String CALLBACK = "http://127.0.0.1:8089/callback";
+    static final String PASSWORD = "correct horse battery staple";
+    static final String DEVICE_TYPE = "approval-guard-device";
+
+    /** Longest wait for anything in a browser (page loads, the approver's 2 s polling, ...). */
+    static final Duration PAGE_TIMEOUT = Duration.ofSeconds(20);
+    /** The wait page polls every second: once the answer is in, it must move on quickly. */
+    static final Duration MOVES_ON_BY_ITSELF = Duration.ofSeconds(8);
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    final AdminClient admin = AdminClient.forTestServer();
+    final List<WebDriver> browsers = new ArrayList<>();
+    String testName;
+
+    @BeforeEach
+    void requireChromium(TestInfo info) {
+        assumeTrue(Chromium.isAvailable(), "Chromium or chromedriver is not installed");
+        testName = info.getTestMethod().map(m -> m.getName()).orElse("test");
+    }
+
+    @AfterEach
+    void quitBrowsers() {
+        for (WebDriver browser : browsers) {
+            try {
+                browser.quit();
+            } catch (RuntimeException e) {
+                // a browser that already died must not hide the test's own result
+            }
+        }
+        browsers.clear();
+    }
+
+    // ================================================================ tests
+
+    @Test
+    void waitPageAdvancesByItselfWhenTheDeviceApproves() {
+        String username = newUser("wait");
+        DeviceClient device = enrolDeviceOverHttp(username);
+        WebDriver laptop = openBrowser(Viewport.DESKTOP);
+
+        String code = signInUntilWaitPage(laptop, username);
+
+        assertTrue(code.matches("[0-9]{2}"), "two-digit code expected, got '" + code + "'");
+        assertEquals(CLIENT_NAME, laptop.findElement(By.id("ag-client")).getText());
+        assertEquals("pending", laptop.findElement(By.id("ag-wait-form")).getDomAttribute("data-state"));
+        screenshot(laptop, "wait-page");
+
+        Map<String, Object> challenge = device.awaitChallenge(Duration.ofSeconds(10));
+        DeviceClient.Response answer = device.answer(challenge, "approve", code);
+        assertEquals(200, answer.status(), "device answer: " + answer);
+
+        // nobody touches the laptop from here on: wait.js sees "approved" and submits the form
+        assertReachesCallbackWithCode(laptop, MOVES_ON_BY_ITSELF);
+    }
+
+    @Test
+    void enrolmentAndApprovalThroughTheWebApprover() {
+        String username = newUser("web");
+        String userId = admin.findUserId(REALM, username);
+        WebDriver phone = enrolPhoneAsWebApprover(username, "Test phone");
+
+        List<Map<String, Object>> devices = credentialsOfType(userId, DEVICE_TYPE);
+        assertEquals(1, devices.size(), "device credentials: " + devices);
+        assertEquals("Test phone", devices.get(0).get("userLabel"));
+
+        // a second sign-in, from a laptop without the first one's session cookies
+        WebDriver laptop = openBrowser(Viewport.DESKTOP);
+        String code = signInUntilWaitPage(laptop, username);
+
+        WebElement card = awaitChallengeCard(phone);
+        assertTrue(card.getText().contains(CLIENT_NAME), "card should name the application: " + card.getText());
+        assertTrue(card.getText().contains(username), "card should name the account: " + card.getText());
+        typeCode(phone, card, code);
+        scrollIntoView(phone, card, "start");
+        screenshot(phone, "approver-card");
+
+        click(phone, card.findElement(By.cssSelector(".approve")));
+        String result = awaitChallengeResult(phone, card, "Approved");
+        assertTrue(result.startsWith("Approved"), result);
+        screenshot(phone, "approver-approved");
+
+        assertReachesCallbackWithCode(laptop, MOVES_ON_BY_ITSELF);
+        assertEquals(1, credentialsOfType(userId, DEVICE_TYPE).size(), "still exactly one approver device");
+    }
+
+    @Test
+    void denyInTheWebApproverEndsTheSignInWithAMessage() {
+        String username = newUser("deny");
+        WebDriver phone = enrolPhoneAsWebApprover(username, "Deny phone");
+        WebDriver laptop = openBrowser(Viewport.DESKTOP);
+        signInUntilWaitPage(laptop, username);
+
+        WebElement card = awaitChallengeCard(phone);
+        click(phone, card.findElement(By.cssSelector(".deny")));
+        assertTrue(awaitChallengeResult(phone, card, "Denied").startsWith("Denied"));
+        screenshot(phone, "approver-denied");
+
+        awaitUntil(laptop, "the wait page to show the denied state", MOVES_ON_BY_ITSELF,
+                d -> !d.findElements(By.cssSelector("#ag-message[data-state='denied']")).isEmpty());
+        screenshot(laptop, "wait-page-denied");
+        String message = keycloakMessage(laptop);
+        assertNotNull(message, "Keycloak should show an error message on " + laptop.getCurrentUrl());
+        assertTrue(message.toLowerCase().contains("denied"), "message: " + message);
+        assertTrue(laptop.findElements(By.id("ag-code")).isEmpty(), "the denied page must not show a code");
+
+        // the page must stay where it is: no later submit may turn the denial into a login
+        sleep(Duration.ofSeconds(3));
+        String url = laptop.getCurrentUrl();
+        assertTrue(url.startsWith(KeycloakServer.realmUrl(REALM)), "left Keycloak: " + url);
+        assertFalse(url.contains("code="), "an authorization code was issued after a denial: " + url);
+        assertFalse(laptop.findElements(By.cssSelector("#ag-message[data-state='denied']")).isEmpty(),
+                "the denied page should still be shown, now at " + url);
+    }
+
+    // ================================================================ set-up steps
+
+    /** A new user with a password and no approver device. */
+    private String newUser(String prefix) {
+        String username = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createUser(REALM, username, PASSWORD);
+        return username;
+    }
+
+    /** Enrols a reference device through the enrolment page, without a real browser. */
+    private DeviceClient enrolDeviceOverHttp(String username) {
+        BrowserFlow flow = BrowserFlow.forTestServer().start(REALM, CLIENT_ID, CALLBACK).submitPassword(username, PASSWORD);
+        DeviceClient device = DeviceClient.create(REALM);
+        DeviceClient.Response enrolled = device.enrol(flow.enrolmentToken(), "Reference device");
+        assertEquals(201, enrolled.status(), "enrolment: " + enrolled);
+        assertTrue(flow.pressEnrol().isLoggedIn(), "the enrolling login should finish: " + flow.describePage());
+        return device;
+    }
+
+    /**
+     * Signs in on a laptop, opens the enrolment link on a phone and enrols the phone's browser as
+     * a web approver; checks that the laptop's enrolment page then moves on and the sign-in
+     * finishes. Returns the phone, ready and polling for requests.
+     */
+    private WebDriver enrolPhoneAsWebApprover(String username, String deviceName) {
+        WebDriver laptop = openBrowser(Viewport.DESKTOP);
+        signIn(laptop, username);
+        awaitUntil(laptop, "the enrolment page", PAGE_TIMEOUT, d -> !d.findElements(By.id("ag-enrol-form")).isEmpty());
+        assertTrue(laptop.findElement(By.id("ag-enrol-qr")).isDisplayed(), "QR code should be visible");
+        assertQrImageLoaded(laptop);
+        String link = laptop.findElement(By.id("ag-enrol-link")).getDomAttribute("href");
+        assertTrue(link.startsWith(KeycloakServer.realmUrl(REALM) + "/approval-guard/app/#enrol="), link);
+        screenshot(laptop, "enrolment-page");
+
+        WebDriver phone = openBrowser(Viewport.MOBILE);
+        phone.get(link);
+        awaitBodyState(phone, "enrolling");
+        assertFalse(phone.getCurrentUrl().contains("enrol="), "the token should leave the address bar: " + phone.getCurrentUrl());
+        WebElement name = phone.findElement(By.id("device-name"));
+        name.clear();
+        name.sendKeys(deviceName);
+        screenshot(phone, "approver-enrol-form");
+        click(phone, phone.findElement(By.id("enrol-button")));
+
+        awaitUntil(phone, "the approver to confirm the enrolment", PAGE_TIMEOUT,
+                d -> d.findElement(By.id("enrol-status")).getText().contains("now an approver"));
+        awaitBodyState(phone, "ready");
+        assertTrue(phone.findElement(By.id("enrol-status")).getText().contains(username),
+                phone.findElement(By.id("enrol-status")).getText());
+        assertEquals(deviceName, phone.findElement(By.cssSelector("#devices .device-name")).getText());
+        screenshot(phone, "approver-enrolled");
+
+        // enrolment finishes the laptop's sign-in by itself (the new device counts as this login's push)
+        assertReachesCallbackWithCode(laptop, MOVES_ON_BY_ITSELF);
+        return phone;
+    }
+
+    // ================================================================ laptop: the sign-in pages
+
+    private WebDriver openBrowser(Viewport viewport) {
+        WebDriver browser = Chromium.start(viewport);
+        browsers.add(browser);
+        browser.manage().timeouts().pageLoadTimeout(PAGE_TIMEOUT);
+        return browser;
+    }
+
+    private static String authorizationUrl() {
+        return KeycloakServer.realmUrl(REALM) + "/protocol/openid-connect/auth"
+                + "?client_id=" + encode(CLIENT_ID)
+                + "&redirect_uri=" + encode(CALLBACK)
+                + "&response_type=code&scope=openid"
+                + "&state=" + UUID.randomUUID();
+    }
+
+    /** Opens the authorization endpoint and submits username and password. */
+    private void signIn(WebDriver laptop, String username) {
+        laptop.get(authorizationUrl());
+        awaitUntil(laptop, "the login form", PAGE_TIMEOUT, d -> !d.findElements(By.id("username")).isEmpty());
+        laptop.findElement(By.id("username")).sendKeys(username);
+        laptop.findElement(By.id("password")).sendKeys(PASSWORD);
+        click(laptop, laptop.findElement(By.id("kc-login")));
+    }
+
+    /** Signs in and returns the code the wait page shows. */
+    private String signInUntilWaitPage(WebDriver laptop, String username) {
+        signIn(laptop, username);
+        awaitUntil(laptop, "the wait page with a code", PAGE_TIMEOUT, d -> !d.findElements(By.id("ag-code")).isEmpty());
+        return laptop.findElement(By.id("ag-code")).getText().trim();
+    }
+
+    /** The browser arrives at the client's redirect_uri with an authorization code, without help. */
+    private void assertReachesCallbackWithCode(WebDriver laptop, Duration within) {
+        awaitUntil(laptop, "the client's callback", within, d -> d.getCurrentUrl().startsWith(CALLBACK));
+        String url = laptop.getCurrentUrl();
+        assertTrue(url.contains("code="), "callback without a code: " + url);
+        assertFalse(url.contains("error="), "callback with an error: " + url);
+    }
+
+    /** Keycloak's alert on the current page (keycloak.v2 theme and older ones), or null. */
+    private static String keycloakMessage(WebDriver browser) {
+        for (WebElement element : browser.findElements(By.cssSelector(
+                ".pf-v5-c-alert__title, .kc-feedback-text, .alert-error, #kc-error-message, [id^=input-error]"))) {
+            String text = element.getText().trim();
+            if (!text.isEmpty()) {
+                return text;
+            }
+        }
+        return null;
+    }
+
+    private void assertQrImageLoaded(WebDriver laptop) {
+        Object width = ((JavascriptExecutor) laptop).executeScript(
+                "var img = document.getElementById('ag-enrol-qr'); return img.complete ? img.naturalWidth : 0;");
+        assertTrue(((Number) width).intValue() > 0, "the QR code image did not load");
+    }
+
+    // ================================================================ phone: the web approver
+
+    private void awaitBodyState(WebDriver phone, String state) {
+        awaitUntil(phone, "the approver in state " + state, PAGE_TIMEOUT,
+                d -> state.equals(d.findElement(By.tagName("body")).getDomAttribute("data-state")));
+    }
+
+    private WebElement awaitChallengeCard(WebDriver phone) {
+        awaitUntil(phone, "a request card in the approver", PAGE_TIMEOUT,
+                d -> !d.findElements(By.cssSelector(".challenge[data-status='pending']")).isEmpty());
+        List<WebElement> cards = phone.findElements(By.cssSelector(".challenge"));
+        assertEquals(1, cards.size(), "exactly one request expected");
+        return cards.get(0);
+    }
+
+    private void typeCode(WebDriver phone, WebElement card, String code) {
+        card.findElement(By.cssSelector(".challenge-code")).sendKeys(code);
+        WebElement approve = card.findElement(By.cssSelector(".approve"));
+        awaitUntil(phone, "the Approve button to be enabled", PAGE_TIMEOUT, d -> approve.isEnabled());
+    }
+
+    private String awaitChallengeResult(WebDriver phone, WebElement card, String prefix) {
+        WebElement result = card.findElement(By.cssSelector(".challenge-result"));
+        awaitUntil(phone, "the card to show '" + prefix + "'", PAGE_TIMEOUT,
+                d -> result.isDisplayed() && result.getText().startsWith(prefix));
+        return result.getText();
+    }
+
+    // ================================================================ plumbing
+
+    private List<Map<String, Object>> credentialsOfType(String userId, String type) {
+        return admin.listCredentials(REALM, userId).stream().filter(c -> type.equals(c.get("type"))).toList();
+    }
+
+    /** Clicks like a user would: scrolled into view first, which matters on the phone's small screen. */
+    private static void click(WebDriver browser, WebElement element) {
+        scrollIntoView(browser, element, "center");
+        element.click();
+    }
+
+    /** {@code block} is where the element should end up: start, center or end of the viewport. */
+    private static void scrollIntoView(WebDriver browser, WebElement element, String block) {
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: arguments[1]});", element, block);
+    }
+
+    /**
+     * Waits for {@code condition}; on timeout fails with where the browser is and what it shows,
+     * and leaves a screenshot {@code FAILED-...png} next to the others.
+     */
+    private void awaitUntil(WebDriver browser, String what, Duration timeout, ExpectedCondition<Boolean> condition) {
+        try {
+            new WebDriverWait(browser, timeout, Duration.ofMillis(100)).until(condition);
+        } catch (TimeoutException e) {
+            String text;
+            try {
+                screenshot(browser, "FAILED-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
+            } catch (RuntimeException noScreenshot) {
+                // the failure message below matters more than the picture
+            }
+            try {
+                text = browser.findElement(By.tagName("body")).getText();
+            } catch (RuntimeException unreadable) {
+                text = "(page text unreadable: " + unreadable + ")";
+            }
+            throw new AssertionError("waited " + timeout.toSeconds() + " s for " + what + "; browser at "
+                    + browser.getCurrentUrl() + " shows:\n" + abbreviate(text), e);
+        }
+    }
+
+    private void screenshot(WebDriver browser, String name) {
+        Chromium.screenshot(browser, SCREENSHOTS.resolve(getClass().getSimpleName() + "-" + testName + "-" + name + ".png"));
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 1500 ? text.substring(0, 1500) + "..." : text;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,394 @@
+package io.approvalguard.testkit;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * One Keycloak for the whole failsafe JVM: started lazily by the first test class that carries
+ * {@code @ExtendWith(KeycloakServer.class)}, stopped when JUnit closes its root context (or, as a
+ * fallback, by a JVM shutdown hook).
+ *
+ * <p>Booting Keycloak takes about 36 s, so every IT shares the server; tests isolate themselves by
+ * creating their own users. The distribution is used in place: {@code providers/*.jar} and
+ * {@code data/} are wiped first so each run starts from a fresh H2 database with exactly our
+ * provider and our test realms.
+ *
+ * <p>Configuration comes from the system properties that failsafe sets (see pom.xml):
+ * {@code keycloak.dist.dir}, {@code approvalguard.jar}, {@code approvalguard.test.realms},
+ * {@code approvalguard.work.dir}.
+ */
+public final class KeycloakServer implements BeforeAllCallback {
+
+    public static final String HOST = "127.0.0.1";
+    public static final int HTTP_PORT = 8080;
+    public static final int MANAGEMENT_PORT = 9000;
+    public static final String ADMIN_USERNAME = "admin";
+    public static final String ADMIN_PASSWORD = "admin";
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final int LOG_LINES_ON_FAILURE = 60;
+
+    private static final Object LOCK = new Object();
+    private static RunningServer running;
+    /** Remembered so that later test classes fail at once instead of waiting for another start. */
+    private static RuntimeException startFailure;
+
+    /** JUnit extension entry point: make sure the shared server is up before the class runs. */
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        ensureStarted();
+        // Registering the resource in the root store makes JUnit stop the server after the
+        // last test class, before the JVM exits; the shutdown hook only covers aborted runs.
+        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(StopOnClose.class, key -> new StopOnClose(), StopOnClose.class);
+    }
+
+    /** Starts the server if it is not running yet; safe to call from any test. */
+    public static void ensureStarted() {
+        synchronized (LOCK) {
+            if (startFailure != null) {
+                throw new IllegalStateException("Keycloak failed to start earlier in this run", startFailure);
+            }
+            if (running == null) {
+                try {
+                    running = RunningServer.start(Settings.fromSystemProperties());
+                } catch (RuntimeException e) {
+                    startFailure = e;
+                    throw e;
+                }
+                Runtime.getRuntime().addShutdownHook(new Thread(KeycloakServer::stop, "keycloak-server-stop"));
+            }
+        }
+    }
+
+    /** Stops the server; idempotent. */
+    public static void stop() {
+        synchronized (LOCK) {
+            if (running != null) {
+                running.stop();
+                running = null;
+            }
+        }
+    }
+
+    public static boolean isRunning() {
+        synchronized (LOCK) {
+            return running != null && running.process.isAlive();
+        }
+    }
+
+    /** {@code http://127.0.0.1:8080}, without a trailing slash. */
+    public static String baseUrl() {
+        return "http://" + HOST + ":" + HTTP_PORT;
+    }
+
+    /** {@code http://127.0.0.1:8080/realms/{realm}}. */
+    public static String realmUrl(String realm) {
+        return baseUrl() + "/realms/" + realm;
+    }
+
+    /** Where the server's stdout and stderr go: {@code approvalguard.work.dir/keycloak.log}. */
+    public static Path logFile() {
+        return Settings.workDirFromProperty().resolve("keycloak.log");
+    }
+
+    /** A position in the server log; pass it to {@link #logSince(LogMark)} later. */
+    public static LogMark logMark() {
+        try {
+            Path log = logFile();
+            return new LogMark(Files.exists(log) ? Files.size(log) : 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Everything the server logged after {@code mark}. */
+    public static String logSince(LogMark mark) {
+        Path log = logFile();
+        if (!Files.exists(log)) {
+            return "";
+        }
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            long from = Math.min(mark.offset(), file.length());
+            byte[] bytes = new byte[(int) (file.length() - from)];
+            file.seek(from);
+            file.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The log lines after {@code mark} that contain {@code needle}; empty when there are none. */
+    public static List<String> logLinesContaining(LogMark mark, String needle) {
+        return logSince(mark).lines().filter(line -> line.contains(needle)).collect(Collectors.toList());
+    }
+
+    /**
+     * Fails when {@code needle} appears in the log after {@code mark}. Waits {@code settle} first,
+     * because the server may still be writing lines about the request that was just answered.
+     */
+    public static void assertNotLoggedSince(LogMark mark, String needle, Duration settle) {
+        sleep(settle);
+        List<String> hits = logLinesContaining(mark, needle);
+        if (!hits.isEmpty()) {
+            throw new AssertionError("\"" + needle + "\" appears in the server log:\n" + String.join("\n", hits));
+        }
+    }
+
+    /** The last {@code count} lines of the server log, for failure messages. */
+    public static String logTail(int count) {
+        return tail(logFile(), count);
+    }
+
+    /** A byte offset into the server log. */
+    public record LogMark(long offset) {
+    }
+
+    private static final class StopOnClose implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() {
+            stop();
+        }
+    }
+
+    /** Paths the server needs, read from the failsafe system properties. */
+    private record Settings(Path distDir, Path providerJar, Path realmsDir, Path workDir) {
+
+        static Settings fromSystemProperties() {
+            return new Settings(requiredDir("keycloak.dist.dir"), requiredFile("approvalguard.jar"),
+                    requiredDir("approvalguard.test.realms"), workDirFromProperty());
+        }
+
+        static Path workDirFromProperty() {
+            String value = System.getProperty("approvalguard.work.dir");
+            Path dir = value == null || value.isBlank()
+                    ? Paths.get("target", "it-work").toAbsolutePath() : Paths.get(value);
+            try {
+                return Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static Path requiredDir(String property) {
+            Path path = requiredPath(property);
+            if (!Files.isDirectory(path)) {
+                throw new IllegalStateException("system property " + property + " = " + path
+                        + " is not a directory (run the tests with mvn verify, which unpacks Keycloak in package)");
+            }
+            return path;
+        }
+
+        private static Path requiredFile(String property) {
+            Path path = requiredPath(property);
+            if (!Files.isRegularFile(path)) {
+                throw new IllegalStateException("system property " + property + " = " + path
+                        + " is not a file (run the tests with mvn verify, which builds the provider jar in package)");
+            }
+            return path;
+        }
+
+        private static Path requiredPath(String property) {
+            String value = System.getProperty(property);
+            if (value == null || value.isBlank()) {
+                throw new IllegalStateException("system property " + property
+                        + " is not set; integration tests must run through failsafe (mvn verify)");
+            }
+            return Paths.get(value).toAbsolutePath();
+        }
+    }
+
+    /** A started kc.sh process and the means to stop it. */
+    private static final class RunningServer {
+
+        private final Process process;
+
+        private RunningServer(Process process) {
+            this.process = process;
+        }
+
+        static RunningServer start(Settings settings) {
+            refuseIfPortBusy(HTTP_PORT);
+            refuseIfPortBusy(MANAGEMENT_PORT);
+            try {
+                prepareDistribution(settings);
+                Path log = settings.workDir().resolve("keycloak.log");
+                Files.deleteIfExists(log);
+                ProcessBuilder builder = new ProcessBuilder(command(settings.distDir()))
+                        .directory(settings.distDir().toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile());
+                builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USERNAME);
+                builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+                // Keep the heap modest: the tests, Chromium and Keycloak share a small machine.
+                builder.environment().put("JAVA_OPTS_APPEND", "-Xms256m -Xmx1024m");
+                RunningServer server = new RunningServer(builder.start());
+                server.awaitReady(log);
+                return server;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start Keycloak from " + settings.distDir(), e);
+            }
+        }
+
+        private static List<String> command(Path distDir) {
+            List<String> command = new ArrayList<>();
+            command.add(distDir.resolve("bin/kc.sh").toString());
+            command.add("start-dev");
+            command.add("--http-host=" + HOST);
+            command.add("--http-port=" + HTTP_PORT);
+            command.add("--import-realm");
+            command.add("--health-enabled=true");
+            command.add("--http-management-port=" + MANAGEMENT_PORT);
+            command.add("--log-level=" + System.getProperty("approvalguard.log-level", "INFO,io.approvalguard:debug"));
+            return command;
+        }
+
+        /** Fresh database, exactly one provider jar, and the test realms ready for import. */
+        private static void prepareDistribution(Settings settings) throws IOException {
+            Path dist = settings.distDir();
+            Path providers = Files.createDirectories(dist.resolve("providers"));
+            try (DirectoryStream<Path> jars = Files.newDirectoryStream(providers, "*.jar")) {
+                for (Path jar : jars) {
+                    Files.delete(jar);
+                }
+            }
+            Files.copy(settings.providerJar(), providers.resolve(settings.providerJar().getFileName()),
+                    StandardCopyOption.REPLACE_EXISTING);
+
+            deleteRecursively(dist.resolve("data"));
+            Path imports = Files.createDirectories(dist.resolve("data/import"));
+            try (DirectoryStream<Path> realms = Files.newDirectoryStream(settings.realmsDir(), "*.json")) {
+                for (Path realm : realms) {
+                    Files.copy(realm, imports.resolve(realm.getFileName()));
+                }
+            }
+            // kc.sh may have lost its execute bit when the distribution was unpacked by Maven.
+            dist.resolve("bin/kc.sh").toFile().setExecutable(true);
+        }
+
+        private void awaitReady(Path log) {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            URI ready = URI.create("http://" + HOST + ":" + MANAGEMENT_PORT + "/health/ready");
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("Keycloak exited with status " + process.exitValue()
+                            + " before it was ready; last lines of " + log + ":\n" + tail(log, LOG_LINES_ON_FAILURE));
+                }
+                if (isReady(client, ready)) {
+                    return;
+                }
+                sleep(Duration.ofMillis(500));
+            }
+            stop();
+            throw new IllegalStateException("Keycloak was not ready within " + READY_TIMEOUT.toSeconds()
+                    + " s; last lines of " + log + ":\n" + tail(log, LOG_LINES_ON_FAILURE));
+        }
+
+        private static boolean isReady(HttpClient client, URI ready) {
+            try {
+                HttpResponse<String> response = client.send(
+                        HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return response.statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Keycloak", e);
+            }
+        }
+
+        /**
+         * kc.sh forwards SIGTERM to its java child; if that does not end it in time, kill the
+         * whole process tree so no server outlives the test JVM.
+         */
+        void stop() {
+            List<ProcessHandle> tree = Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                    .collect(Collectors.toList());
+            process.destroy();
+            try {
+                if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                    tree.forEach(ProcessHandle::destroyForcibly);
+                }
+                for (ProcessHandle handle : tree) {
+                    handle.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                tree.forEach(ProcessHandle::destroyForcibly);
+            } catch (Exception e) {
+                tree.forEach(ProcessHandle::destroyForcibly);
+            }
+        }
+
+        private static void refuseIfPortBusy(int port) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(HOST, port), 500);
+            } catch (IOException e) {
+                return; // nothing listens: the port is free for us
+            }
+            throw new IllegalStateException("port " + port + " on " + HOST + " is already in use; another "
+                    + "Keycloak (a demo or another test run?) is probably running. Stop it and run the tests again.");
+        }
+    }
+
+    private static String tail(Path file, int count) {
+        if (!Files.exists(file)) {
+            return "(no log file " + file + ")";
+        }
+        try {
+            // decode leniently: a log line cut mid-character must not hide the rest
+            List<String> all = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines()
+                    .collect(Collectors.toList());
+            return String.join("\n", all.subList(Math.max(0, all.size() - count), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
