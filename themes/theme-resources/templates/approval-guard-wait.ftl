@@ -1,13 +1,13 @@
 <#import "template.ftl" as layout>
 <@layout.registrationLayout displayMessage=true; section>
     <#if section = "header">
-        <#if agState != "pending">${msg("approvalGuardEndedTitle")}<#elseif (agReason!"") == "add-device">${msg("approvalGuardConfirmTitle")}<#else>${msg("approvalGuardWaitTitle")}</#if>
+        <#if agState == "throttled">${msg("approvalGuardThrottledTitle")}<#elseif agState != "pending">${msg("approvalGuardEndedTitle")}<#elseif (agReason!"") == "add-device">${msg("approvalGuardConfirmTitle")}<#else>${msg("approvalGuardWaitTitle")}</#if>
     <#elseif section = "form">
         <link rel="stylesheet" href="${url.resourcesPath}/approval-guard/approval-guard.css"/>
         <form id="ag-wait-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post"
               data-status-url="${agStatusUrl}" data-state="${agState}">
             <#if agCode??><input type="hidden" name="ag_code" value="${agCode}"/></#if>
-            <div id="ag-message" data-state="${agState}">
+            <div id="ag-message" data-state="${agState}" data-quiet="${(agQuiet!false)?c}">
             <#if agState == "pending">
                 <#if agCode??>
                     <p>${msg("approvalGuardTypeCode")}</p>

@@ -19,7 +19,8 @@ public enum ApprovalGuardEvent {
     CHALLENGE_DENIED(EventType.LOGIN_ERROR, "approval_denied"),
     CHALLENGE_EXPIRED(EventType.LOGIN_ERROR, "approval_expired"),
     CHALLENGE_FRAUD_REPORTED(EventType.LOGIN_ERROR, "approval_reported_fraud"),
-    CHALLENGE_WRONG_CODE(EventType.LOGIN_ERROR, "approval_wrong_code");
+    CHALLENGE_WRONG_CODE(EventType.LOGIN_ERROR, "approval_wrong_code"),
+    CHALLENGE_THROTTLED(EventType.LOGIN_ERROR, "approval_throttled");
 
     public static final String DETAIL = "approval_guard_event";
     public static final String CHALLENGE_ID = "challenge_id";
@@ -27,6 +28,9 @@ public enum ApprovalGuardEvent {
     public static final String CREDENTIAL_TYPE = "credential_type";
     public static final String REASON = "approval_reason";
     public static final String LOGIN_IP = "login_ip_address";
+    public static final String VERIFICATION = "approval_verification";
+    public static final String QUIET = "approval_quiet";
+    public static final String THROTTLE_REASON = "approval_throttle_reason";
 
     private final EventType type;
     private final String error;

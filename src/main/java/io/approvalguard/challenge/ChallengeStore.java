@@ -67,6 +67,12 @@ public final class ChallengeStore {
                 .filter(c -> c.status().isPending() && !c.isExpiredAt(now) && c.userId().equals(userId));
     }
 
+    /** The user's most recent challenge, whatever its state. */
+    public Optional<Challenge> findLatestFor(String realmId, String userId) {
+        Map<String, String> pointer = store.get(userKey(realmId, userId));
+        return pointer == null ? Optional.empty() : find(pointer.get("challenge")).filter(c -> c.userId().equals(userId));
+    }
+
     /**
      * Moves a pending challenge to {@code outcome}. Returns the decided challenge, or empty when
      * another answer, expiry or replacement got there first.
@@ -81,15 +87,6 @@ public final class ChallengeStore {
         Challenge decided = challenge.withDecision(outcome, deviceId, Time.currentTime());
         store.put(PREFIX + challenge.id(), retention(challenge), decided.toNotes());
         return Optional.of(decided);
-    }
-
-    /** Marks a pending challenge whose time has passed as expired; returns it as it now stands. */
-    public Challenge expireIfDue(Challenge challenge) {
-        if (!challenge.status().isPending() || !challenge.isExpiredAt(Time.currentTime())) {
-            return challenge;
-        }
-        return decide(challenge, ChallengeStatus.EXPIRED, null)
-                .orElseGet(() -> find(challenge.id()).orElse(challenge));
     }
 
     /** Spends an approved challenge. True for exactly one caller, cluster-wide. */

@@ -31,6 +31,8 @@ import io.approvalguard.challenge.Challenge;
 import io.approvalguard.challenge.ChallengeStatus;
 import io.approvalguard.challenge.ChallengeStore;
 import io.approvalguard.challenge.VerificationCodes;
+import io.approvalguard.fatigue.PromptOutcome;
+import io.approvalguard.fatigue.PromptThrottle;
 
 /** The device-facing API, {@code /realms/{realm}/approval-guard/device}; see docs/device-api.md. */
 public final class DeviceResource {
@@ -40,10 +42,12 @@ public final class DeviceResource {
     private final KeycloakSession session;
     private final RealmModel realm;
     private final DeviceRegistry devices = new DeviceRegistry();
+    private final PromptThrottle throttle;
 
     public DeviceResource(KeycloakSession session) {
         this.session = session;
         this.realm = session.getContext().getRealm();
+        this.throttle = new PromptThrottle(session);
     }
 
     @POST
@@ -132,8 +136,10 @@ public final class DeviceResource {
                 .filter(c -> c.realmId().equals(realm.getId()) && c.userId().equals(user.getId()))
                 .orElseThrow(() -> new ApiError(Response.Status.NOT_FOUND, "challenge_not_found", "no such challenge for this user"));
         if (challenge.status().isPending() && challenge.isExpiredAt(Time.currentTime())) {
-            store.decide(challenge, ChallengeStatus.EXPIRED, null).ifPresent(expired ->
-                    ApprovalGuardEvent.CHALLENGE_EXPIRED.emit(challengeEvent(user, challenge, device)));
+            store.decide(challenge, ChallengeStatus.EXPIRED, null).ifPresent(expired -> {
+                ApprovalGuardEvent.CHALLENGE_EXPIRED.emit(challengeEvent(user, challenge, device));
+                throttle.recordOutcome(realm, user, PromptOutcome.TIMED_OUT);
+            });
             throw expired();
         }
         if (challenge.status() == ChallengeStatus.EXPIRED) {
@@ -155,6 +161,7 @@ public final class DeviceResource {
             if (!VerificationCodes.matches(challenge.id(), answer.code(), challenge.codeHash())) {
                 store.decide(challenge, ChallengeStatus.FAILED, device.getId()).orElseThrow(() -> notPending(store, challenge));
                 ApprovalGuardEvent.CHALLENGE_WRONG_CODE.emit(challengeEvent(user, challenge, device));
+                throttle.recordOutcome(realm, user, PromptOutcome.WRONG_CODE);
                 throw ApiError.badRequest("invalid_code", "the code is wrong; this sign-in attempt has been stopped");
             }
         }
@@ -162,6 +169,11 @@ public final class DeviceResource {
                 .orElseThrow(() -> notPending(store, challenge));
         devices.markUsed(user, device);
         eventFor(answer.decision()).emit(challengeEvent(user, challenge, device));
+        if (answer.decision() == ChallengeStatus.DENIED) {
+            throttle.recordOutcome(realm, user, PromptOutcome.DENIED);
+        } else if (answer.decision() == ChallengeStatus.FRAUD) {
+            throttle.recordOutcome(realm, user, PromptOutcome.FRAUD);
+        }
 
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("challenge_id", decided.id());

@@ -25,6 +25,7 @@ import com.google.zxing.qrcode.QRCodeWriter;
 import io.approvalguard.challenge.ApprovalContext;
 import io.approvalguard.challenge.Challenge;
 import io.approvalguard.push.PushChallenges;
+import io.approvalguard.push.PushMessages;
 import io.approvalguard.push.PushSettings;
 import io.approvalguard.push.PushVerdict;
 import io.approvalguard.push.WaitPage;
@@ -115,10 +116,16 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
     private void startConfirmation(RequiredActionContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         authSession.setAuthNote(NOTE_STAGE, STAGE_CONFIRM);
-        PushChallenges.Opened opened = new PushChallenges(session).open(authSession, context.getUser(),
+        PushChallenges.Opening opening = new PushChallenges(session).open(authSession, context.getUser(),
                 ApprovalContext.REASON_ADD_DEVICE, PushSettings.DEFAULTS, context.getEvent());
+        if (!opening.isOpened()) {
+            context.challenge(WaitPage.render(session,
+                    PushMessages.throttled(context.form(), opening.refusal(), opening.retryAfterSeconds()),
+                    authSession, null, null, WaitPage.STATE_THROTTLED, false, false));
+            return;
+        }
         context.challenge(WaitPage.render(session, context.form().setInfo("approvalGuardConfirmNewDevice"),
-                authSession, opened.challenge(), opened.code(), PushVerdict.PENDING));
+                authSession, opening.challenge(), opening.code(), "pending", false, opening.quiet()));
     }
 
     private void processConfirmation(RequiredActionContext context, String action, String submittedCode) {
@@ -126,6 +133,7 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
         PushChallenges challenges = new PushChallenges(session);
         PushVerdict verdict = challenges.conclude(authSession, context.getUser(), context.getEvent());
         if (verdict == PushVerdict.APPROVED) {
+            challenges.recordSuccess(context.getRealm(), context.getUser());
             authSession.setAuthNote(io.approvalguard.push.PushAuthenticator.NOTE_PASSED, "true");
             showEnrolment(context, null);
             return;
@@ -140,10 +148,7 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
         if (verdict == PushVerdict.PENDING) {
             form.setInfo("approvalGuardConfirmNewDevice");
         } else {
-            form.setError(verdict == PushVerdict.DENIED ? "approvalGuardDenied"
-                    : verdict == PushVerdict.FRAUD ? "approvalGuardFraudReported"
-                    : verdict == PushVerdict.EXPIRED ? "approvalGuardExpired"
-                    : verdict == PushVerdict.FAILED ? "approvalGuardWrongCode" : "approvalGuardInvalid");
+            form.setError(PushMessages.forVerdict(verdict));
         }
         context.challenge(WaitPage.render(session, form, authSession, challenge,
                 verdict == PushVerdict.PENDING ? code : null, verdict));

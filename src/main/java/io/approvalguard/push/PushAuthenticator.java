@@ -6,6 +6,7 @@ import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
+import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -13,12 +14,15 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 import io.approvalguard.challenge.ApprovalContext;
 import io.approvalguard.challenge.Challenge;
+import io.approvalguard.device.DeviceCredentialModel;
 import io.approvalguard.device.DeviceRegistry;
 import io.approvalguard.device.RegisterDeviceActionFactory;
 
 /**
  * Second factor by push approval: sends a challenge to the user's devices and waits for a signed
  * answer. The login completes only in {@link #action}, which concludes from the store alone.
+ * When the throttle refuses a prompt, an ALTERNATIVE execution steps aside for the flow's other
+ * factors and a REQUIRED one stops with a message.
  */
 public final class PushAuthenticator implements Authenticator {
 
@@ -36,8 +40,7 @@ public final class PushAuthenticator implements Authenticator {
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
-        UserModel user = context.getUser();
-        if (!devices.hasActiveDevice(user)) {
+        if (!devices.hasActiveDevice(context.getUser())) {
             // Only reachable with a suspended device: let alternatives run, else fail clearly.
             if (context.getExecution().isAlternative()) {
                 context.attempted();
@@ -47,74 +50,66 @@ public final class PushAuthenticator implements Authenticator {
             }
             return;
         }
-        sendChallenge(context, PushVerdict.PENDING);
+        sendChallenge(context, true);
     }
 
     @Override
     public void action(AuthenticationFlowContext context) {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         String action = form.getFirst(WaitPage.FORM_ACTION);
-        PushChallenges challenges = new PushChallenges(session);
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        UserModel user = context.getUser();
-
         if (WaitPage.ACTION_CANCEL.equals(action)) {
             context.cancelLogin();
             return;
         }
+        PushChallenges challenges = new PushChallenges(session);
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        UserModel user = context.getUser();
         PushVerdict verdict = challenges.conclude(authSession, user, context.getEvent());
         if (WaitPage.ACTION_RESEND.equals(action) && verdict.allowsResend()) {
-            sendChallenge(context, PushVerdict.PENDING);
+            sendChallenge(context, false);
             return;
         }
         Challenge challenge = challenges.current(authSession).orElse(null);
-        String code = challenge == null ? null : PushChallenges.codeToRedisplay(challenge, form.getFirst(WaitPage.FORM_CODE));
         switch (verdict) {
             case APPROVED -> {
+                challenges.recordSuccess(context.getRealm(), user);
                 authSession.setAuthNote(NOTE_PASSED, "true");
-                authSession.setUserSessionNote(USER_SESSION_NOTE_PASSED, Long.toString(org.keycloak.common.util.Time.currentTime()));
-                context.success(io.approvalguard.device.DeviceCredentialModel.TYPE);
+                authSession.setUserSessionNote(USER_SESSION_NOTE_PASSED, Long.toString(Time.currentTime()));
+                context.success(DeviceCredentialModel.TYPE);
             }
-            case PENDING -> context.challenge(page(context, challenge, code, verdict, "approvalGuardStillWaiting", false));
-            case EXPIRED, SUPERSEDED -> context.challenge(page(context, challenge, null, verdict, messageFor(verdict), true));
-            case DENIED, FRAUD, FAILED -> context.failureChallenge(AuthenticationFlowError.ACCESS_DENIED,
-                    page(context, challenge, null, verdict, messageFor(verdict), true));
-            case INVALID -> context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
-                    page(context, challenge, null, verdict, messageFor(verdict), true));
+            case PENDING -> {
+                String code = challenge == null ? null : PushChallenges.codeToRedisplay(challenge, form.getFirst(WaitPage.FORM_CODE));
+                context.challenge(WaitPage.render(session, context.form().setInfo(PushMessages.forVerdict(verdict)),
+                        authSession, challenge, code, verdict));
+            }
+            // The device side already counted these for brute-force protection and the back-off;
+            // the page only explains.
+            case EXPIRED, SUPERSEDED, DENIED, FRAUD, FAILED -> context.challenge(WaitPage.render(session,
+                    context.form().setError(PushMessages.forVerdict(verdict)), authSession, challenge, null, verdict));
+            case INVALID -> context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, WaitPage.render(session,
+                    context.form().setError(PushMessages.forVerdict(verdict)), authSession, challenge, null, verdict));
         }
     }
 
-    private void sendChallenge(AuthenticationFlowContext context, PushVerdict state) {
-        PushSettings settings = PushSettings.from(context.getAuthenticatorConfig());
-        PushChallenges.Opened opened = new PushChallenges(session).open(context.getAuthenticationSession(),
-                context.getUser(), ApprovalContext.REASON_SIGN_IN, settings, context.getEvent());
-        context.challenge(page(context, opened.challenge(), opened.code(), state, null, false));
-    }
-
-    private Response page(AuthenticationFlowContext context, Challenge challenge, String code, PushVerdict state,
-            String message, boolean isError) {
-        var form = context.form();
-        if (message != null) {
-            if (isError) {
-                form.setError(message);
-            } else {
-                form.setInfo(message);
+    private void sendChallenge(AuthenticationFlowContext context, boolean mayStepAside) {
+        PushChallenges.Opening opening = new PushChallenges(session).open(context.getAuthenticationSession(),
+                context.getUser(), ApprovalContext.REASON_SIGN_IN, PushSettings.from(context.getAuthenticatorConfig()),
+                context.getEvent());
+        if (opening.isOpened()) {
+            var form = context.form();
+            if (opening.quiet()) {
+                form.setInfo("approvalGuardQuietMode");
             }
+            context.challenge(WaitPage.render(session, form, context.getAuthenticationSession(), opening.challenge(),
+                    opening.code(), "pending", false, opening.quiet()));
+        } else if (mayStepAside && context.getExecution().isAlternative()) {
+            // Push is throttled: the flow's other factors (OTP, WebAuthn) take over.
+            context.attempted();
+        } else {
+            context.challenge(WaitPage.render(session,
+                    PushMessages.throttled(context.form(), opening.refusal(), opening.retryAfterSeconds()),
+                    context.getAuthenticationSession(), null, null, WaitPage.STATE_THROTTLED, false, false));
         }
-        return WaitPage.render(session, form, context.getAuthenticationSession(), challenge, code, state);
-    }
-
-    static String messageFor(PushVerdict verdict) {
-        return switch (verdict) {
-            case DENIED -> "approvalGuardDenied";
-            case FRAUD -> "approvalGuardFraudReported";
-            case FAILED -> "approvalGuardWrongCode";
-            case EXPIRED -> "approvalGuardExpired";
-            case SUPERSEDED -> "approvalGuardSuperseded";
-            case INVALID -> "approvalGuardInvalid";
-            case PENDING -> "approvalGuardStillWaiting";
-            case APPROVED -> null;
-        };
     }
 
     @Override

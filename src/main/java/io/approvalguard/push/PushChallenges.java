@@ -26,6 +26,9 @@ import io.approvalguard.challenge.NewChallenge;
 import io.approvalguard.challenge.VerificationCodes;
 import io.approvalguard.device.DeviceCredentialModel;
 import io.approvalguard.device.DeviceRegistry;
+import io.approvalguard.fatigue.Admission;
+import io.approvalguard.fatigue.PromptOutcome;
+import io.approvalguard.fatigue.PromptThrottle;
 import io.approvalguard.notify.ChallengeNotification;
 import io.approvalguard.notify.Notifications;
 
@@ -46,36 +49,67 @@ public final class PushChallenges {
     private final KeycloakSession session;
     private final ChallengeStore store;
     private final DeviceRegistry devices = new DeviceRegistry();
+    private final PromptThrottle throttle;
 
     public PushChallenges(KeycloakSession session) {
         this.session = session;
         this.store = new ChallengeStore(session);
+        this.throttle = new PromptThrottle(session);
     }
 
-    /** A challenge just opened, with the code to show on this page only. */
-    public record Opened(Challenge challenge, String code) {
+    /**
+     * The outcome of asking for a new challenge: opened (with the code to show on this page only,
+     * and whether the device was left unnotified), or refused by the throttle.
+     */
+    public record Opening(Challenge challenge, String code, boolean quiet, Admission.Refusal refusal, long retryAfterSeconds) {
+
+        public boolean isOpened() {
+            return challenge != null;
+        }
     }
 
-    public Opened open(AuthenticationSessionModel authSession, UserModel user, String reason, PushSettings settings,
+    public Opening open(AuthenticationSessionModel authSession, UserModel user, String reason, PushSettings settings,
             EventBuilder event) {
         RealmModel realm = authSession.getRealm();
         ClientModel client = authSession.getClient();
-        String code = VerificationCodes.generate(settings.codeLength());
-        Map<String, Object> context = ApprovalContext.forRequest(session, realm, client, user, reason);
-        Challenge challenge = store.create(new NewChallenge(realm.getId(), user.getId(),
-                authSession.getParentSession().getId(), authSession.getTabId(), client.getId(), context, code,
-                settings.lifetimeSeconds()));
-        authSession.setAuthNote(NOTE_CHALLENGE, challenge.id());
+        String ipAddress = session.getContext().getConnection().getRemoteAddr();
+        // An earlier prompt that ran out unanswered counts as a timeout before the next one is judged.
+        store.findLatestFor(realm.getId(), user.getId()).ifPresent(previous -> expireIfDue(previous, event));
 
-        List<String> deviceIds = devices.devicesOf(user).filter(DeviceCredentialModel::isActive)
-                .map(DeviceCredentialModel::getId).toList();
-        Notifications.sendAfterCommit(session, new ChallengeNotification(realm.getId(), realm.getName(), user.getId(),
-                challenge.id(), deviceIds, challenge.expiresAt()));
-        ApprovalGuardEvent.CHALLENGE_SENT.emit(event.clone().user(user)
-                .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id())
-                .detail(ApprovalGuardEvent.REASON, reason));
-        LOG.debugf("challenge %s opened for user %s (%s)", challenge.id(), user.getId(), reason);
-        return new Opened(challenge, code);
+        try (Admission admission = throttle.admit(realm, user, ipAddress, settings.throttle())) {
+            if (!admission.isAdmitted()) {
+                ApprovalGuardEvent.CHALLENGE_THROTTLED.emit(event.clone().user(user)
+                        .detail(ApprovalGuardEvent.THROTTLE_REASON, admission.refusal().name().toLowerCase(java.util.Locale.ROOT))
+                        .detail(ApprovalGuardEvent.REASON, reason));
+                return new Opening(null, null, false, admission.refusal(), admission.retryAfterSeconds());
+            }
+            int codeLength = settings.profile().codeLength(settings.codeLength(), admission.suspicious());
+            String code = codeLength == 0 ? null : VerificationCodes.generate(codeLength);
+            Map<String, Object> context = ApprovalContext.forRequest(session, realm, client, user, reason);
+            Challenge challenge = store.create(new NewChallenge(realm.getId(), user.getId(),
+                    authSession.getParentSession().getId(), authSession.getTabId(), client.getId(), context, code,
+                    settings.lifetimeSeconds()));
+            authSession.setAuthNote(NOTE_CHALLENGE, challenge.id());
+
+            if (!admission.quiet()) {
+                List<String> deviceIds = devices.devicesOf(user).filter(DeviceCredentialModel::isActive)
+                        .map(DeviceCredentialModel::getId).toList();
+                Notifications.sendAfterCommit(session, new ChallengeNotification(realm.getId(), realm.getName(),
+                        user.getId(), challenge.id(), deviceIds, challenge.expiresAt()));
+            }
+            ApprovalGuardEvent.CHALLENGE_SENT.emit(event.clone().user(user)
+                    .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id())
+                    .detail(ApprovalGuardEvent.REASON, reason)
+                    .detail(ApprovalGuardEvent.VERIFICATION, codeLength == 0 ? "approve-only" : "code-" + codeLength)
+                    .detail(ApprovalGuardEvent.QUIET, Boolean.toString(admission.quiet())));
+            LOG.debugf("challenge %s opened for user %s (%s, quiet %s)", challenge.id(), user.getId(), reason, admission.quiet());
+            return new Opening(challenge, code, admission.quiet(), null, 0);
+        }
+    }
+
+    /** A login completed with push: the user's prompt quota and back-off start afresh. */
+    public void recordSuccess(RealmModel realm, UserModel user) {
+        throttle.recordSuccess(realm, user);
     }
 
     /** This tab's challenge, if it has one. */
@@ -165,6 +199,10 @@ public final class PushChallenges {
         if (expired.isPresent()) {
             ApprovalGuardEvent.CHALLENGE_EXPIRED.emit(event.clone().user(challenge.userId())
                     .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id()));
+            UserModel user = session.users().getUserById(session.getContext().getRealm(), challenge.userId());
+            if (user != null) {
+                throttle.recordOutcome(session.getContext().getRealm(), user, PromptOutcome.TIMED_OUT);
+            }
             return expired.get();
         }
         return store.find(challenge.id()).orElse(challenge);

@@ -1,19 +1,23 @@
 package io.approvalguard.push;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.jboss.logging.Logger;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
+import io.approvalguard.ConfigValues;
 import io.approvalguard.challenge.VerificationCodes;
+import io.approvalguard.challenge.VerificationProfile;
+import io.approvalguard.fatigue.ThrottleSettings;
 
 /** Per-execution settings of the push authenticator, declared once with defaults and limits. */
-public record PushSettings(int lifetimeSeconds, int codeLength) {
+public record PushSettings(int lifetimeSeconds, VerificationProfile profile, int codeLength, ThrottleSettings throttle) {
 
     public static final String LIFETIME = "lifetime_seconds";
+    public static final String PROFILE = "verification_profile";
     public static final String CODE_LENGTH = "code_length";
 
     public static final int DEFAULT_LIFETIME = 120;
@@ -22,44 +26,44 @@ public record PushSettings(int lifetimeSeconds, int codeLength) {
     public static final int MAX_LIFETIME = 600;
     public static final int DEFAULT_CODE_LENGTH = 2;
 
-    public static final PushSettings DEFAULTS = new PushSettings(DEFAULT_LIFETIME, DEFAULT_CODE_LENGTH);
+    public static final PushSettings DEFAULTS = new PushSettings(DEFAULT_LIFETIME, VerificationProfile.STANDARD,
+            DEFAULT_CODE_LENGTH, ThrottleSettings.DEFAULTS);
 
-    private static final Logger LOG = Logger.getLogger(PushSettings.class);
-
-    public static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
-            .property().name(LIFETIME).label("Challenge lifetime (seconds)")
-            .helpText("How long the device may answer. " + MIN_LIFETIME + " to " + MAX_LIFETIME + " seconds; default "
-                    + DEFAULT_LIFETIME + ".")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(Integer.toString(DEFAULT_LIFETIME)).add()
-            .property().name(CODE_LENGTH).label("Code length (digits)")
-            .helpText("Digits of the number shown on the sign-in page that the user types on the device. "
-                    + VerificationCodes.MIN_LENGTH + " to " + VerificationCodes.MAX_LENGTH + "; default "
-                    + DEFAULT_CODE_LENGTH + ".")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(Integer.toString(DEFAULT_CODE_LENGTH)).add()
-            .build();
+    public static final List<ProviderConfigProperty> PROPERTIES = properties();
 
     public static PushSettings from(AuthenticatorConfigModel config) {
-        Map<String, String> values = config == null || config.getConfig() == null ? Map.of() : config.getConfig();
+        Map<String, String> values = config == null ? Map.of() : config.getConfig();
         return new PushSettings(
-                bounded(values, LIFETIME, DEFAULT_LIFETIME, MIN_LIFETIME, MAX_LIFETIME),
-                bounded(values, CODE_LENGTH, DEFAULT_CODE_LENGTH, VerificationCodes.MIN_LENGTH, VerificationCodes.MAX_LENGTH));
+                ConfigValues.integer(values, LIFETIME, DEFAULT_LIFETIME, MIN_LIFETIME, MAX_LIFETIME),
+                VerificationProfile.fromConfigName(ConfigValues.choice(values, PROFILE,
+                        VerificationProfile.STANDARD.configName(), VerificationProfile.configNames())),
+                ConfigValues.integer(values, CODE_LENGTH, DEFAULT_CODE_LENGTH, VerificationCodes.MIN_LENGTH, VerificationCodes.MAX_LENGTH),
+                ThrottleSettings.from(values));
     }
 
-    /** Out-of-range or unreadable values fall back to the safe default, with a warning for the operator. */
-    private static int bounded(Map<String, String> values, String name, int fallback, int min, int max) {
-        String raw = values.get(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(raw.trim());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        LOG.warnf("Approval Guard: %s=%s is not a whole number from %d to %d; using %d", name, raw, min, max, fallback);
-        return fallback;
+    private static List<ProviderConfigProperty> properties() {
+        List<ProviderConfigProperty> all = new ArrayList<>(ProviderConfigurationBuilder.create()
+                .property().name(LIFETIME).label("Challenge lifetime (seconds)")
+                .helpText("How long the device may answer. " + MIN_LIFETIME + " to " + MAX_LIFETIME + " seconds; default "
+                        + DEFAULT_LIFETIME + ".")
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue(Integer.toString(DEFAULT_LIFETIME)).add()
+                .property().name(PROFILE).label("Verification profile")
+                .helpText("standard: the user types the code shown on the sign-in page into the device; the code has "
+                        + "the configured length and grows to 6 digits after denials, timeouts, wrong codes or throttling. "
+                        + "nist-800-63b-4: at least 6 digits always. approve-only: no code, the device only approves; "
+                        + "WARNING: this lets a tired or tricked user approve an attacker's sign-in (push fatigue) and "
+                        + "does not meet NIST SP 800-63B-4. Default standard.")
+                .type(ProviderConfigProperty.LIST_TYPE)
+                .options(VerificationProfile.STANDARD.configName(), VerificationProfile.NIST_800_63B_4.configName(),
+                        VerificationProfile.APPROVE_ONLY.configName())
+                .defaultValue(VerificationProfile.STANDARD.configName()).add()
+                .property().name(CODE_LENGTH).label("Code length (digits)")
+                .helpText("Digits of the number shown on the sign-in page that the user types on the device. "
+                        + VerificationCodes.MIN_LENGTH + " to " + VerificationCodes.MAX_LENGTH + "; default "
+                        + DEFAULT_CODE_LENGTH + ".")
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue(Integer.toString(DEFAULT_CODE_LENGTH)).add()
+                .build());
+        all.addAll(ThrottleSettings.PROPERTIES);
+        return List.copyOf(all);
     }
 }

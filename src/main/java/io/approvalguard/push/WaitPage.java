@@ -25,14 +25,24 @@ public final class WaitPage {
     public static final String ACTION_CONTINUE = "continue";
     public static final String ACTION_RESEND = "resend";
     public static final String ACTION_CANCEL = "cancel";
+    /** The page's state when the throttle refused a prompt. */
+    public static final String STATE_THROTTLED = "throttled";
 
     private WaitPage() {
     }
 
+    /** A page for a challenge as the browser last concluded it. */
     public static Response render(KeycloakSession session, LoginFormsProvider form, AuthenticationSessionModel authSession,
-            Challenge challenge, String code, PushVerdict state) {
-        form.setAttribute("agState", state.name().toLowerCase(Locale.ROOT))
-                .setAttribute("agCanResend", state.allowsResend())
+            Challenge challenge, String code, PushVerdict verdict) {
+        return render(session, form, authSession, challenge, code, verdict.name().toLowerCase(Locale.ROOT),
+                verdict.allowsResend(), false);
+    }
+
+    public static Response render(KeycloakSession session, LoginFormsProvider form, AuthenticationSessionModel authSession,
+            Challenge challenge, String code, String state, boolean canResend, boolean quiet) {
+        form.setAttribute("agState", state)
+                .setAttribute("agCanResend", canResend)
+                .setAttribute("agQuiet", quiet)
                 .setAttribute("agStatusUrl", statusUrl(session, authSession).toString());
         if (challenge != null) {
             form.setAttribute("agCode", code)

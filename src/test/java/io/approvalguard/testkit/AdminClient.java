@@ -89,6 +89,11 @@ public final class AdminClient {
      * @return the new user's id
      */
     public String createUser(String realm, String username, String password) {
+        return createUser(realm, username, password, List.of());
+    }
+
+    /** Like {@link #createUser(String, String, String)}, with further stored credentials (OTP, ...) as representations. */
+    public String createUser(String realm, String username, String password, List<Map<String, Object>> moreCredentials) {
         Map<String, Object> credential = new LinkedHashMap<>();
         credential.put("type", "password");
         credential.put("value", password);
@@ -101,7 +106,10 @@ public final class AdminClient {
         user.put("firstName", "Test");
         user.put("lastName", capitalize(username));
         user.put("email", username.toLowerCase() + "@example.test");
-        user.put("credentials", List.of(credential));
+        List<Map<String, Object>> credentials = new java.util.ArrayList<>();
+        credentials.add(credential);
+        credentials.addAll(moreCredentials);
+        user.put("credentials", credentials);
 
         Result result = expect(send("POST", realmPath(realm) + "/users", user), 201);
         String location = result.header("Location");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -35,14 +36,24 @@ public final class PushScenario {
 
     /** A new user without a device. */
     public static PushScenario newUser(AdminClient admin) {
+        return newUser(admin, List.of());
+    }
+
+    /** A new user without a device, holding these further credentials (as admin API representations). */
+    public static PushScenario newUser(AdminClient admin, List<Map<String, Object>> moreCredentials) {
         String username = "user-" + UUID.randomUUID().toString().substring(0, 8);
-        String userId = admin.createUser(REALM, username, PASSWORD);
+        String userId = admin.createUser(REALM, username, PASSWORD, moreCredentials);
         return new PushScenario(admin, username, userId, DeviceClient.create(REALM));
     }
 
     /** A new user whose first login enrolled the reference device. */
     public static PushScenario enrolledUser(AdminClient admin) {
-        PushScenario scenario = newUser(admin);
+        return enrolledUser(admin, List.of());
+    }
+
+    /** A new user with these further credentials, whose first login enrolled the reference device. */
+    public static PushScenario enrolledUser(AdminClient admin, List<Map<String, Object>> moreCredentials) {
+        PushScenario scenario = newUser(admin, moreCredentials);
         BrowserFlow browser = scenario.signInWithPassword(CLIENT);
         scenario.enrol(browser, scenario.device, "reference device");
         assertTrue(browser.pressEnrol().isLoggedIn(), "first login completes after enrolment: " + browser.describePage());

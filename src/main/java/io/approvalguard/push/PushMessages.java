@@ -1,0 +1,34 @@
+package io.approvalguard.push;
+
+import org.keycloak.forms.login.LoginFormsProvider;
+
+import io.approvalguard.fatigue.Admission;
+
+/** Which message the sign-in page shows for each outcome; the texts are in the theme's message bundles. */
+public final class PushMessages {
+
+    private PushMessages() {
+    }
+
+    public static String forVerdict(PushVerdict verdict) {
+        return switch (verdict) {
+            case DENIED -> "approvalGuardDenied";
+            case FRAUD -> "approvalGuardFraudReported";
+            case FAILED -> "approvalGuardWrongCode";
+            case EXPIRED -> "approvalGuardExpired";
+            case SUPERSEDED -> "approvalGuardSuperseded";
+            case INVALID -> "approvalGuardInvalid";
+            case PENDING -> "approvalGuardStillWaiting";
+            case APPROVED -> null;
+        };
+    }
+
+    /** Says why no prompt was sent and, where known, when one may be sent again. Reveals nothing about devices. */
+    public static LoginFormsProvider throttled(LoginFormsProvider form, Admission.Refusal refusal, long retryAfterSeconds) {
+        if (refusal == Admission.Refusal.QUOTA_SPENT) {
+            return form.setError("approvalGuardQuotaSpent");
+        }
+        long minutes = Math.max(1, (retryAfterSeconds + 59) / 60);
+        return form.setError("approvalGuardThrottled", Long.toString(minutes));
+    }
+}
