@@ -2,15 +2,12 @@ package io.approvalguard.fatigue;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.UserModel;
-import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.BruteForceProtector;
 
 /**
@@ -97,10 +94,10 @@ public final class PromptThrottle {
         outcomes.set("lastAt", Time.currentTime());
         outcomes.write(store, key);
         if (outcome != PromptOutcome.TIMED_OUT && realm.isBruteForceProtected()) {
-            Set<String> category = Optional.ofNullable(AuthenticationManager.getAuthenticationCategory(session,
-                    io.approvalguard.push.PushAuthenticatorFactory.PROVIDER_ID)).map(Set::of).orElse(Set.of());
+            // No category on purpose: Keycloak counts only password, OTP and recovery-code failures
+            // when a category is named, and a denied or wrong-code push must count as well.
             session.getProvider(BruteForceProtector.class).failedLogin(realm, user, session.getContext().getConnection(),
-                    session.getContext().getUri(), category);
+                    session.getContext().getUri(), null);
         }
     }
 

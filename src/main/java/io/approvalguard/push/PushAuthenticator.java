@@ -6,6 +6,8 @@ import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.CredentialValidator;
+import org.keycloak.credential.CredentialProvider;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -15,6 +17,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 import io.approvalguard.challenge.ApprovalContext;
 import io.approvalguard.challenge.Challenge;
 import io.approvalguard.device.DeviceCredentialModel;
+import io.approvalguard.device.DeviceCredentialProvider;
+import io.approvalguard.device.DeviceCredentialProviderFactory;
 import io.approvalguard.device.DeviceRegistry;
 import io.approvalguard.device.RegisterDeviceActionFactory;
 
@@ -24,7 +28,7 @@ import io.approvalguard.device.RegisterDeviceActionFactory;
  * When the throttle refuses a prompt, an ALTERNATIVE execution steps aside for the flow's other
  * factors and a REQUIRED one stops with a message.
  */
-public final class PushAuthenticator implements Authenticator {
+public final class PushAuthenticator implements Authenticator, CredentialValidator<DeviceCredentialProvider> {
 
     /** Auth-session note: push approval passed in this login (read by the enrolment action). */
     public static final String NOTE_PASSED = "ag.push.passed";
@@ -110,6 +114,16 @@ public final class PushAuthenticator implements Authenticator {
                     PushMessages.throttled(context.form(), opening.refusal(), opening.retryAfterSeconds()),
                     context.getAuthenticationSession(), null, null, WaitPage.STATE_THROTTLED, false, false));
         }
+    }
+
+    /**
+     * Ties this authenticator to the device credential, as Keycloak's OTP form is tied to OTP:
+     * Keycloak then orders alternatives by the user's credentials and lists the device under
+     * "Try another way".
+     */
+    @Override
+    public DeviceCredentialProvider getCredentialProvider(KeycloakSession session) {
+        return (DeviceCredentialProvider) session.getProvider(CredentialProvider.class, DeviceCredentialProviderFactory.PROVIDER_ID);
     }
 
     @Override

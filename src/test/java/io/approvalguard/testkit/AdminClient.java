@@ -201,6 +201,19 @@ public final class AdminClient {
      * no body.
      */
     public Result send(String method, String path, Object body) {
+        Result result = sendOnce(method, path, body);
+        if (result.status() == 401) {
+            // The server's clock may have been shifted (TimeOffset): a token that is fresh by this
+            // JVM's clock can be expired, or its session gone, on the server. Log in again, once.
+            synchronized (this) {
+                accessToken = null;
+            }
+            result = sendOnce(method, path, body);
+        }
+        return result;
+    }
+
+    private Result sendOnce(String method, String path, Object body) {
         URI uri = URI.create(path.startsWith("http://") || path.startsWith("https://") ? path : baseUrl + path);
         HttpRequest.BodyPublisher publisher = body == null
                 ? HttpRequest.BodyPublishers.noBody()

@@ -15,7 +15,6 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -219,7 +218,8 @@ public final class DeviceClient {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("htm", method.toUpperCase());
         claims.put("htu", stripQuery(url));
-        claims.put("iat", Instant.now().getEpochSecond());
+        // the server's clock, which a test may have shifted (TimeOffset): a device's clock agrees with it
+        claims.put("iat", KeycloakServer.serverNow().getEpochSecond());
         claims.put("jti", newJti());
         if (!enrolment && userId != null) {
             claims.put("sub", userId);

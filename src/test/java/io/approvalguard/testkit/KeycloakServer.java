@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,6 +37,11 @@ import java.util.stream.Stream;
  * {@code data/} are wiped first so each run starts from a fresh H2 database with exactly our
  * provider and our test realms.
  *
+ * <p>Next to the product JAR, {@code providers/} gets {@code approval-guard-testing.jar} (built
+ * by {@link TestingProviderJar} from the test classes of {@code io.approvalguard.testkit.server}),
+ * which lets tests shift the server's clock: {@link #setTimeOffset}, {@link #resetTimeOffset},
+ * or better the {@link TimeOffset} extension, which always resets afterwards.
+ *
  * <p>Configuration comes from the system properties that failsafe sets (see pom.xml):
  * {@code keycloak.dist.dir}, {@code approvalguard.jar}, {@code approvalguard.test.realms},
  * {@code approvalguard.work.dir}.
@@ -51,6 +57,12 @@ public final class KeycloakServer implements BeforeAllCallback {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int LOG_LINES_ON_FAILURE = 60;
+    /** Any realm serves the testing endpoints (the clock is server-wide); this one always exists. */
+    private static final String TESTING_REALM = "ag-test";
+    private static final HttpClient TESTING_HTTP = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    /** The offset this JVM last set or read; {@link #serverNow()} adds it. */
+    private static volatile int knownTimeOffset;
 
     private static final Object LOCK = new Object();
     private static RunningServer running;
@@ -109,6 +121,73 @@ public final class KeycloakServer implements BeforeAllCallback {
     /** {@code http://127.0.0.1:8080/realms/{realm}}. */
     public static String realmUrl(String realm) {
         return baseUrl() + "/realms/" + realm;
+    }
+
+    /** {@code http://127.0.0.1:8080/realms/ag-test/approval-guard-testing/time-offset}. */
+    public static String timeOffsetUrl() {
+        return realmUrl(TESTING_REALM) + "/approval-guard-testing/time-offset";
+    }
+
+    /**
+     * Shifts the server's clock: from now on Keycloak's {@code Time.currentTime()} runs
+     * {@code seconds} ahead (negative: behind) of the real clock. Replaces any earlier offset; the
+     * clock of this JVM is not touched. Prefer {@link TimeOffset}, which resets even when a test
+     * fails; whoever calls this directly must call {@link #resetTimeOffset()} in a finally block,
+     * because the server is shared by every IT of the run.
+     */
+    public static void setTimeOffset(int seconds) {
+        int answered = timeOffsetCall("PUT", "{\"offset\":" + seconds + "}");
+        knownTimeOffset = answered;
+        if (answered != seconds) {
+            throw new IllegalStateException("the server set the time offset to " + answered + " instead of " + seconds);
+        }
+    }
+
+    /** Puts the server's clock back to real time (offset 0). */
+    public static void resetTimeOffset() {
+        setTimeOffset(0);
+    }
+
+    /** The server's current time offset in seconds. */
+    public static int timeOffset() {
+        int offset = timeOffsetCall("GET", null);
+        knownTimeOffset = offset;
+        return offset;
+    }
+
+    /**
+     * The server's idea of now: the real time plus the offset this JVM last set (or read) with
+     * {@link #setTimeOffset}/{@link #timeOffset()}; plain {@link Instant#now()} while nothing is shifted.
+     * {@link DeviceClient} stamps its proofs with it, as a device whose clock agrees with the server's.
+     */
+    public static Instant serverNow() {
+        return Instant.now().plusSeconds(knownTimeOffset);
+    }
+
+    private static int timeOffsetCall(String method, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(timeOffsetUrl()))
+                .timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/json");
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        }
+        try {
+            HttpResponse<String> response = TESTING_HTTP.send(request.build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(method + " " + timeOffsetUrl() + " answered "
+                        + response.statusCode() + ": " + Json.abbreviate(response.body()));
+            }
+            return ((Number) Json.readMap(response.body()).get("offset")).intValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + timeOffsetUrl() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** Where the server's stdout and stderr go: {@code approvalguard.work.dir/keycloak.log}. */
@@ -268,7 +347,10 @@ public final class KeycloakServer implements BeforeAllCallback {
             return command;
         }
 
-        /** Fresh database, exactly one provider jar, and the test realms ready for import. */
+        /**
+         * Fresh database, exactly our provider jar plus the test-only {@code approval-guard-testing.jar},
+         * and the test realms ready for import.
+         */
         private static void prepareDistribution(Settings settings) throws IOException {
             Path dist = settings.distDir();
             Path providers = Files.createDirectories(dist.resolve("providers"));
@@ -279,6 +361,9 @@ public final class KeycloakServer implements BeforeAllCallback {
             }
             Files.copy(settings.providerJar(), providers.resolve(settings.providerJar().getFileName()),
                     StandardCopyOption.REPLACE_EXISTING);
+            // Test-only endpoints (the clock shift) in a JAR of their own, so the product JAR stays clean.
+            Path testingJar = TestingProviderJar.build(settings.workDir());
+            Files.copy(testingJar, providers.resolve(TestingProviderJar.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
 
             deleteRecursively(dist.resolve("data"));
             Path imports = Files.createDirectories(dist.resolve("data/import"));

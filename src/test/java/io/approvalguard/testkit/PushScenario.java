@@ -46,6 +46,19 @@ public final class PushScenario {
         return new PushScenario(admin, username, userId, DeviceClient.create(REALM));
     }
 
+    /** An existing user of the test realm, without a device yet, whose password is {@link #PASSWORD}. */
+    public static PushScenario existingUser(AdminClient admin, String username) {
+        return new PushScenario(admin, username, admin.findUserId(REALM, username), DeviceClient.create(REALM));
+    }
+
+    /** Enrols the reference device through the user's first push login. */
+    public PushScenario enrolThroughFirstLogin() {
+        BrowserFlow browser = signInWithPassword(CLIENT);
+        enrol(browser, device, "reference device");
+        assertTrue(browser.pressEnrol().isLoggedIn(), "first login completes after enrolment: " + browser.describePage());
+        return this;
+    }
+
     /** A new user whose first login enrolled the reference device. */
     public static PushScenario enrolledUser(AdminClient admin) {
         return enrolledUser(admin, List.of());
@@ -53,11 +66,7 @@ public final class PushScenario {
 
     /** A new user with these further credentials, whose first login enrolled the reference device. */
     public static PushScenario enrolledUser(AdminClient admin, List<Map<String, Object>> moreCredentials) {
-        PushScenario scenario = newUser(admin, moreCredentials);
-        BrowserFlow browser = scenario.signInWithPassword(CLIENT);
-        scenario.enrol(browser, scenario.device, "reference device");
-        assertTrue(browser.pressEnrol().isLoggedIn(), "first login completes after enrolment: " + browser.describePage());
-        return scenario;
+        return newUser(admin, moreCredentials).enrolThroughFirstLogin();
     }
 
     /** Enrols {@code device} with the token shown on the browser's enrolment page. */
