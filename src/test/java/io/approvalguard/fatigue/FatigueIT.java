@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.approvalguard.testkit.AdminClient;
 import io.approvalguard.testkit.BrowserFlow;
 import io.approvalguard.testkit.DeviceClient;
+import io.approvalguard.testkit.HttpResult;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.PushScenario;
 import io.approvalguard.testkit.TimeOffset;
@@ -168,7 +169,7 @@ class FatigueIT {
     void throttledPushFallsBackToOtpInAnAlternativeFlow() {
         PushScenario user = userWithOtp().enrolThroughFirstLogin();
         // Push first in the user's credential order, so the flow starts with it.
-        AdminClient.Result moved = admin.send("POST", "/admin/realms/" + REALM + "/users/" + user.userId
+        HttpResult moved = admin.send("POST", "/admin/realms/" + REALM + "/users/" + user.userId
                 + "/credentials/" + user.device.deviceId() + "/moveToFirst", null);
         assertEquals(204, moved.status(), moved.body());
 
@@ -178,8 +179,8 @@ class FatigueIT {
         BrowserFlow second = user.signInWithPassword("ag-fallback-client");
         assertFalse(second.onWaitPage(), "push is throttled (quota 1): " + second.describePage());
         assertNotNull(second.currentPage().selectFirst("input[name=otp]"), "OTP takes over: " + second.describePage());
-        assertTrue(admin.events(REALM, "type", "LOGIN_ERROR", "user", user.userId, "max", "20").stream()
-                .anyMatch(e -> "challenge_throttled".equals(((Map<?, ?>) e.get("details")).get("approval_guard_event"))));
+        assertFalse(admin.approvalGuardEvents(REALM, user.userId, "LOGIN_ERROR", "challenge_throttled").isEmpty(),
+                "push was tried and stepped aside");
     }
 
     @Test
@@ -259,9 +260,7 @@ class FatigueIT {
     }
 
     private List<Map<String, Object>> sentEvents(PushScenario user) {
-        return admin.events(REALM, "type", "CUSTOM_REQUIRED_ACTION", "user", user.userId, "max", "200").stream()
-                .filter(e -> "challenge_sent".equals(((Map<?, ?>) e.get("details")).get("approval_guard_event")))
-                .toList();
+        return admin.approvalGuardEvents(REALM, user.userId, "CUSTOM_REQUIRED_ACTION", "challenge_sent");
     }
 
     /**
@@ -279,7 +278,7 @@ class FatigueIT {
         Map<String, Object> user = Map.of("username", username, "enabled", true, "emailVerified", true,
                 "firstName", "Otp", "lastName", "User", "email", username + "@example.test",
                 "credentials", List.of(password, otp));
-        AdminClient.Result imported = admin.send("POST", "/admin/realms/" + REALM + "/partialImport",
+        HttpResult imported = admin.send("POST", "/admin/realms/" + REALM + "/partialImport",
                 Map.of("ifResourceExists", "FAIL", "users", List.of(user)));
         assertEquals(200, imported.status(), imported.body());
         PushScenario scenario = PushScenario.existingUser(admin, username);

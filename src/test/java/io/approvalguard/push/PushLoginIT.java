@@ -361,10 +361,7 @@ class PushLoginIT {
 
     /** The newest event of {@code type} for the user with our {@code approval_guard_event} detail. */
     private Map<String, Object> assertEvent(PushScenario user, String type, String approvalGuardEvent) {
-        List<Map<String, Object>> events = admin.events(REALM, "type", type, "user", user.userId, "max", "50");
-        return events.stream()
-                .filter(e -> e.get("details") != null && approvalGuardEvent.equals(details(e).get("approval_guard_event")))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no " + type + " event " + approvalGuardEvent + " in " + events));
+        return admin.approvalGuardEvents(REALM, user.userId, type, approvalGuardEvent).stream().findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " event " + approvalGuardEvent + " for " + user.username));
     }
 }

@@ -51,34 +51,6 @@ public final class AdminClient {
     }
 
     /** Status, body and headers of an admin REST call. */
-    public record Result(int status, String body, Map<String, List<String>> headers) {
-
-        public boolean isSuccess() {
-            return status >= 200 && status < 300;
-        }
-
-        /** The body parsed as JSON (map, list, string, number, ...). */
-        public Object json() {
-            return body == null || body.isBlank() ? null : Json.read(body);
-        }
-
-        public Map<String, Object> jsonMap() {
-            return Json.readMap(body);
-        }
-
-        public List<Map<String, Object>> jsonList() {
-            return Json.readList(body);
-        }
-
-        public String header(String name) {
-            for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
-                if (entry.getKey().equalsIgnoreCase(name) && !entry.getValue().isEmpty()) {
-                    return entry.getValue().get(0);
-                }
-            }
-            return null;
-        }
-    }
 
     // ---------------------------------------------------------------- users
 
@@ -111,7 +83,7 @@ public final class AdminClient {
         credentials.addAll(moreCredentials);
         user.put("credentials", credentials);
 
-        Result result = expect(send("POST", realmPath(realm) + "/users", user), 201);
+        HttpResult result = expect(send("POST", realmPath(realm) + "/users", user), 201);
         String location = result.header("Location");
         if (location == null) {
             throw new IllegalStateException("user created without a Location header");
@@ -185,6 +157,17 @@ public final class AdminClient {
         return expect(send("GET", realmPath(realm) + "/admin-events" + queryString(query), null), 200).jsonList();
     }
 
+    /**
+     * The user's events of {@code type} whose {@code approval_guard_event} detail is
+     * {@code approvalGuardEvent}, newest first.
+     */
+    public List<Map<String, Object>> approvalGuardEvents(String realm, String userId, String type, String approvalGuardEvent) {
+        return events(realm, "type", type, "user", userId, "max", "200").stream()
+                .filter(e -> e.get("details") instanceof Map<?, ?> details
+                        && approvalGuardEvent.equals(details.get("approval_guard_event")))
+                .toList();
+    }
+
     public void clearEvents(String realm) {
         expect(send("DELETE", realmPath(realm) + "/events", null), 204);
     }
@@ -200,8 +183,8 @@ public final class AdminClient {
      * absolute URL. {@code body} is sent as is when it is a String, otherwise as JSON; null sends
      * no body.
      */
-    public Result send(String method, String path, Object body) {
-        Result result = sendOnce(method, path, body);
+    public HttpResult send(String method, String path, Object body) {
+        HttpResult result = sendOnce(method, path, body);
         if (result.status() == 401) {
             // The server's clock may have been shifted (TimeOffset): a token that is fresh by this
             // JVM's clock can be expired, or its session gone, on the server. Log in again, once.
@@ -213,7 +196,7 @@ public final class AdminClient {
         return result;
     }
 
-    private Result sendOnce(String method, String path, Object body) {
+    private HttpResult sendOnce(String method, String path, Object body) {
         URI uri = URI.create(path.startsWith("http://") || path.startsWith("https://") ? path : baseUrl + path);
         HttpRequest.BodyPublisher publisher = body == null
                 ? HttpRequest.BodyPublishers.noBody()
@@ -228,7 +211,7 @@ public final class AdminClient {
             request.header("Content-Type", "application/json");
         }
         HttpResponse<String> response = execute(request.build());
-        return new Result(response.statusCode(), response.body(), response.headers().map());
+        return new HttpResult(response.statusCode(), response.body(), response.headers().map());
     }
 
     /** A fresh or still valid admin access token. */
@@ -269,7 +252,7 @@ public final class AdminClient {
         }
     }
 
-    private static Result expect(Result result, int status) {
+    private static HttpResult expect(HttpResult result, int status) {
         if (result.status() != status) {
             throw new IllegalStateException("expected HTTP " + status + " but got " + result.status() + ": "
                     + Json.abbreviate(result.body()));

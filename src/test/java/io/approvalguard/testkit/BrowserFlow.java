@@ -82,22 +82,6 @@ public final class BrowserFlow {
         return new BrowserFlow(KeycloakServer.baseUrl());
     }
 
-    /** Status, body and headers of a request made with this browser's cookies. */
-    public record Result(int status, String body, Map<String, List<String>> headers) {
-
-        public Map<String, Object> jsonMap() {
-            return Json.readMap(body);
-        }
-
-        public String header(String name) {
-            for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
-                if (entry.getKey().equalsIgnoreCase(name) && !entry.getValue().isEmpty()) {
-                    return entry.getValue().get(0);
-                }
-            }
-            return null;
-        }
-    }
 
     // ---------------------------------------------------------------- the login flow
 
@@ -209,7 +193,7 @@ public final class BrowserFlow {
      * A GET with this browser's cookies that does not change the current page, for example the
      * status endpoint of the wait page. Redirects are not followed.
      */
-    public Result get(String url) {
+    public HttpResult get(String url) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(30))
                 .header("User-Agent", userAgent)
@@ -217,7 +201,7 @@ public final class BrowserFlow {
                 .GET()
                 .build();
         HttpResponse<String> response = execute(request);
-        return new Result(response.statusCode(), response.body(), response.headers().map());
+        return new HttpResult(response.statusCode(), response.body(), response.headers().map());
     }
 
     /** Turns the authorization code into tokens (public client: no secret). */
@@ -422,7 +406,7 @@ public final class BrowserFlow {
 
     /** GETs the status endpoint with this browser's cookies and returns its {@code state}. */
     public String pollStatus() {
-        Result result = get(statusUrl());
+        HttpResult result = get(statusUrl());
         if (result.status() != 200) {
             throw new AssertionError("status endpoint answered " + result.status() + ": " + result.body());
         }
