@@ -41,19 +41,37 @@ async function sha256(bytes) {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
 }
 
+/** RFC 8785's member order: by UTF-16 code units, which is what JS string comparison compares. */
+function compareUtf16(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /**
- * Canonical JSON (RFC 8785 for the values the API uses): members sorted by name in UTF-16 code
- * unit order (what JS string comparison does), no white space, JSON.stringify escaping. Written
- * with an explicit comparator: a bare `.sort()` on entries compares "key,value" strings, which
- * mis-orders keys such as "a" and "a!".
+ * Canonical JSON, RFC 8785 (JSON Canonicalization Scheme), of a value as JSON.parse returns it:
+ * objects at any depth with their members sorted by name in UTF-16 code-unit order, arrays in
+ * their order, no white space; strings as JSON.stringify escapes them; numbers as JSON.stringify
+ * writes them, which is ECMAScript's Number::toString, the very form RFC 8785 section 3.2.2.3
+ * prescribes (12.5, 1e+21, 1.5e-7, -0 as 0); true, false and null. The sort uses an explicit
+ * comparator: a bare `.sort()` on entries compares "key,value" strings and mis-orders "a", "a!".
  */
 function canonicalJson(value) {
-  if (Array.isArray(value)) return '[' + value.map(canonicalJson).join(',') + ']';
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalJson(value[k])).join(',') + '}';
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('NaN and infinities have no JSON form');
+      return JSON.stringify(value);
+    case 'string':
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) return '[' + value.map(canonicalJson).join(',') + ']';
+      const keys = Object.keys(value).sort(compareUtf16);
+      return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalJson(value[k])).join(',') + '}';
+    }
+    default:
+      throw new TypeError('not a JSON value: ' + typeof value);
   }
-  return JSON.stringify(value);
 }
 
 /** base64url(SHA-256(canonical JSON)) - the context_hash of the doc, section 4. */
@@ -479,52 +497,385 @@ function renderDevices() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Challenge cards
+// Showing client-supplied text: never as HTML, and never with characters that hide or disguise
 // ---------------------------------------------------------------------------------------------
 
-// Known context members: label and how to show the value. Unknown members are shown raw.
-const CONTEXT_FIELDS = [
-  ['reason', 'Request', (v) => (v === 'sign-in' ? 'Sign-in' : v === 'add-device' ? 'Add a new approver device' : rawValue(v))],
-  ['client_name', 'Application', rawValue],
-  ['client_id', 'Application', rawValue],
-  ['username', 'Account', rawValue],
-  ['realm', 'Realm', rawValue],
-  ['ip_address', 'IP address', rawValue],
-  ['requested_at', 'Time', (v) => (Number.isInteger(v) ? formatTime(v) : rawValue(v))],
-  ['user_agent', 'Browser', null], // rendered with a summary and the raw string
-];
+/*
+ * Characters a person cannot see or that change how the text around them is shown: C0/C1 controls,
+ * bidi embeddings, overrides, isolates and marks (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F,
+ * U+061C), zero-width characters (U+200B-U+200D, U+2060, U+FEFF), every other format character
+ * (\p{Cf}: soft hyphen, invisible operators, tag characters U+E0000-U+E007F...), line and paragraph
+ * separators, lone surrogates and blank-looking letters (Hangul fillers). They are shown as
+ * visible markers such as "⟦U+202E⟧" instead, and the card gets a warning.
+ */
+const HIDDEN_CHAR = '[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff'
+  + '\\u034f\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u3164\\uffa0\\ufff9-\\ufffb\\p{Cc}\\p{Cf}\\p{Cs}\\p{Zl}\\p{Zp}]';
+// One token is either a hidden character (group 1) or a word (group 2): letters, marks and digits,
+// except the hidden ones among them (Hangul fillers are letters, Mongolian variation selectors marks).
+const TEXT_TOKEN = new RegExp('(' + HIDDEN_CHAR + ')|((?:(?!' + HIDDEN_CHAR + ')[\\p{L}\\p{M}\\p{N}])+)', 'gu');
+const CONFUSABLE_SCRIPTS = [/\p{Script=Latin}/u, /\p{Script=Cyrillic}/u, /\p{Script=Greek}/u];
 
-function rawValue(value) {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+/** What the checks found in the strings of one card. */
+function newFindings() {
+  return { hidden: new Set(), mixed: new Set() };
 }
 
-function renderContext(context) {
-  const list = el('dl', { class: 'context' });
-  const add = (label, ...value) => list.append(el('div', { class: 'context-row' }, el('dt', {}, label), el('dd', {}, ...value)));
-  const known = new Set();
-  for (const [key, label, format] of CONTEXT_FIELDS) {
-    if (!Object.prototype.hasOwnProperty.call(context, key)) continue;
-    known.add(key);
-    const value = context[key];
-    if (key === 'user_agent') {
-      add(label, describeUserAgent(value),
-        el('details', { class: 'raw' }, el('summary', {}, 'Details'), el('code', {}, rawValue(value))));
-    } else if (key === 'client_id' && known.has('client_name')) {
-      add('Application ID', el('code', {}, rawValue(value)));
+function codePointMarker(ch) {
+  return '⟦U+' + ch.codePointAt(0).toString(16).toUpperCase().padStart(4, '0') + '⟧';
+}
+
+/** A word mixing Latin, Cyrillic and Greek letters, like "pаypal" with a Cyrillic "а". */
+function mixesScripts(word) {
+  return CONFUSABLE_SCRIPTS.filter((script) => script.test(word)).length > 1;
+}
+
+/** The scripts a mixed word uses, for the warning: "Latin + Cyrillic". */
+function scriptNames(word) {
+  return ['Latin', 'Cyrillic', 'Greek'].filter((name, i) => CONFUSABLE_SCRIPTS[i].test(word)).join(' + ');
+}
+
+/** A mixed word, its Cyrillic and Greek letters marked one by one (the Latin ones when it has none). */
+function markMixedWord(word) {
+  const hasLatin = CONFUSABLE_SCRIPTS[0].test(word);
+  const odd = hasLatin ? /[\p{Script=Cyrillic}\p{Script=Greek}]/u : /\p{Script=Greek}/u;
+  const node = el('mark', { class: 'ctx-mixed-script', title: 'Mixes letters of different alphabets: ' + scriptNames(word) });
+  for (const ch of word) {
+    node.append(odd.test(ch) ? el('span', { class: 'ctx-foreign-letter' }, ch) : ch);
+  }
+  return node;
+}
+
+/**
+ * A span that shows `text` from the context safely: as text nodes only, each hidden character
+ * replaced by a visible marker, look-alike words highlighted; what it found goes into `findings`.
+ */
+function safeText(text, findings, className) {
+  const node = el('span', { class: 'ctx-text' + (className ? ' ' + className : '') });
+  if (text === '') {
+    node.classList.add('ctx-empty');
+    node.textContent = '(empty)';
+    return node;
+  }
+  let plain = '';
+  let last = 0;
+  const flush = () => { if (plain) node.append(plain); plain = ''; };
+  for (const match of text.matchAll(TEXT_TOKEN)) {
+    plain += text.slice(last, match.index);
+    last = match.index + match[0].length;
+    if (match[1] !== undefined) {
+      flush();
+      const marker = codePointMarker(match[1]);
+      findings.hidden.add(marker);
+      node.append(el('span', { class: 'ctx-hidden-char', title: 'Hidden character ' + marker.slice(1, -1) }, marker));
+    } else if (mixesScripts(match[2])) {
+      flush();
+      findings.mixed.add(match[2]);
+      node.append(markMixedWord(match[2]));
     } else {
-      add(label, format(value));
+      plain += match[0];
     }
   }
-  for (const key of Object.keys(context).sort()) {
-    if (!known.has(key)) add(key, rawValue(context[key]));
+  plain += text.slice(last);
+  flush();
+  return node;
+}
+
+/** A context value of any JSON type, as readable text (strings through safeText). */
+function safeValue(value, findings) {
+  if (typeof value === 'string') return safeText(value, findings);
+  return safeText(canonicalJson(value), findings, 'ctx-json');
+}
+
+/** Digits in groups (1 234 567.5), by spacing spans: copying the value gives the digits unchanged. */
+function groupedDigits(text, size, fromRight, className) {
+  const node = el('span', { class: className });
+  const groups = [];
+  if (fromRight) {
+    for (let end = text.length; end > 0; end -= size) groups.unshift(text.slice(Math.max(0, end - size), end));
+  } else {
+    for (let start = 0; start < text.length; start += size) groups.push(text.slice(start, start + size));
+  }
+  groups.forEach((group, i) => {
+    if (i > 0) node.append(el('wbr')); // a line may break between groups, never inside one
+    node.append(el('span', { class: 'ctx-group' }, group));
+  });
+  return node;
+}
+
+/** An IBAN in groups of four for reading; anything that does not look like one is shown as it is. */
+function renderIban(value, findings) {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9]{5,34}$/.test(value)) return renderValue(value, null, findings, 0);
+  return groupedDigits(value, 4, false, 'ctx-iban');
+}
+
+/** An amount exactly as sent (string or number), the integer part grouped in threes. */
+function renderAmountNumber(amount, findings) {
+  const text = typeof amount === 'number' ? JSON.stringify(amount) : amount;
+  const match = typeof text === 'string' ? /^(-?)([0-9]+)(\.[0-9]+)?$/.exec(text) : null;
+  if (!match) return safeValue(amount, findings);
+  const node = el('span', { class: 'ctx-amount-number' }, match[1], groupedDigits(match[2], 3, true, 'ctx-digits'));
+  if (match[3]) node.append(match[3]);
+  return node;
+}
+
+/** {"amount": ..., "currency": ...} with nothing else: "12.5 EUR". */
+function isAmount(value) {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 2 && 'amount' in value && 'currency' in value
+    && typeof value.currency === 'string' && (typeof value.amount === 'string' || typeof value.amount === 'number');
+}
+
+function renderAmount(value, findings) {
+  return el('span', { class: 'ctx-amount' }, renderAmountNumber(value.amount, findings), ' ',
+    safeText(value.currency, findings, 'ctx-currency'));
+}
+
+// Labels for member names of RFC 9396 authorization details (common fields, payment initiation and
+// account information as banks use them, OpenID4VCI credentials). Any other name is shown as sent.
+const DETAIL_LABELS = new Map([
+  ['type', 'Type'], ['locations', 'Where'], ['actions', 'Actions'], ['datatypes', 'Data types'],
+  ['identifier', 'Identifier'], ['privileges', 'Privileges'],
+  ['instructedAmount', 'Amount'], ['creditorName', 'Pay to'], ['creditorAccount', 'To account'],
+  ['creditorAgent', 'Payee’s bank'], ['creditorAddress', 'Payee’s address'], ['debtorName', 'Payer'],
+  ['debtorAccount', 'From account'], ['remittanceInformationUnstructured', 'Reference'],
+  ['remittanceInformationStructured', 'Structured reference'], ['endToEndIdentification', 'End-to-end ID'],
+  ['requestedExecutionDate', 'Execution date'], ['chargeBearer', 'Charges paid by'],
+  ['access', 'Access'], ['accounts', 'Accounts'], ['balances', 'Balances'], ['transactions', 'Transactions'],
+  ['availableAccounts', 'List of accounts'], ['availableAccountsWithBalance', 'List of accounts with balances'],
+  ['allPsd2', 'All account data'], ['recurringIndicator', 'Repeated access'], ['validUntil', 'Valid until'],
+  ['frequencyPerDay', 'Times per day'], ['combinedServiceIndicator', 'Combined with a payment'],
+  ['iban', 'IBAN'], ['bban', 'BBAN'], ['pan', 'Card number'], ['maskedPan', 'Card number'],
+  ['currency', 'Currency'], ['amount', 'Amount'],
+  ['credential_configuration_id', 'Credential'], ['credential_identifiers', 'Credential identifiers'],
+  ['format', 'Format'], ['vct', 'Credential type'], ['doctype', 'Document type'],
+  ['credential_definition', 'Credential definition'], ['claims', 'Claims'], ['path', 'Path'],
+]);
+
+const MAX_RENDER_DEPTH = 16;
+
+/** Any JSON value as a readable tree: objects as labelled rows, arrays as indented lists. */
+function renderValue(value, key, findings, depth) {
+  if (key === 'iban' && typeof value === 'string') return renderIban(value, findings);
+  if (typeof value === 'string') return safeText(value, findings);
+  if (typeof value === 'number') return el('span', { class: 'ctx-number' }, JSON.stringify(value));
+  if (typeof value === 'boolean') return el('span', { class: 'ctx-boolean' }, value ? 'Yes' : 'No');
+  if (value === null || typeof value !== 'object') return el('span', { class: 'ctx-empty' }, 'none');
+  if (depth > MAX_RENDER_DEPTH) return safeValue(value, findings);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return el('span', { class: 'ctx-empty' }, '(empty list)');
+    return el('ul', { class: 'ctx-list' },
+      ...value.map((item) => el('li', {}, renderValue(item, null, findings, depth + 1))));
+  }
+  if (isAmount(value)) return renderAmount(value, findings);
+  const keys = Object.keys(value);
+  // An account given only by its IBAN: the IBAN itself.
+  if (keys.length === 1 && keys[0] === 'iban' && typeof value.iban === 'string') return renderIban(value.iban, findings);
+  if (keys.length === 0) return el('span', { class: 'ctx-empty' }, '(empty)');
+  return renderMembers(value, keys, findings, depth + 1);
+}
+
+function renderMembers(object, keys, findings, depth, primary) {
+  const list = el('dl', { class: 'ctx-tree' });
+  for (const key of keys) {
+    const label = DETAIL_LABELS.get(key);
+    const row = el('div', { class: 'ctx-tree-row' + (primary && primary.includes(key) ? ' ctx-primary' : '') },
+      el('dt', label ? { title: key } : {}, label || safeText(key, findings)),
+      el('dd', {}, renderValue(object[key], key, findings, depth)));
+    row.dataset.key = key;
+    list.append(row);
   }
   return list;
 }
 
-/** Creates the card for a new challenge. The hash is computed from the context we display. */
+// Authorization detail types with a title and the members that matter most, shown first.
+const DETAIL_TYPES = new Map([
+  ['payment_initiation', { title: 'Payment', first: ['instructedAmount', 'creditorName', 'creditorAccount',
+    'remittanceInformationUnstructured', 'debtorAccount'] }],
+  ['account_information', { title: 'Access to account information', first: ['access'] }],
+  ['openid_credential', { title: 'Digital credential', first: ['credential_configuration_id', 'format', 'vct', 'doctype'] }],
+]);
+
+/** One RFC 9396 authorization detail: a titled box with every member. */
+function renderDetail(detail, findings) {
+  const box = el('div', { class: 'ctx-detail' });
+  if (!detail || typeof detail !== 'object' || Array.isArray(detail)) {
+    box.append(renderValue(detail, null, findings, 1));
+    return box;
+  }
+  const type = typeof detail.type === 'string' ? detail.type : null;
+  const known = type !== null ? DETAIL_TYPES.get(type) : null;
+  box.dataset.type = type === null ? '' : type;
+  // The type is shown exactly as sent under the title, so it is not repeated as a row.
+  box.append(el('p', { class: 'ctx-detail-title' },
+    known ? known.title : 'Request of another kind',
+    type !== null ? el('code', { class: 'ctx-detail-type' }, safeText(type, findings)) : null));
+  const first = known ? known.first.filter((k) => Object.prototype.hasOwnProperty.call(detail, k)) : [];
+  const rest = Object.keys(detail).filter((k) => !first.includes(k) && !(k === 'type' && type !== null));
+  if (first.length + rest.length > 0) box.append(renderMembers(detail, first.concat(rest), findings, 2, first));
+  return box;
+}
+
+function renderAuthorizationDetails(details, findings) {
+  const node = el('div', { class: 'ctx-authorization-details' });
+  if (Array.isArray(details)) {
+    if (details.length === 0) node.append(el('span', { class: 'ctx-empty' }, '(none)'));
+    for (const detail of details) node.append(renderDetail(detail, findings));
+  } else {
+    node.append(renderValue(details, null, findings, 1));
+  }
+  return node;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The context of a challenge: what, who, from where, and anything else the server sent
+// ---------------------------------------------------------------------------------------------
+
+const REASONS = { 'sign-in': 'Sign-in', 'add-device': 'Add a new approver device' };
+const INTEGRITY = {
+  signed: 'Signed by the application',
+  pushed: 'Sent directly by the application',
+  unsigned: 'From the browser’s address, not signed',
+};
+const KNOWN_MEMBERS = new Set(['reason', 'binding_message', 'authorization_details', 'request_integrity',
+  'client_name', 'client_id', 'username', 'realm', 'scope', 'ip_address', 'browser', 'os', 'user_agent',
+  'requested_at']);
+
+const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
+
+/**
+ * The context as sections of rows. Every member is shown: known ones in their section, unknown
+ * ones (for example a future "location") generically under "More details". Never changes `context`.
+ */
+function renderContext(context, findings) {
+  const root = el('div', { class: 'context' });
+  const section = (title, className) => {
+    const list = el('dl', { class: 'context-list' });
+    const node = el('section', { class: 'ctx-section ' + className }, el('h4', { class: 'ctx-heading' }, title), list);
+    const add = (label, ...value) => {
+      list.append(el('div', { class: 'context-row' }, el('dt', {}, label), el('dd', {}, ...value)));
+    };
+    return { node, list, add };
+  };
+  const text = (key) => safeValue(context[key], findings);
+
+  // What you are approving
+  const what = section('What you are approving', 'ctx-what');
+  if (has(context, 'reason')) {
+    const reason = context.reason;
+    what.add('Request', typeof reason === 'string' && has(REASONS, reason) ? REASONS[reason] : text('reason'));
+  }
+  if (has(context, 'binding_message')) {
+    what.node.append(el('div', { class: 'ctx-binding-message' },
+      el('p', { class: 'ctx-binding-label' }, 'Message from the application'),
+      el('p', { class: 'ctx-binding-text' }, text('binding_message')),
+      el('p', { class: 'ctx-binding-hint' }, 'The sign-in screen must show the same message.')));
+  }
+  const rich = has(context, 'authorization_details') || has(context, 'binding_message');
+  const integrity = context.request_integrity;
+  if (rich && integrity !== 'signed' && integrity !== 'pushed') {
+    // Only "signed" and "pushed" vouch for the details; a missing or unknown value does not.
+    what.node.append(el('p', { class: 'ctx-unsigned-warning', role: 'note' }, integrity === 'unsigned'
+      ? 'These details came from the browser’s address and were not signed by the application. '
+        + 'Approve only if they are exactly what you asked for.'
+      : 'These details may not come from the application itself. Approve only if they are exactly what you asked for.'));
+  }
+  if (has(context, 'authorization_details')) {
+    what.node.append(renderAuthorizationDetails(context.authorization_details, findings));
+  }
+  if (has(context, 'request_integrity')) {
+    what.node.append(el('dl', { class: 'context-list' }, el('div', { class: 'context-row ctx-integrity' },
+      el('dt', {}, 'Details sent'),
+      el('dd', {}, typeof integrity === 'string' && has(INTEGRITY, integrity) ? INTEGRITY[integrity] : text('request_integrity')))));
+  }
+
+  // Who is asking
+  const who = section('Who is asking', 'ctx-who');
+  if (has(context, 'client_name')) who.add('Application', text('client_name'));
+  if (has(context, 'client_id')) {
+    if (has(context, 'client_name')) who.add('Application ID', el('code', {}, text('client_id')));
+    else who.add('Application', text('client_id'));
+  }
+  if (has(context, 'username')) who.add('Account', text('username'));
+  if (has(context, 'realm')) who.add('Realm', text('realm'));
+  if (has(context, 'scope')) {
+    const scope = context.scope;
+    if (typeof scope === 'string' && scope.trim() !== '') {
+      who.add('Permissions', el('ul', { class: 'ctx-scopes' },
+        ...scope.split(' ').filter((s) => s !== '').map((s) => el('li', { class: 'ctx-scope' }, safeText(s, findings)))));
+    } else {
+      who.add('Permissions', text('scope'));
+    }
+  }
+
+  // From where
+  const where = section('From where', 'ctx-where');
+  if (has(context, 'ip_address')) where.add('IP address', text('ip_address'));
+  const rawAgent = has(context, 'user_agent')
+    ? el('details', { class: 'raw' }, el('summary', {}, 'Details'), el('code', {}, text('user_agent'))) : null;
+  if (has(context, 'browser')) where.add('Browser', text('browser'), rawAgent);
+  else if (rawAgent) where.add('Browser', describeUserAgent(context.user_agent), rawAgent); // older servers
+  if (has(context, 'os')) where.add('System', text('os'));
+  if (has(context, 'requested_at')) {
+    where.add('Time', Number.isInteger(context.requested_at) ? formatTime(context.requested_at) : text('requested_at'));
+  }
+
+  // More details: members this page does not know yet, as sent
+  const more = section('More details', 'ctx-more');
+  for (const key of Object.keys(context)) {
+    if (!KNOWN_MEMBERS.has(key)) more.add(safeText(key, findings), renderValue(context[key], key, findings, 1));
+  }
+
+  for (const part of [what, who, where, more]) {
+    if (part.list.childElementCount > 0 || part.node.childElementCount > 2) root.append(part.node);
+  }
+  return root;
+}
+
+/** Warnings about the context's strings, shown at the top of the card. */
+function renderFindings(findings) {
+  const warnings = [];
+  if (findings.hidden.size > 0) {
+    warnings.push(el('p', { class: 'ctx-warning', role: 'alert', 'data-kind': 'hidden-characters' },
+      'This request contains hidden or direction-changing characters; do not approve unless you are sure. '
+      + 'They are shown as ' + [...findings.hidden].slice(0, 4).join(' ') + '.'));
+  }
+  if (findings.mixed.size > 0) {
+    const words = [];
+    for (const word of [...findings.mixed].slice(0, 3)) {
+      if (words.length) words.push(', ');
+      // Only letters, marks and digits (see TEXT_TOKEN); isolated so right-to-left letters stay put.
+      words.push(el('span', { class: 'ctx-text' }, '“' + (word.length > 40 ? word.slice(0, 40) + '…' : word) + '”'),
+        ' (' + scriptNames(word) + ')');
+    }
+    warnings.push(el('p', { class: 'ctx-warning', role: 'alert', 'data-kind': 'mixed-scripts' },
+      'This request contains words that mix Latin with Cyrillic or Greek letters, which can imitate other names: ',
+      ...words, '. Do not approve unless you are sure.'));
+  }
+  return warnings;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Challenge cards
+// ---------------------------------------------------------------------------------------------
+
+/** Freezes a parsed JSON value all the way down, so that nothing can change what is hashed. */
+function deepFreeze(value) {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    Object.values(value).forEach(deepFreeze);
+  }
+  return value;
+}
+
+/**
+ * Creates the card for a new challenge. The context is shown and hashed exactly as it was
+ * received (the parsed JSON, frozen); only the display neutralises hidden characters and groups
+ * digits, never the value that is hashed.
+ */
 function createCard(device, challenge) {
   const ctx = challenge.context;
-  const context = ctx && typeof ctx === 'object' && !Array.isArray(ctx) ? ctx : {};
+  const context = ctx && typeof ctx === 'object' && !Array.isArray(ctx) ? deepFreeze(ctx) : {};
   const verification = challenge.verification || { type: 'none' };
   const entry = {
     id: challenge.id, device: device, challenge: challenge, context: context,
@@ -564,8 +915,16 @@ function createCard(device, challenge) {
   entry.deny.addEventListener('click', () => answer(entry, 'deny'));
   entry.fraud.addEventListener('click', () => answer(entry, 'fraud'));
 
+  const findings = newFindings();
+  let contextNode;
+  try {
+    contextNode = renderContext(context, findings);
+  } catch (e) {
+    // Should not happen with any JSON; if it does, still show everything, as JSON text.
+    contextNode = el('p', { class: 'context context-raw' }, safeValue(context, findings));
+  }
   entry.node = el('article', { class: 'challenge', 'data-challenge-id': challenge.id },
-    el('h3', {}, title), entry.warning, renderContext(context), entry.timer, form, entry.result);
+    el('h3', {}, title), entry.warning, ...renderFindings(findings), contextNode, entry.timer, form, entry.result);
 
   if (entry.unsupported) {
     showWarning(entry, 'This request needs a kind of check this page does not support. You can only deny it.');
@@ -576,6 +935,11 @@ function createCard(device, challenge) {
       entry.hashMismatch = true;
       showWarning(entry, 'The request changed on the way; do not approve.');
     }
+    updateCard(entry);
+  }).catch(() => {
+    entry.hash = '';
+    entry.hashMismatch = true;
+    showWarning(entry, 'This request cannot be checked; do not approve.');
     updateCard(entry);
   });
   updateCard(entry);

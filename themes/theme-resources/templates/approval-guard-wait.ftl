@@ -15,6 +15,9 @@
                 <#else>
                     <p>${msg("approvalGuardOpenApprover")}</p>
                 </#if>
+                <#if agBindingMessage??>
+                    <p class="ag-binding-message">${msg("approvalGuardBindingMessage")} <strong id="ag-binding-message">${agBindingMessage}</strong></p>
+                </#if>
                 <dl class="ag-context">
                     <dt>${msg("approvalGuardApplication")}</dt><dd id="ag-client">${agClientName!""}</dd>
                     <dt>${msg("approvalGuardIpAddress")}</dt><dd id="ag-ip">${agIpAddress!""}</dd>

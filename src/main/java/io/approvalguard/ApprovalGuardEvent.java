@@ -20,7 +20,9 @@ public enum ApprovalGuardEvent {
     CHALLENGE_EXPIRED(EventType.LOGIN_ERROR, "approval_expired"),
     CHALLENGE_FRAUD_REPORTED(EventType.LOGIN_ERROR, "approval_reported_fraud"),
     CHALLENGE_WRONG_CODE(EventType.LOGIN_ERROR, "approval_wrong_code"),
-    CHALLENGE_THROTTLED(EventType.LOGIN_ERROR, "approval_throttled");
+    CHALLENGE_THROTTLED(EventType.LOGIN_ERROR, "approval_throttled"),
+    /** The client's transaction details cannot be shown faithfully (RFC 9396 invalid_authorization_details). */
+    REQUEST_REFUSED(EventType.LOGIN_ERROR, "invalid_authorization_details");
 
     public static final String DETAIL = "approval_guard_event";
     public static final String CHALLENGE_ID = "challenge_id";

@@ -1,6 +1,7 @@
 package io.approvalguard;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -30,6 +31,8 @@ public final class StrictJson {
 
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
     };
+    private static final TypeReference<List<Object>> ARRAY = new TypeReference<>() {
+    };
 
     private StrictJson() {
     }
@@ -39,6 +42,15 @@ public final class StrictJson {
         Map<String, Object> value = MAPPER.readValue(bytes, OBJECT);
         if (value == null) {
             throw new IOException("not a JSON object");
+        }
+        return value;
+    }
+
+    /** @throws IOException when the bytes are not exactly one JSON array */
+    public static List<Object> readArray(byte[] bytes) throws IOException {
+        List<Object> value = MAPPER.readValue(bytes, ARRAY);
+        if (value == null) {
+            throw new IOException("not a JSON array");
         }
         return value;
     }

@@ -1,5 +1,8 @@
 package io.approvalguard.challenge;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,7 +13,7 @@ import java.util.Map;
 
 /**
  * RFC 8785 (JSON Canonicalization Scheme) for the values an approval context holds: objects,
- * strings, integral numbers, booleans and lists. Device and server hash the same bytes, so the
+ * strings, numbers, booleans, null and lists. Device and server hash the same bytes, so the
  * escaping follows ECMAScript's JSON.stringify exactly.
  */
 public final class CanonicalJson {
@@ -47,6 +50,8 @@ public final class CanonicalJson {
             out.append(b.booleanValue());
         } else if (value instanceof Integer || value instanceof Long || value instanceof Short) {
             out.append(((Number) value).longValue());
+        } else if (value instanceof Double || value instanceof Float) {
+            out.append(number(((Number) value).doubleValue()));
         } else if (value instanceof Map<?, ?> map) {
             writeObject(map, out);
         } else if (value instanceof List<?> list) {
@@ -59,9 +64,65 @@ public final class CanonicalJson {
             }
             out.append(']');
         } else {
-            // Non-integral numbers have several spellings; contexts never carry them.
             throw new IllegalArgumentException("value of type " + value.getClass().getSimpleName() + " cannot be canonicalised");
         }
+    }
+
+    /**
+     * A double as ECMAScript's Number.prototype.toString writes it (RFC 8785 section 3.2.2.3): the
+     * shortest digits that read back as the same double, plain between 1e-7 and 1e21, else with
+     * an exponent. Java 17's Double.toString is not always the shortest, so the digits are found here.
+     */
+    static String number(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("NaN and infinities have no JSON form");
+        }
+        if (value == 0) {
+            return "0";
+        }
+        BigDecimal shortest = shortestDigits(value).stripTrailingZeros();
+        String digits = shortest.unscaledValue().abs().toString();
+        int k = digits.length();
+        int n = k - shortest.scale();
+        StringBuilder out = new StringBuilder(value < 0 ? "-" : "");
+        if (k <= n && n <= 21) {
+            out.append(digits).append("0".repeat(n - k));
+        } else if (0 < n && n <= 21) {
+            out.append(digits, 0, n).append('.').append(digits, n, k);
+        } else if (-6 < n && n <= 0) {
+            out.append("0.").append("0".repeat(-n)).append(digits);
+        } else {
+            int exponent = n - 1;
+            out.append(digits.charAt(0));
+            if (k > 1) {
+                out.append('.').append(digits, 1, k);
+            }
+            out.append('e').append(exponent >= 0 ? "+" : "-").append(Math.abs(exponent));
+        }
+        return out.toString();
+    }
+
+    /**
+     * The fewest significant digits that read back as {@code value}, and among those the closest
+     * to it. Rounding to p digits is not enough: just above a power of two the nearest p-digit
+     * decimal may miss while its neighbour one unit away reads back.
+     */
+    private static BigDecimal shortestDigits(double value) {
+        BigDecimal exact = new BigDecimal(value);
+        for (int precision = 1; precision <= 17; precision++) {
+            BigDecimal rounded = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
+            BigDecimal best = null;
+            for (BigDecimal candidate : new BigDecimal[] {rounded, rounded.subtract(rounded.ulp()), rounded.add(rounded.ulp())}) {
+                if (candidate.doubleValue() == value && (best == null
+                        || candidate.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0)) {
+                    best = candidate;
+                }
+            }
+            if (best != null) {
+                return best;
+            }
+        }
+        return exact;
     }
 
     private static void writeObject(Map<?, ?> map, StringBuilder out) {

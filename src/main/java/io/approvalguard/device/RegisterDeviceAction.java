@@ -118,6 +118,11 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
         authSession.setAuthNote(NOTE_STAGE, STAGE_CONFIRM);
         PushChallenges.Opening opening = new PushChallenges(session).open(authSession, context.getUser(),
                 ApprovalContext.REASON_ADD_DEVICE, PushSettings.DEFAULTS, context.getEvent());
+        if (opening.isInvalidRequest()) {
+            context.challenge(PushMessages.invalidRequest(context.form(), opening.invalidRequest())
+                    .createErrorPage(Response.Status.BAD_REQUEST));
+            return;
+        }
         if (!opening.isOpened()) {
             context.challenge(WaitPage.render(session,
                     PushMessages.throttled(context.form(), opening.refusal(), opening.retryAfterSeconds()),

@@ -99,7 +99,10 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
         PushChallenges.Opening opening = new PushChallenges(session).open(context.getAuthenticationSession(),
                 context.getUser(), ApprovalContext.REASON_SIGN_IN, PushSettings.from(context.getAuthenticatorConfig()),
                 context.getEvent());
-        if (opening.isOpened()) {
+        if (opening.isInvalidRequest()) {
+            context.challenge(PushMessages.invalidRequest(context.form(), opening.invalidRequest())
+                    .createErrorPage(Response.Status.BAD_REQUEST));
+        } else if (opening.isOpened()) {
             var form = context.form();
             if (opening.quiet()) {
                 form.setInfo("approvalGuardQuietMode");

@@ -19,6 +19,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 import io.approvalguard.ApprovalGuardEvent;
 import io.approvalguard.challenge.ApprovalContext;
+import io.approvalguard.challenge.AuthorizationDetails;
 import io.approvalguard.challenge.Challenge;
 import io.approvalguard.challenge.ChallengeStatus;
 import io.approvalguard.challenge.ChallengeStore;
@@ -61,10 +62,16 @@ public final class PushChallenges {
      * The outcome of asking for a new challenge: opened (with the code to show on this page only,
      * and whether the device was left unnotified), or refused by the throttle.
      */
-    public record Opening(Challenge challenge, String code, boolean quiet, Admission.Refusal refusal, long retryAfterSeconds) {
+    public record Opening(Challenge challenge, String code, boolean quiet, Admission.Refusal refusal, long retryAfterSeconds,
+            String invalidRequest) {
 
         public boolean isOpened() {
             return challenge != null;
+        }
+
+        /** The client's request cannot be shown faithfully (for example malformed authorization_details). */
+        public boolean isInvalidRequest() {
+            return invalidRequest != null;
         }
     }
 
@@ -76,16 +83,24 @@ public final class PushChallenges {
         // An earlier prompt that ran out unanswered counts as a timeout before the next one is judged.
         store.findLatestFor(realm.getId(), user.getId()).ifPresent(previous -> expireIfDue(previous, event));
 
+        Map<String, Object> context;
+        try {
+            context = ApprovalContext.forRequest(session, authSession, user, reason);
+        } catch (AuthorizationDetails.Invalid e) {
+            // Nothing the user could approve faithfully: no prompt, no quota spent.
+            LOG.infof("Approval Guard: request of client %s refused before any prompt: %s", client.getClientId(), e.getMessage());
+            ApprovalGuardEvent.REQUEST_REFUSED.emit(event.clone().user(user).detail(ApprovalGuardEvent.REASON, reason));
+            return new Opening(null, null, false, null, 0, e.getMessage());
+        }
         try (Admission admission = throttle.admit(realm, user, ipAddress, settings.throttle())) {
             if (!admission.isAdmitted()) {
                 ApprovalGuardEvent.CHALLENGE_THROTTLED.emit(event.clone().user(user)
                         .detail(ApprovalGuardEvent.THROTTLE_REASON, admission.refusal().name().toLowerCase(java.util.Locale.ROOT))
                         .detail(ApprovalGuardEvent.REASON, reason));
-                return new Opening(null, null, false, admission.refusal(), admission.retryAfterSeconds());
+                return new Opening(null, null, false, admission.refusal(), admission.retryAfterSeconds(), null);
             }
             int codeLength = settings.profile().codeLength(settings.codeLength(), admission.suspicious());
             String code = codeLength == 0 ? null : VerificationCodes.generate(codeLength);
-            Map<String, Object> context = ApprovalContext.forRequest(session, realm, client, user, reason);
             Challenge challenge = store.create(new NewChallenge(realm.getId(), user.getId(),
                     authSession.getParentSession().getId(), authSession.getTabId(), client.getId(), context, code,
                     settings.lifetimeSeconds()));
@@ -103,7 +118,7 @@ public final class PushChallenges {
                     .detail(ApprovalGuardEvent.VERIFICATION, codeLength == 0 ? "approve-only" : "code-" + codeLength)
                     .detail(ApprovalGuardEvent.QUIET, Boolean.toString(admission.quiet())));
             LOG.debugf("challenge %s opened for user %s (%s, quiet %s)", challenge.id(), user.getId(), reason, admission.quiet());
-            return new Opening(challenge, code, admission.quiet(), null, 0);
+            return new Opening(challenge, code, admission.quiet(), null, 0, null);
         }
     }
 
@@ -164,6 +179,7 @@ public final class PushChallenges {
             return PushVerdict.INVALID;
         }
         authSession.removeAuthNote(NOTE_CHALLENGE);
+        ApprovalRecord.attach(authSession, challenge, devices.find(user, challenge.deciderDeviceId()).orElseThrow());
         return PushVerdict.APPROVED;
     }
 

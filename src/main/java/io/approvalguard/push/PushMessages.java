@@ -23,6 +23,11 @@ public final class PushMessages {
         };
     }
 
+    /** The client's request cannot be shown to the user faithfully: nothing was sent to the device. */
+    public static LoginFormsProvider invalidRequest(LoginFormsProvider form, String reason) {
+        return form.setError("approvalGuardInvalidRequest", reason);
+    }
+
     /** Says why no prompt was sent and, where known, when one may be sent again. Reveals nothing about devices. */
     public static LoginFormsProvider throttled(LoginFormsProvider form, Admission.Refusal refusal, long retryAfterSeconds) {
         if (refusal == Admission.Refusal.QUOTA_SPENT) {

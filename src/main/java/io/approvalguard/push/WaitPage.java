@@ -49,6 +49,7 @@ public final class WaitPage {
                     .setAttribute("agReason", challenge.context().get("reason"))
                     .setAttribute("agClientName", challenge.context().get("client_name"))
                     .setAttribute("agIpAddress", challenge.context().get("ip_address"))
+                    .setAttribute("agBindingMessage", challenge.context().get("binding_message"))
                     .setAttribute("agExpiresAt", challenge.expiresAt());
         }
         return form.createForm(TEMPLATE);

@@ -30,6 +30,23 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void agreesWithTheReferenceClientOnEveryPowerOfTwoAndRandomDoubles() {
+        java.util.Random random = new java.util.Random(8785);
+        for (int exponent = -1074; exponent <= 1023; exponent++) {
+            double power = Math.scalb(1.0, exponent);
+            for (double value : new double[] {power, Math.nextUp(power), Math.nextDown(power)}) {
+                assertEquals(io.approvalguard.testkit.CanonicalJson.number(value), CanonicalJson.number(value), Double.toString(value));
+            }
+        }
+        for (int i = 0; i < 20000; i++) {
+            double value = Double.longBitsToDouble(random.nextLong());
+            if (!Double.isNaN(value) && !Double.isInfinite(value)) {
+                assertEquals(io.approvalguard.testkit.CanonicalJson.number(value), CanonicalJson.number(value), Double.toString(value));
+            }
+        }
+    }
+
+    @Test
     void escapesLikeJsonStringify() {
         assertEquals("\"q\\\"b\\\\n\\n\\r\\t\\b\\f\\u0001\\u001f/\u2028\u00fc\"",
                 CanonicalJson.canonicalize("q\"b\\n\n\r\t\b\f\u0001\u001f/\u2028\u00fc"));
@@ -42,10 +59,33 @@ class CanonicalJsonTest {
     }
 
     @Test
-    void writesIntegersPlainlyAndRefusesFractions() {
+    void writesIntegersPlainly() {
         assertEquals("[0,-7,1763800000,true,null]",
                 CanonicalJson.canonicalize(java.util.Arrays.asList(0, -7L, 1763800000L, true, null)));
-        assertThrows(IllegalArgumentException.class, () -> CanonicalJson.canonicalize(1.5));
+    }
+
+    @Test
+    void writesDoublesAsEcmaScriptDoes() {
+        // RFC 8785 appendix B and ECMA-262 Number::toString.
+        assertEquals("0", CanonicalJson.number(-0.0));
+        assertEquals("4.5", CanonicalJson.number(4.50));
+        assertEquals("0.002", CanonicalJson.number(2e-3));
+        assertEquals("0.000001", CanonicalJson.number(0.000001));
+        assertEquals("1e-7", CanonicalJson.number(1e-7));
+        assertEquals("1e+21", CanonicalJson.number(1e21));
+        assertEquals("123456789012345680000", CanonicalJson.number(123456789012345680000.0));
+        assertEquals("5e-324", CanonicalJson.number(Double.MIN_VALUE));
+        assertEquals("1.7976931348623157e+308", CanonicalJson.number(Double.MAX_VALUE));
+        assertEquals("333333333.3333333", CanonicalJson.number(333333333.3333333));
+        assertEquals("-1.5", CanonicalJson.number(-1.5));
+        // Java 17's Double.toString says 2.0E-3 and 1.0E21; and 0.1 + 0.2 needs all 17 digits.
+        assertEquals("0.30000000000000004", CanonicalJson.number(0.1 + 0.2));
+        // Just above powers of two the nearest short decimal misses and its neighbour is the answer.
+        assertEquals("5.960464477539063e-8", CanonicalJson.number(Math.scalb(1.0, -24)));
+        assertEquals("5.684341886080802e-14", CanonicalJson.number(Math.scalb(1.0, -44)));
+        assertEquals("6.189700196426902e+26", CanonicalJson.number(Math.scalb(1.0, 89)));
+        assertThrows(IllegalArgumentException.class, () -> CanonicalJson.number(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> CanonicalJson.number(Double.POSITIVE_INFINITY));
     }
 
     @Test

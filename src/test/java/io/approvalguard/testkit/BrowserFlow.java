@@ -95,6 +95,14 @@ public final class BrowserFlow {
      * application-initiated action, as the Account Console's "Set up" does); null for none.
      */
     public BrowserFlow startWithAction(String realm, String clientId, String redirectUri, String kcAction) {
+        return startWithParameters(realm, clientId, redirectUri, kcAction == null ? Map.of() : Map.of("kc_action", kcAction));
+    }
+
+    /**
+     * Like {@link #start}, with further authorization request parameters (for example
+     * {@code authorization_details}, {@code binding_message}, {@code prompt}).
+     */
+    public BrowserFlow startWithParameters(String realm, String clientId, String redirectUri, Map<String, String> extra) {
         this.realm = realm;
         this.clientId = clientId;
         this.redirectUri = redirectUri;
@@ -109,8 +117,9 @@ public final class BrowserFlow {
                 "scope", "openid",
                 "state", state,
                 "nonce", nonce);
-        if (kcAction != null) {
-            url += "&kc_action=" + URLEncoder.encode(kcAction, StandardCharsets.UTF_8);
+        for (Map.Entry<String, String> parameter : extra.entrySet()) {
+            url += "&" + URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8) + "="
+                    + URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8);
         }
         return navigate(url);
     }

@@ -1,0 +1,74 @@
+package io.approvalguard.push;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ProtocolMapperModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.protocol.oidc.mappers.AbstractOIDCProtocolMapper;
+import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenMapper;
+import org.keycloak.protocol.oidc.mappers.OIDCAttributeMapperHelper;
+import org.keycloak.protocol.oidc.mappers.OIDCIDTokenMapper;
+import org.keycloak.protocol.oidc.mappers.UserInfoTokenMapper;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.representations.IDToken;
+
+/**
+ * Adds a claim describing the push approval behind this client session: approval id, hash of
+ * the approved context, verification used, the approving device's key thumbprint, time, and the
+ * approved {@code authorization_details}. A relying party can check that what it asked for is
+ * what the user approved (docs/relying-party.md). No claim when no push approval ran.
+ */
+public final class ApprovalClaimMapper extends AbstractOIDCProtocolMapper
+        implements OIDCAccessTokenMapper, OIDCIDTokenMapper, UserInfoTokenMapper {
+
+    public static final String PROVIDER_ID = "approval-guard-approval-claim";
+    public static final String DEFAULT_CLAIM = "approval";
+
+    private static final List<ProviderConfigProperty> PROPERTIES = new ArrayList<>();
+
+    static {
+        OIDCAttributeMapperHelper.addTokenClaimNameConfig(PROPERTIES);
+        OIDCAttributeMapperHelper.addIncludeInTokensConfig(PROPERTIES, ApprovalClaimMapper.class);
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String getDisplayType() {
+        return "Approval Guard approval";
+    }
+
+    @Override
+    public String getDisplayCategory() {
+        return TOKEN_MAPPER_CATEGORY;
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Adds a claim (default name '" + DEFAULT_CLAIM + "') with the push approval behind this login: approval id, "
+                + "context hash, verification, device key thumbprint, time and the approved authorization_details.";
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return PROPERTIES;
+    }
+
+    @Override
+    protected void setClaim(IDToken token, ProtocolMapperModel mappingModel, UserSessionModel userSession,
+            KeycloakSession session, ClientSessionContext clientSessionCtx) {
+        Map<String, Object> record = ApprovalRecord.read(clientSessionCtx.getClientSession().getNote(ApprovalRecord.CLIENT_NOTE));
+        if (record == null) {
+            return;
+        }
+        String claim = mappingModel.getConfig().get(OIDCAttributeMapperHelper.TOKEN_CLAIM_NAME);
+        token.getOtherClaims().put(claim == null || claim.isBlank() ? DEFAULT_CLAIM : claim, record);
+    }
+}

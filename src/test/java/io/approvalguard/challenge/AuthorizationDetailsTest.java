@@ -1,0 +1,35 @@
+package io.approvalguard.challenge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class AuthorizationDetailsTest {
+
+    @Test
+    void acceptsAnArrayOfTypedObjects() throws Exception {
+        List<Object> details = AuthorizationDetails.parse(
+                "[{\"type\":\"payment_initiation\",\"instructedAmount\":{\"currency\":\"EUR\",\"amount\":\"1.50\"},\"fee\":0.25}]");
+        assertEquals("payment_initiation", ((Map<?, ?>) details.get(0)).get("type"));
+        assertNull(AuthorizationDetails.parse(null));
+        assertNull(AuthorizationDetails.parse(" "));
+    }
+
+    @Test
+    void refusesWhatCannotBeShownOrHashedFaithfully() {
+        for (String bad : List.of("not json", "{}", "[]", "[1]", "[{\"a\":1}]", "[{\"type\":\"\"}]",
+                "[{\"type\":\"t\",\"type\":\"u\"}]", "[{\"type\":\"t\"}] trailing",
+                "[{\"type\":\"t\",\"n\":9007199254740993}]", "[{\"type\":\"t\",\"n\":1e400}]",
+                "[{\"type\":\"t\",\"n\":123456789012345678901234567890}]",
+                "[{\"type\":\"t\",\"a\":[[[[[[[[[1]]]]]]]]]}]",
+                "[" + "{\"type\":\"t\"},".repeat(20) + "{\"type\":\"t\"}]",
+                "[{\"type\":\"t\",\"x\":\"" + "a".repeat(AuthorizationDetails.MAX_CHARS) + "\"}]")) {
+            assertThrows(AuthorizationDetails.Invalid.class, () -> AuthorizationDetails.parse(bad), bad.length() > 80 ? bad.substring(0, 80) : bad);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.approvalguard.challenge;
+
+import static io.approvalguard.testkit.PushScenario.CALLBACK;
+import static io.approvalguard.testkit.PushScenario.CLIENT;
+import static io.approvalguard.testkit.PushScenario.PASSWORD;
+import static io.approvalguard.testkit.PushScenario.REALM;
+import static io.approvalguard.testkit.PushScenario.id;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.approvalguard.testkit.AdminClient;
+import io.approvalguard.testkit.BrowserFlow;
+import io.approvalguard.testkit.DeviceClient;
+import io.approvalguard.testkit.Json;
+import io.approvalguard.testkit.KeycloakServer;
+import io.approvalguard.testkit.PushScenario;
+
+/** What you see is what you sign: the transaction context, its hash, and the proof in the token. */
+@ExtendWith(KeycloakServer.class)
+class TransactionContextIT {
+
+    private static final String PAYMENT = "[{\"type\":\"payment_initiation\",\"locations\":[\"https://bank.example/payments\"],"
+            + "\"instructedAmount\":{\"currency\":\"EUR\",\"amount\":\"123.50\"},\"creditorName\":\"Merchant A\","
+            + "\"creditorAccount\":{\"iban\":\"DE02100100109307118603\"},\"fee\":0.25,\"priority\":2,\"instant\":true}]";
+
+    private final AdminClient admin = AdminClient.forTestServer();
+
+    @Test
+    void theDeviceShowsAndSignsTheTransactionAndTheTokenProvesIt() {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        BrowserFlow browser = signIn(user, Map.of("authorization_details", PAYMENT, "binding_message", "Pay 123.50 EUR"));
+        Map<String, Object> challenge = user.challenge();
+        Map<String, Object> context = context(challenge);
+        assertEquals("Pay 123.50 EUR", browser.currentPage().selectFirst("#ag-binding-message").text(),
+                "the sign-in page shows the message the device shows");
+
+        assertEquals(Json.read(PAYMENT), context.get("authorization_details"));
+        assertEquals("Pay 123.50 EUR", context.get("binding_message"));
+        assertEquals("unsigned", context.get("request_integrity"), "plain query parameters are not signed");
+        assertEquals("openid", context.get("scope"));
+        assertTrue(((String) context.get("browser")).length() > 0);
+        assertEquals(DeviceClient.computeContextHash(context), challenge.get("context_hash"),
+                "the reference client's own RFC 8785 hash (decimals included) equals the server's");
+
+        assertEquals(200, user.device.answer(challenge, "approve", browser.code()).status());
+        assertTrue(browser.pressWait("continue").isLoggedIn());
+        Map<String, Object> tokens = browser.exchangeCode();
+        assertEquals(Json.read(PAYMENT), tokens.get("authorization_details"), "RFC 9396: the token response names what was granted");
+        for (String token : List.of("access_token", "id_token")) {
+            Map<String, Object> approval = approvalClaim(tokens, token);
+            assertEquals(id(challenge), approval.get("approval_id"), token);
+            assertEquals(challenge.get("context_hash"), approval.get("context_hash"), token);
+            assertEquals("code-2", approval.get("verification"), token);
+            assertEquals(user.device.thumbprint(), approval.get("device_jkt"), token);
+            assertEquals(Json.read(PAYMENT), approval.get("authorization_details"), token);
+        }
+    }
+
+    @Test
+    void everyAlteredContextFieldMakesTheAnswerFail() {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        BrowserFlow browser = signIn(user, Map.of("authorization_details", PAYMENT, "binding_message", "Pay 123.50 EUR"));
+        Map<String, Object> challenge = user.challenge();
+        List<Consumer<Map<String, Object>>> alterations = List.of(
+                c -> c.put("client_name", "Trusted Bank"),
+                c -> c.put("scope", "openid email"),
+                c -> c.put("binding_message", "Pay 1.50 EUR"),
+                c -> c.put("ip_address", "198.51.100.1"),
+                c -> c.put("requested_at", ((Number) c.get("requested_at")).longValue() + 1),
+                c -> c.put("reason", "add-device"),
+                c -> c.put("browser", "Safari 17"),
+                c -> c.put("authorization_details", Json.read(PAYMENT.replace("123.50", "12350"))),
+                c -> c.put("authorization_details", Json.read(PAYMENT.replace("0.25", "0.250001"))),
+                c -> c.remove("request_integrity"));
+        for (Consumer<Map<String, Object>> alteration : alterations) {
+            Map<String, Object> altered = new LinkedHashMap<>(context(challenge));
+            alteration.accept(altered);
+            DeviceClient.Response answer = user.device.answer(id(challenge), "approve",
+                    DeviceClient.computeContextHash(altered), browser.code());
+            assertEquals("context_mismatch", answer.error(), altered.toString());
+        }
+        assertEquals("pending", browser.pollStatus());
+        assertEquals(200, user.device.answer(challenge, "approve", browser.code()).status());
+        assertTrue(browser.pressWait("continue").isLoggedIn());
+    }
+
+    @Test
+    void anAnswerForTransactionACannotCompleteTransactionB() {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        signIn(user, Map.of("authorization_details", PAYMENT));
+        Map<String, Object> transactionA = user.challenge();
+        BrowserFlow browserB = signIn(user, Map.of("authorization_details", PAYMENT.replace("123.50", "9999.00")));
+        Map<String, Object> transactionB = user.challenge();
+        assertNotEquals(id(transactionA), id(transactionB));
+
+        DeviceClient.Response crossed = user.device.answer(id(transactionB), "approve",
+                DeviceClient.computeContextHash(context(transactionA)), browserB.code());
+        assertEquals("context_mismatch", crossed.error());
+        assertEquals("pending", browserB.pollStatus());
+    }
+
+    @Test
+    void stepUpForOneTransactionInAnExistingSession() {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        BrowserFlow browser = signIn(user, Map.of());
+        Map<String, Object> signIn = user.challenge();
+        assertEquals(200, user.device.answer(signIn, "approve", browser.code()).status());
+        assertTrue(browser.pressWait("continue").isLoggedIn());
+        assertNull(approvalClaim(browser.exchangeCode(), "access_token").get("authorization_details"));
+
+        // Same browser session: the client asks for one transaction and a fresh authentication.
+        browser.startWithParameters(REALM, CLIENT, CALLBACK, Map.of("prompt", "login", "authorization_details", PAYMENT));
+        browser.submitPassword(user.username, PASSWORD);
+        Map<String, Object> transaction = user.challenge();
+        assertEquals(Json.read(PAYMENT), context(transaction).get("authorization_details"));
+        assertEquals(200, user.device.answer(transaction, "approve", browser.code()).status());
+        assertTrue(browser.pressWait("continue").isLoggedIn());
+
+        Map<String, Object> approval = approvalClaim(browser.exchangeCode(), "access_token");
+        assertEquals(id(transaction), approval.get("approval_id"));
+        assertEquals(Json.read(PAYMENT), approval.get("authorization_details"));
+    }
+
+    @Test
+    void noClaimWhenNoPushRan() {
+        PushScenario user = PushScenario.newUser(admin);
+        BrowserFlow browser = user.signInWithPassword(CLIENT);
+        user.enrol(browser, user.device, "phone");
+        assertTrue(browser.pressEnrol().isLoggedIn(), "the first login enrols; push does not run in it");
+        Map<String, Object> claims = claims(browser.exchangeCode(), "access_token");
+        assertFalse(claims.containsKey("approval"), claims.toString());
+    }
+
+    @Test
+    void malformedAuthorizationDetailsAreRefusedBeforeAnyPrompt() {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        List<String> malformed = List.of(
+                "not json",
+                "{\"type\":\"payment_initiation\"}",
+                "[{\"amount\":\"1\"}]",
+                "[{\"type\":\"crypto_withdrawal\"}]",
+                "[{\"type\":\"payment_initiation\",\"creditorName\":\"a\",\"creditorName\":\"b\"}]",
+                "[{\"type\":\"payment_initiation\",\"amount\":123456789012345678901234567890}]",
+                "[{\"type\":\"approval_guard_transaction\",\"a\":[[[[[[[[[1]]]]]]]]]}]");
+        int refusedByApprovalGuard = 0;
+        for (String details : malformed) {
+            BrowserFlow browser = BrowserFlow.forTestServer()
+                    .startWithParameters(REALM, CLIENT, CALLBACK, Map.of("authorization_details", details));
+            if (browser.reachedClient()) {
+                // Keycloak's own parser refused it at the authorization endpoint, before any login step.
+                assertEquals("invalid_request", browser.callbackParams().get("error"), details);
+            } else {
+                browser.submitPassword(user.username, PASSWORD);
+                assertFalse(browser.onWaitPage(), details + ": " + browser.describePage());
+                assertTrue(browser.errorMessage().contains("cannot be shown to you safely"), details + ": " + browser.errorMessage());
+                refusedByApprovalGuard++;
+            }
+            assertTrue(user.device.challenges().isEmpty(), details + ": no prompt was sent");
+        }
+        assertTrue(refusedByApprovalGuard >= 3, "duplicates, unsafe numbers and deep nesting pass Keycloak's parser and stop at ours");
+        assertTrue(admin.approvalGuardEvents(REALM, user.userId, "CUSTOM_REQUIRED_ACTION", "challenge_sent").isEmpty());
+        assertEquals(refusedByApprovalGuard, admin.approvalGuardEvents(REALM, user.userId, "LOGIN_ERROR", "request_refused").size());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static BrowserFlow signIn(PushScenario user, Map<String, String> parameters) {
+        return BrowserFlow.forTestServer().startWithParameters(REALM, CLIENT, CALLBACK, parameters)
+                .submitPassword(user.username, PASSWORD);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> context(Map<String, Object> challenge) {
+        return (Map<String, Object>) challenge.get("context");
+    }
+
+    private static Map<String, Object> claims(Map<String, Object> tokens, String name) {
+        String[] parts = ((String) tokens.get(name)).split("\\.");
+        return Json.readMap(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> approvalClaim(Map<String, Object> tokens, String name) {
+        Map<String, Object> claims = claims(tokens, name);
+        assertTrue(claims.containsKey("approval"), name + " has no approval claim: " + claims);
+        return (Map<String, Object>) claims.get("approval");
+    }
+}
