@@ -739,7 +739,7 @@ const INTEGRITY = {
 };
 const KNOWN_MEMBERS = new Set(['reason', 'binding_message', 'authorization_details', 'request_integrity',
   'client_name', 'client_id', 'username', 'realm', 'scope', 'ip_address', 'browser', 'os', 'user_agent',
-  'requested_at']);
+  'requested_at', 'location', 'country', 'network']);
 
 const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
 
@@ -810,6 +810,9 @@ function renderContext(context, findings) {
 
   // From where
   const where = section('From where', 'ctx-where');
+  if (has(context, 'location')) where.add('Location (approximate)', text('location'));
+  else if (has(context, 'country')) where.add('Country', text('country'));
+  if (has(context, 'network')) where.add('Network', text('network'));
   if (has(context, 'ip_address')) where.add('IP address', text('ip_address'));
   const rawAgent = has(context, 'user_agent')
     ? el('details', { class: 'raw' }, el('summary', {}, 'Details'), el('code', {}, text('user_agent'))) : null;
@@ -830,6 +833,19 @@ function renderContext(context, findings) {
     if (part.list.childElementCount > 0 || part.node.childElementCount > 2) root.append(part.node);
   }
   return root;
+}
+
+/**
+ * The sign-in comes from another country than the one this device is in now (the server tells
+ * the device's own country beside the challenge, outside what is signed).
+ */
+function countryWarning(context, challenge) {
+  const here = typeof challenge.approver_country === 'string' ? challenge.approver_country : null;
+  const there = typeof context.country === 'string' ? context.country : null;
+  if (!here || !there || here === there) return [];
+  return [el('p', { class: 'ctx-warning', role: 'alert', 'data-kind': 'country-mismatch' },
+    'This sign-in comes from ' + there + ', but this device is in ' + here
+    + ' now. If you are not travelling, do not approve and tap “This wasn’t me”.')];
 }
 
 /** Warnings about the context's strings, shown at the top of the card. */
@@ -924,7 +940,7 @@ function createCard(device, challenge) {
     contextNode = el('p', { class: 'context context-raw' }, safeValue(context, findings));
   }
   entry.node = el('article', { class: 'challenge', 'data-challenge-id': challenge.id },
-    el('h3', {}, title), entry.warning, ...renderFindings(findings), contextNode, entry.timer, form, entry.result);
+    el('h3', {}, title), entry.warning, ...renderFindings(findings), ...countryWarning(context, challenge), contextNode, entry.timer, form, entry.result);
 
   if (entry.unsupported) {
     showWarning(entry, 'This request needs a kind of check this page does not support. You can only deny it.');

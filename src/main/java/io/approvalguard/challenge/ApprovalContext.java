@@ -11,6 +11,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import io.approvalguard.challenge.location.LocationProvider;
+
 /**
  * The facts an approver sees before answering. The device hashes exactly what it displays, so
  * every member here is part of what is approved: an approval for one transaction can never
@@ -67,7 +69,9 @@ public final class ApprovalContext {
         if (details != null || context.containsKey("binding_message")) {
             context.put("request_integrity", requestIntegrity(client));
         }
-        context.put("ip_address", clean(session.getContext().getConnection().getRemoteAddr(), MAX_VALUE_LENGTH));
+        String ipAddress = session.getContext().getConnection().getRemoteAddr();
+        context.put("ip_address", clean(ipAddress, MAX_VALUE_LENGTH));
+        session.getProvider(LocationProvider.class).locate(ipAddress).addTo(context);
         String userAgent = session.getContext().getRequestHeaders().getHeaderString("User-Agent");
         userAgent = clean(userAgent == null ? "unknown" : userAgent, MAX_VALUE_LENGTH);
         context.put("user_agent", userAgent);

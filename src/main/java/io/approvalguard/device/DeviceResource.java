@@ -31,6 +31,7 @@ import io.approvalguard.challenge.Challenge;
 import io.approvalguard.challenge.ChallengeStatus;
 import io.approvalguard.challenge.ChallengeStore;
 import io.approvalguard.challenge.VerificationCodes;
+import io.approvalguard.challenge.location.LocationProvider;
 import io.approvalguard.fatigue.PromptOutcome;
 import io.approvalguard.fatigue.PromptThrottle;
 
@@ -108,10 +109,13 @@ public final class DeviceResource {
 
     private Response listPending() {
         DeviceRequest.AuthenticatedDevice caller = DeviceRequest.withoutBody(session, realm).authenticate(devices);
+        // Where the approver is now, outside the signed context: the app warns when it differs.
+        String approverCountry = session.getProvider(LocationProvider.class)
+                .locate(session.getContext().getConnection().getRemoteAddr()).countryCode();
         List<Map<String, Object>> listed = new ChallengeStore(session)
                 .findPendingFor(realm.getId(), caller.user().getId())
                 .filter(c -> mayAnswer(caller.device(), c))
-                .map(DeviceResource::describe)
+                .map(c -> describe(c, approverCountry))
                 .stream().toList();
         return Response.ok(Map.of("challenges", listed)).header("Cache-Control", "no-store").build();
     }
@@ -200,7 +204,7 @@ public final class DeviceResource {
         return device.getCreatedDate() != null && device.getCreatedDate() < challenge.createdAtMillis();
     }
 
-    private static Map<String, Object> describe(Challenge challenge) {
+    private static Map<String, Object> describe(Challenge challenge, String approverCountry) {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("id", challenge.id());
         item.put("created_at", challenge.createdAt());
@@ -210,6 +214,9 @@ public final class DeviceResource {
         item.put("verification", challenge.requiresCode()
                 ? Map.of("type", "code", "length", challenge.codeLength())
                 : Map.of("type", "none"));
+        if (approverCountry != null) {
+            item.put("approver_country", approverCountry);
+        }
         return item;
     }
 

@@ -175,6 +175,36 @@ class TransactionContextIT {
         assertEquals(refusedByApprovalGuard, admin.approvalGuardEvents(REALM, user.userId, "LOGIN_ERROR", "request_refused").size());
     }
 
+    @Test
+    void locationAndNetworkFromTheOperatorsMaxMindDatabases() {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        // Behind a reverse proxy, Keycloak's proxy-header settings give the client address.
+        BrowserFlow.forTestServer().withHeader("X-Forwarded-For", "81.2.69.160")
+                .startWithParameters(REALM, CLIENT, CALLBACK, Map.of()).submitPassword(user.username, PASSWORD);
+        Map<String, Object> known = context(user.challenge());
+        assertEquals("81.2.69.160", known.get("ip_address"));
+        assertEquals("London, United Kingdom", known.get("location"));
+        assertEquals("GB", known.get("country"));
+
+        BrowserFlow.forTestServer().withHeader("X-Forwarded-For", "1.128.0.1")
+                .startWithParameters(REALM, CLIENT, CALLBACK, Map.of()).submitPassword(user.username, PASSWORD);
+        Map<String, Object> network = context(user.challenge());
+        assertTrue(String.valueOf(network.get("network")).startsWith("AS1221 "), network.toString());
+
+        BrowserFlow.forTestServer().withHeader("X-Forwarded-For", "203.0.113.9")
+                .startWithParameters(REALM, CLIENT, CALLBACK, Map.of()).submitPassword(user.username, PASSWORD);
+        Map<String, Object> unknown = context(user.challenge());
+        assertFalse(unknown.containsKey("location"), unknown.toString());
+        assertFalse(unknown.containsKey("country"));
+        assertFalse(unknown.containsKey("network"));
+
+        // The approver's own country comes with the listing, outside the signed context.
+        Map<String, Object> listedFromSweden = user.device.challenges(io.approvalguard.testkit.ProofSpec.valid()
+                .httpHeader("X-Forwarded-For", "89.160.20.120")).get(0);
+        assertEquals("SE", listedFromSweden.get("approver_country"));
+        assertNull(user.challenge().get("approver_country"), "unknown for 127.0.0.1");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static BrowserFlow signIn(PushScenario user, Map<String, String> parameters) {

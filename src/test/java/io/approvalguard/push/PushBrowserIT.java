@@ -159,6 +159,30 @@ class PushBrowserIT {
                 "the denied page should still be shown, now at " + url);
     }
 
+    @Test
+    void theWebApproverShowsAndSignsTheTransaction() {
+        String username = newUser("pay");
+        WebDriver phone = enrolPhoneAsWebApprover(username, "Payment phone");
+        String details = "[{\"type\":\"payment_initiation\",\"instructedAmount\":{\"currency\":\"EUR\",\"amount\":\"123.50\"},"
+                + "\"creditorName\":\"Merchant A\",\"creditorAccount\":{\"iban\":\"DE02100100109307118603\"},\"fee\":0.25}]";
+        BrowserFlow shop = BrowserFlow.forTestServer().startWithParameters(REALM, CLIENT_ID, CALLBACK,
+                Map.of("authorization_details", details, "binding_message", "Order 4711")).submitPassword(username, PASSWORD);
+        String code = shop.code();
+
+        WebElement card = awaitChallengeCard(phone);
+        WebElement payment = card.findElement(By.cssSelector(".ctx-authorization-details .ctx-detail[data-type='payment_initiation']"));
+        assertTrue(payment.getText().contains("123.50") && payment.getText().contains("Merchant A"), payment.getText());
+        assertTrue(card.findElement(By.cssSelector(".ctx-binding-message")).getText().contains("Order 4711"));
+        assertFalse(card.findElements(By.cssSelector(".ctx-unsigned-warning")).isEmpty(), "query parameters are unsigned");
+        screenshot(phone, "approver-payment");
+
+        // Approving proves the page's own RFC 8785 hash (a decimal included) equals the server's.
+        typeCode(phone, card, code);
+        click(phone, card.findElement(By.cssSelector(".approve")));
+        assertTrue(awaitChallengeResult(phone, card, "Approved").startsWith("Approved"));
+        assertTrue(shop.pressWait("continue").isLoggedIn(), shop.describePage());
+    }
+
     // ================================================================ set-up steps
 
     /** A new user with a password and no approver device. */

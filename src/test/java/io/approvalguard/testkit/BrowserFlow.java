@@ -48,6 +48,7 @@ public final class BrowserFlow {
     private final String baseUrl;
     private final String userAgent;
     private final CookieJar cookies = new CookieJar();
+    private final Map<String, String> extraHeaders = new LinkedHashMap<>();
     private final HttpClient http;
 
     private String realm;
@@ -504,11 +505,22 @@ public final class BrowserFlow {
     }
 
     private HttpRequest.Builder browserRequest(URI uri) {
-        return HttpRequest.newBuilder(uri)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(30))
                 .header("User-Agent", userAgent)
                 .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
                 .header("Accept-Language", "en");
+        extraHeaders.forEach(builder::header);
+        return builder;
+    }
+
+    /**
+     * Sends this header with every page request from now on, for example {@code X-Forwarded-For}
+     * as a reverse proxy in front of Keycloak would (the test server trusts proxy headers).
+     */
+    public BrowserFlow withHeader(String name, String value) {
+        extraHeaders.put(name, value);
+        return this;
     }
 
     private HttpResponse<String> execute(HttpRequest request) {

@@ -131,9 +131,14 @@ public final class DeviceClient {
     // ---------------------------------------------------------------- conveniences over the API
 
     /** The challenges of a 200 answer of {@link #listChallenges()}; fails on any other answer. */
-    @SuppressWarnings("unchecked")
     public List<Map<String, Object>> challenges() {
-        Response response = listChallenges();
+        return challenges(ProofSpec.valid());
+    }
+
+    /** Like {@link #challenges()}, with a bent request (for example an extra HTTP header). */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> challenges(ProofSpec spec) {
+        Response response = listChallenges(spec);
         if (response.status() != 200) {
             throw new AssertionError("listing challenges failed: " + response);
         }

@@ -318,7 +318,7 @@ public final class KeycloakServer implements BeforeAllCallback {
                 prepareDistribution(settings);
                 Path log = settings.workDir().resolve("keycloak.log");
                 Files.deleteIfExists(log);
-                ProcessBuilder builder = new ProcessBuilder(command(settings.distDir()))
+                ProcessBuilder builder = new ProcessBuilder(command(settings.distDir(), settings.realmsDir()))
                         .directory(settings.distDir().toFile())
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile());
@@ -334,7 +334,7 @@ public final class KeycloakServer implements BeforeAllCallback {
             }
         }
 
-        private static List<String> command(Path distDir) {
+        private static List<String> command(Path distDir, Path realmsDir) {
             List<String> command = new ArrayList<>();
             command.add(distDir.resolve("bin/kc.sh").toString());
             command.add("start-dev");
@@ -343,6 +343,11 @@ public final class KeycloakServer implements BeforeAllCallback {
             command.add("--import-realm");
             command.add("--health-enabled=true");
             command.add("--http-management-port=" + MANAGEMENT_PORT);
+            // As behind a reverse proxy: tests set the client address with X-Forwarded-For.
+            command.add("--proxy-headers=xforwarded");
+            Path geoip = realmsDir.getParent().resolve("geoip");
+            command.add("--spi-approval-guard-location--maxmind--city-database=" + geoip.resolve("GeoLite2-City-Test.mmdb"));
+            command.add("--spi-approval-guard-location--maxmind--asn-database=" + geoip.resolve("GeoLite2-ASN-Test.mmdb"));
             command.add("--log-level=" + System.getProperty("approvalguard.log-level", "INFO,io.approvalguard:debug"));
             return command;
         }

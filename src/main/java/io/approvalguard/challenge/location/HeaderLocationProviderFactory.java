@@ -1,0 +1,71 @@
+package io.approvalguard.challenge.location;
+
+import java.util.List;
+import java.util.Locale;
+
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+/**
+ * Location from headers that a trusted reverse proxy or CDN sets (for example
+ * {@code CF-IPCountry}). Select it only when every request passes through that proxy and the proxy
+ * overwrites these headers: {@code --spi-approval-guard-location--provider=header} with
+ * {@code --spi-approval-guard-location--header--country-header=CF-IPCountry}.
+ */
+public final class HeaderLocationProviderFactory implements LocationProviderFactory {
+
+    public static final String PROVIDER_ID = "header";
+    static final String COUNTRY_HEADER = "country-header";
+    static final String CITY_HEADER = "city-header";
+
+    private String countryHeader;
+    private String cityHeader;
+
+    @Override
+    public LocationProvider create(KeycloakSession session) {
+        return ipAddress -> {
+            var headers = session.getContext().getRequestHeaders();
+            String country = countryHeader == null ? null : headers.getHeaderString(countryHeader);
+            String city = cityHeader == null ? null : headers.getHeaderString(cityHeader);
+            country = country != null && country.matches("[A-Za-z]{2}") ? country.toUpperCase(Locale.ROOT) : null;
+            city = city != null && city.length() <= 100 && city.codePoints().noneMatch(Character::isISOControl) ? city : null;
+            return new RequestLocation(city, country, null, null, null);
+        };
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        countryHeader = blankToNull(config.get(COUNTRY_HEADER));
+        cityHeader = blankToNull(config.get(CITY_HEADER));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name(COUNTRY_HEADER).type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("Header with the client's ISO 3166-1 country code, set by the trusted proxy.").add()
+                .property().name(CITY_HEADER).type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("Header with the client's city, set by the trusted proxy.").add()
+                .build();
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+}

@@ -1,0 +1,6 @@
+package io.approvalguard.challenge.location;
+
+import org.keycloak.provider.ProviderFactory;
+
+public interface LocationProviderFactory extends ProviderFactory<LocationProvider> {
+}

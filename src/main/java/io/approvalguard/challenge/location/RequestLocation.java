@@ -1,0 +1,31 @@
+package io.approvalguard.challenge.location;
+
+import java.util.Map;
+
+/**
+ * Where a request comes from, as far as the operator's data says: any part may be unknown (null).
+ *
+ * @param countryCode ISO 3166-1 alpha-2, for example {@code GB}
+ */
+public record RequestLocation(String city, String countryCode, String countryName, Long asNumber, String asOrganization) {
+
+    public static final RequestLocation UNKNOWN = new RequestLocation(null, null, null, null, null);
+
+    /** Adds {@code location}, {@code country} and {@code network} to an approval context, where known. */
+    public void addTo(Map<String, Object> context) {
+        String place = city != null && countryName != null ? city + ", " + countryName
+                : city != null ? city : countryName;
+        if (place == null && countryCode != null) {
+            place = countryCode;
+        }
+        if (place != null) {
+            context.put("location", place);
+        }
+        if (countryCode != null) {
+            context.put("country", countryCode);
+        }
+        if (asNumber != null) {
+            context.put("network", "AS" + asNumber + (asOrganization == null ? "" : " " + asOrganization));
+        }
+    }
+}
