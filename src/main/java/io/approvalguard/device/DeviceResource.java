@@ -34,9 +34,12 @@ import io.approvalguard.challenge.VerificationCodes;
 import io.approvalguard.challenge.location.LocationProvider;
 import io.approvalguard.fatigue.PromptOutcome;
 import io.approvalguard.fatigue.PromptThrottle;
+import io.approvalguard.push.ciba.CibaChallenges;
 
 /** The device-facing API, {@code /realms/{realm}/approval-guard/device}; see docs/device-api.md. */
 public final class DeviceResource {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DeviceResource.class);
 
     private static final int MAX_DEVICE_NAME = 64;
 
@@ -141,6 +144,7 @@ public final class DeviceResource {
                 .orElseThrow(() -> new ApiError(Response.Status.NOT_FOUND, "challenge_not_found", "no such challenge for this user"));
         if (challenge.status().isPending() && challenge.isExpiredAt(Time.currentTime())) {
             store.decide(challenge, ChallengeStatus.EXPIRED, null).ifPresent(expired -> {
+                completeCiba(expired);
                 ApprovalGuardEvent.CHALLENGE_EXPIRED.emit(challengeEvent(user, challenge, device));
                 throttle.recordOutcome(realm, user, PromptOutcome.TIMED_OUT);
             });
@@ -163,7 +167,8 @@ public final class DeviceResource {
                 throw ApiError.badRequest("code_required", "type the code shown on the sign-in screen");
             }
             if (!VerificationCodes.matches(challenge.id(), answer.code(), challenge.codeHash())) {
-                store.decide(challenge, ChallengeStatus.FAILED, device.getId()).orElseThrow(() -> notPending(store, challenge));
+                completeCiba(store.decide(challenge, ChallengeStatus.FAILED, device.getId())
+                        .orElseThrow(() -> notPending(store, challenge)));
                 ApprovalGuardEvent.CHALLENGE_WRONG_CODE.emit(challengeEvent(user, challenge, device));
                 throttle.recordOutcome(realm, user, PromptOutcome.WRONG_CODE);
                 throw ApiError.badRequest("invalid_code", "the code is wrong; this sign-in attempt has been stopped");
@@ -171,6 +176,7 @@ public final class DeviceResource {
         }
         Challenge decided = store.decide(challenge, answer.decision(), device.getId())
                 .orElseThrow(() -> notPending(store, challenge));
+        completeCiba(decided);
         devices.markUsed(user, device);
         eventFor(answer.decision()).emit(challengeEvent(user, challenge, device));
         if (answer.decision() == ChallengeStatus.DENIED) {
@@ -197,6 +203,19 @@ public final class DeviceResource {
                 .detail(ApprovalGuardEvent.DEVICE_ID, caller.device().getId())
                 .detail(ApprovalGuardEvent.CREDENTIAL_TYPE, DeviceCredentialModel.TYPE));
         return Response.noContent().build();
+    }
+
+    /** A challenge that stands for a CIBA request completes it through Keycloak's own callback logic. */
+    private void completeCiba(Challenge decided) {
+        if (!CibaChallenges.isCiba(decided)) {
+            return;
+        }
+        try {
+            CibaChallenges.complete(session, decided);
+        } catch (RuntimeException e) {
+            // The decision stands; the client's poll then ends with the request's expiry.
+            LOG.warnf("Approval Guard: completing CIBA request of challenge %s failed: %s", decided.id(), e.toString());
+        }
     }
 
     /** A device enrolled after a challenge was created was not there when the login started. */
@@ -252,10 +271,13 @@ public final class DeviceResource {
     }
 
     private EventBuilder challengeEvent(UserModel user, Challenge challenge, DeviceCredentialModel device) {
-        return event(user, challenge.clientId())
+        EventBuilder event = event(user, challenge.clientId())
                 .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id())
-                .detail(ApprovalGuardEvent.DEVICE_ID, device.getId())
-                .detail(ApprovalGuardEvent.LOGIN_IP, String.valueOf(challenge.context().get("ip_address")));
+                .detail(ApprovalGuardEvent.DEVICE_ID, device.getId());
+        if (challenge.context().get("ip_address") instanceof String loginIp) {
+            event.detail(ApprovalGuardEvent.LOGIN_IP, loginIp);
+        }
+        return event;
     }
 
     static String requiredString(Map<String, Object> json, String name, int min, int max) {

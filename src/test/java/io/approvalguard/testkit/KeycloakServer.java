@@ -345,6 +345,7 @@ public final class KeycloakServer implements BeforeAllCallback {
             command.add("--http-management-port=" + MANAGEMENT_PORT);
             // As behind a reverse proxy: tests set the client address with X-Forwarded-For.
             command.add("--proxy-headers=xforwarded");
+            command.add("--spi-ciba-auth-channel--provider=approval-guard");
             Path geoip = realmsDir.getParent().resolve("geoip");
             command.add("--spi-approval-guard-location--maxmind--city-database=" + geoip.resolve("GeoLite2-City-Test.mmdb"));
             command.add("--spi-approval-guard-location--maxmind--asn-database=" + geoip.resolve("GeoLite2-ASN-Test.mmdb"));

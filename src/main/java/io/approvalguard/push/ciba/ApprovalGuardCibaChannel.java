@@ -1,0 +1,116 @@
+package io.approvalguard.push.ciba;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.protocol.oidc.grants.ciba.channel.AuthenticationChannelProvider;
+import org.keycloak.protocol.oidc.grants.ciba.channel.CIBAAuthenticationRequest;
+import org.keycloak.representations.AccessToken;
+
+import io.approvalguard.ApprovalGuardEvent;
+import io.approvalguard.challenge.Challenge;
+import io.approvalguard.challenge.ChallengeStore;
+import io.approvalguard.challenge.NewChallenge;
+import io.approvalguard.device.DeviceCredentialModel;
+import io.approvalguard.device.DeviceRegistry;
+import io.approvalguard.fatigue.Admission;
+import io.approvalguard.fatigue.PromptThrottle;
+import io.approvalguard.fatigue.ThrottleSettings;
+import io.approvalguard.notify.ChallengeNotification;
+import io.approvalguard.notify.Notifications;
+
+/**
+ * OpenID CIBA on the user's Approval Guard device: a backchannel authentication request becomes a
+ * challenge showing the client, the scopes and the binding message (which the client shows on its
+ * own screen, in place of a code); the device's signed answer completes the request.
+ */
+final class ApprovalGuardCibaChannel implements AuthenticationChannelProvider {
+
+    private static final Logger LOG = Logger.getLogger(ApprovalGuardCibaChannel.class);
+
+    private final KeycloakSession session;
+
+    ApprovalGuardCibaChannel(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public boolean requestAuthentication(CIBAAuthenticationRequest request, String infoUsedByAuthenticator) {
+        RealmModel realm = session.getContext().getRealm();
+        UserModel user = request.getUser();
+        ClientModel client = request.getClient();
+        List<String> deviceIds = new DeviceRegistry().devicesOf(user).filter(DeviceCredentialModel::isActive)
+                .map(DeviceCredentialModel::getId).toList();
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).client(client).user(user);
+        if (deviceIds.isEmpty()) {
+            LOG.infof("Approval Guard: CIBA request of client %s for a user without an active device", client.getClientId());
+            return false;
+        }
+        try (Admission admission = new PromptThrottle(session).admit(realm, user, null, ThrottleSettings.DEFAULTS)) {
+            if (!admission.isAdmitted()) {
+                ApprovalGuardEvent.CHALLENGE_THROTTLED.emit(event.clone().detail(ApprovalGuardEvent.REASON, CibaChallenges.REASON)
+                        .detail(ApprovalGuardEvent.THROTTLE_REASON, admission.refusal().name().toLowerCase(java.util.Locale.ROOT)));
+                return false;
+            }
+            long lifetime = Math.max(10, request.getExp() - Time.currentTime());
+            Challenge challenge = new ChallengeStore(session).create(new NewChallenge(realm.getId(), user.getId(),
+                    CibaChallenges.BINDING, request.getAuthResultId(), client.getId(), context(realm, user, client, request),
+                    null, lifetime));
+            CibaChallenges.rememberCallbackToken(session, challenge, callbackToken(request), lifetime + 60);
+            if (!admission.quiet()) {
+                Notifications.sendAfterCommit(session, new ChallengeNotification(realm.getId(), realm.getName(), user.getId(),
+                        challenge.id(), deviceIds, challenge.expiresAt()));
+            }
+            ApprovalGuardEvent.CHALLENGE_SENT.emit(event.clone().detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id())
+                    .detail(ApprovalGuardEvent.REASON, CibaChallenges.REASON)
+                    .detail(ApprovalGuardEvent.VERIFICATION, "binding-message")
+                    .detail(ApprovalGuardEvent.QUIET, Boolean.toString(admission.quiet())));
+            return true;
+        }
+    }
+
+    private Map<String, Object> context(RealmModel realm, UserModel user, ClientModel client, CIBAAuthenticationRequest request) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("reason", CibaChallenges.REASON);
+        context.put("realm", realm.getName());
+        context.put("username", user.getUsername());
+        context.put("client_id", client.getClientId());
+        context.put("client_name", client.getName() == null || client.getName().isBlank() ? client.getClientId() : client.getName());
+        if (request.getScope() != null) {
+            context.put("scope", request.getScope());
+        }
+        if (request.getBindingMessage() != null) {
+            context.put("binding_message", request.getBindingMessage());
+        }
+        // An authenticated client asked over the backchannel: nothing came through a browser.
+        context.put("request_integrity", "backchannel");
+        context.put("requested_at", Time.currentTime());
+        return context;
+    }
+
+    /** The bearer token Keycloak's CIBA callback verifies: built as Keycloak's own HTTP channel builds it. */
+    private String callbackToken(CIBAAuthenticationRequest request) {
+        AccessToken token = new AccessToken();
+        token.type("Bearer");
+        token.issuer(request.getIssuer());
+        token.id(request.getAuthResultId());
+        token.issuedFor(request.getClient().getClientId());
+        token.audience(request.getIssuer());
+        token.iat(request.getIat());
+        token.exp(request.getExp());
+        token.subject(request.getSubject());
+        return session.tokens().encode(token);
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,87 @@
+package io.approvalguard.push.ciba;
+
+import static io.approvalguard.testkit.PushScenario.REALM;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.approvalguard.testkit.AdminClient;
+import io.approvalguard.testkit.Json;
+import io.approvalguard.testkit.KeycloakServer;
+import io.approvalguard.testkit.PushScenario;
+
+/** OpenID CIBA, poll mode, approved and denied on the user's Approval Guard device. */
+@ExtendWith(KeycloakServer.class)
+class CibaIT {
+
+    private static final String CLIENT = "ag-ciba-client";
+    private static final String SECRET = "ciba-test-secret";
+
+    private final AdminClient admin = AdminClient.forTestServer();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void approvedOnTheDeviceTheClientGetsTokens() throws Exception {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        String authReqId = backchannelRequest(user, "Till3-42.00EUR");
+
+        Map<String, Object> challenge = user.challenge();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> context = (Map<String, Object>) challenge.get("context");
+        assertEquals("ciba", context.get("reason"));
+        assertEquals("Till3-42.00EUR", context.get("binding_message"));
+        assertEquals(CLIENT, context.get("client_id"));
+        assertEquals("backchannel", context.get("request_integrity"));
+        assertEquals(Map.of("type", "none"), challenge.get("verification"), "the binding message takes the code's place");
+
+        assertEquals("authorization_pending", poll(authReqId).get("error"));
+        assertEquals(200, user.device.answer(challenge, "approve", null).status());
+        Map<String, Object> tokens = poll(authReqId);
+        assertTrue(tokens.get("access_token") instanceof String, tokens.toString());
+    }
+
+    @Test
+    void deniedOnTheDeviceTheClientIsRefused() throws Exception {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        String authReqId = backchannelRequest(user, "Transfer-900-EUR");
+        assertEquals(200, user.device.answer(user.challenge(), "deny", null).status());
+        assertEquals("access_denied", poll(authReqId).get("error"));
+    }
+
+    private String backchannelRequest(PushScenario user, String bindingMessage) throws Exception {
+        HttpResponse<String> response = post("/protocol/openid-connect/ext/ciba/auth", Map.of(
+                "client_id", CLIENT, "client_secret", SECRET, "scope", "openid",
+                "login_hint", user.username, "binding_message", bindingMessage));
+        assertEquals(200, response.statusCode(), response.body());
+        return (String) Json.readMap(response.body()).get("auth_req_id");
+    }
+
+    /** Polls the token endpoint as a client honouring the realm's 1 s interval. */
+    private Map<String, Object> poll(String authReqId) throws Exception {
+        Thread.sleep(1100);
+        HttpResponse<String> response = post("/protocol/openid-connect/token", Map.of(
+                "grant_type", "urn:openid:params:grant-type:ciba", "auth_req_id", authReqId,
+                "client_id", CLIENT, "client_secret", SECRET));
+        return Json.readMap(response.body());
+    }
+
+    private HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
+        String body = form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return http.send(HttpRequest.newBuilder(URI.create(KeycloakServer.realmUrl(REALM) + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
