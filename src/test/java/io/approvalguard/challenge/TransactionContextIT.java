@@ -79,6 +79,7 @@ class TransactionContextIT {
                 c -> c.put("scope", "openid email"),
                 c -> c.put("binding_message", "Pay 1.50 EUR"),
                 c -> c.put("ip_address", "198.51.100.1"),
+                c -> c.put("location", "Paris, France"),
                 c -> c.put("requested_at", ((Number) c.get("requested_at")).longValue() + 1),
                 c -> c.put("reason", "add-device"),
                 c -> c.put("browser", "Safari 17"),

@@ -16,6 +16,7 @@ import org.keycloak.protocol.oidc.grants.ciba.channel.CIBAAuthenticationRequest;
 import org.keycloak.representations.AccessToken;
 
 import io.approvalguard.ApprovalGuardEvent;
+import io.approvalguard.challenge.AuthorizationDetails;
 import io.approvalguard.challenge.Challenge;
 import io.approvalguard.challenge.ChallengeStore;
 import io.approvalguard.challenge.NewChallenge;
@@ -54,6 +55,14 @@ final class ApprovalGuardCibaChannel implements AuthenticationChannelProvider {
             LOG.infof("Approval Guard: CIBA request of client %s for a user without an active device", client.getClientId());
             return false;
         }
+        Map<String, Object> context;
+        try {
+            context = context(realm, user, client, request);
+        } catch (AuthorizationDetails.Invalid e) {
+            LOG.infof("Approval Guard: CIBA request of client %s refused before any prompt: %s", client.getClientId(), e.getMessage());
+            ApprovalGuardEvent.REQUEST_REFUSED.emit(event.clone().detail(ApprovalGuardEvent.REASON, CibaChallenges.REASON));
+            return false;
+        }
         try (Admission admission = new PromptThrottle(session).admit(realm, user, null, ThrottleSettings.DEFAULTS)) {
             if (!admission.isAdmitted()) {
                 ApprovalGuardEvent.CHALLENGE_THROTTLED.emit(event.clone().detail(ApprovalGuardEvent.REASON, CibaChallenges.REASON)
@@ -62,8 +71,7 @@ final class ApprovalGuardCibaChannel implements AuthenticationChannelProvider {
             }
             long lifetime = Math.max(10, request.getExp() - Time.currentTime());
             Challenge challenge = new ChallengeStore(session).create(new NewChallenge(realm.getId(), user.getId(),
-                    CibaChallenges.BINDING, request.getAuthResultId(), client.getId(), context(realm, user, client, request),
-                    null, lifetime));
+                    CibaChallenges.BINDING, request.getAuthResultId(), client.getId(), context, null, lifetime));
             CibaChallenges.rememberCallbackToken(session, challenge, callbackToken(request), lifetime + 60);
             if (!admission.quiet()) {
                 Notifications.sendAfterCommit(session, new ChallengeNotification(realm.getId(), realm.getName(), user.getId(),
@@ -77,7 +85,8 @@ final class ApprovalGuardCibaChannel implements AuthenticationChannelProvider {
         }
     }
 
-    private Map<String, Object> context(RealmModel realm, UserModel user, ClientModel client, CIBAAuthenticationRequest request) {
+    private Map<String, Object> context(RealmModel realm, UserModel user, ClientModel client, CIBAAuthenticationRequest request)
+            throws AuthorizationDetails.Invalid {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("reason", CibaChallenges.REASON);
         context.put("realm", realm.getName());
@@ -89,6 +98,11 @@ final class ApprovalGuardCibaChannel implements AuthenticationChannelProvider {
         }
         if (request.getBindingMessage() != null) {
             context.put("binding_message", request.getBindingMessage());
+        }
+        Object details = request.getOtherClaims().get("authorization_details");
+        List<Object> parsed = AuthorizationDetails.parse(details instanceof String raw ? raw : null);
+        if (parsed != null) {
+            context.put("authorization_details", parsed);
         }
         // An authenticated client asked over the backchannel: nothing came through a browser.
         context.put("request_integrity", "backchannel");

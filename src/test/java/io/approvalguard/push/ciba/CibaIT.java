@@ -59,10 +59,29 @@ class CibaIT {
         assertEquals("access_denied", poll(authReqId).get("error"));
     }
 
+    @Test
+    void theDeviceShowsTheTransactionOfABackchannelRequest() throws Exception {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        String details = "[{\"type\":\"payment_initiation\",\"instructedAmount\":{\"currency\":\"EUR\",\"amount\":\"42.00\"}}]";
+        String authReqId = backchannelRequest(user, "Till3", Map.of("authorization_details", details));
+        Map<String, Object> challenge = user.challenge();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> context = (Map<String, Object>) challenge.get("context");
+        assertEquals(Json.read(details), context.get("authorization_details"));
+        assertEquals(200, user.device.answer(challenge, "approve", null).status());
+        assertTrue(poll(authReqId).get("access_token") instanceof String);
+    }
+
     private String backchannelRequest(PushScenario user, String bindingMessage) throws Exception {
-        HttpResponse<String> response = post("/protocol/openid-connect/ext/ciba/auth", Map.of(
+        return backchannelRequest(user, bindingMessage, Map.of());
+    }
+
+    private String backchannelRequest(PushScenario user, String bindingMessage, Map<String, String> extra) throws Exception {
+        Map<String, String> form = new java.util.HashMap<>(Map.of(
                 "client_id", CLIENT, "client_secret", SECRET, "scope", "openid",
                 "login_hint", user.username, "binding_message", bindingMessage));
+        form.putAll(extra);
+        HttpResponse<String> response = post("/protocol/openid-connect/ext/ciba/auth", form);
         assertEquals(200, response.statusCode(), response.body());
         return (String) Json.readMap(response.body()).get("auth_req_id");
     }
