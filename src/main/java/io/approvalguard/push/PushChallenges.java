@@ -77,21 +77,42 @@ public final class PushChallenges {
 
     public Opening open(AuthenticationSessionModel authSession, UserModel user, String reason, PushSettings settings,
             EventBuilder event) {
-        RealmModel realm = authSession.getRealm();
         ClientModel client = authSession.getClient();
-        String ipAddress = session.getContext().getConnection().getRemoteAddr();
-        // An earlier prompt that ran out unanswered counts as a timeout before the next one is judged.
-        store.findLatestFor(realm.getId(), user.getId()).ifPresent(previous -> expireIfDue(previous, event));
-
         Map<String, Object> context;
         try {
             context = ApprovalContext.forRequest(session, authSession, user, reason);
         } catch (AuthorizationDetails.Invalid e) {
-            // Nothing the user could approve faithfully: no prompt, no quota spent.
-            LOG.infof("Approval Guard: request of client %s refused before any prompt: %s", client.getClientId(), e.getMessage());
-            ApprovalGuardEvent.REQUEST_REFUSED.emit(event.clone().user(user).detail(ApprovalGuardEvent.REASON, reason));
-            return new Opening(null, null, false, null, 0, e.getMessage());
+            return refuseRequest(client, user, reason, e, event);
         }
+        Opening opening = dispatch(new Binding(authSession.getParentSession().getId(), authSession.getTabId()), client, user,
+                session.getContext().getConnection().getRemoteAddr(), context, reason, settings, event);
+        if (opening.isOpened()) {
+            authSession.setAuthNote(NOTE_CHALLENGE, opening.challenge().id());
+        }
+        return opening;
+    }
+
+    /** What a challenge is bound to: a browser tab of an auth session, or a CIBA request. */
+    public record Binding(String rootSessionId, String tabId) {
+    }
+
+    /** Nothing the user could approve faithfully: no prompt, no quota spent. */
+    public Opening refuseRequest(ClientModel client, UserModel user, String reason, AuthorizationDetails.Invalid cause,
+            EventBuilder event) {
+        LOG.infof("Approval Guard: request of client %s refused before any prompt: %s", client.getClientId(), cause.getMessage());
+        ApprovalGuardEvent.REQUEST_REFUSED.emit(event.clone().user(user).detail(ApprovalGuardEvent.REASON, reason));
+        return new Opening(null, null, false, null, 0, cause.getMessage());
+    }
+
+    /**
+     * The steps every prompt takes, whatever it is bound to: count an earlier unanswered prompt
+     * as a timeout, ask the throttle, pick the code, store the challenge, notify the devices after
+     * commit (unless quiet), and record the event.
+     */
+    public Opening dispatch(Binding binding, ClientModel client, UserModel user, String ipAddress, Map<String, Object> context,
+            String reason, PushSettings settings, EventBuilder event) {
+        RealmModel realm = session.getContext().getRealm();
+        store.findLatestFor(realm.getId(), user.getId()).ifPresent(previous -> expireIfDue(previous, event));
         try (Admission admission = throttle.admit(realm, user, ipAddress, settings.throttle())) {
             if (!admission.isAdmitted()) {
                 ApprovalGuardEvent.CHALLENGE_THROTTLED.emit(event.clone().user(user)
@@ -101,11 +122,8 @@ public final class PushChallenges {
             }
             int codeLength = settings.profile().codeLength(settings.codeLength(), admission.suspicious());
             String code = codeLength == 0 ? null : VerificationCodes.generate(codeLength);
-            Challenge challenge = store.create(new NewChallenge(realm.getId(), user.getId(),
-                    authSession.getParentSession().getId(), authSession.getTabId(), client.getId(), context, code,
-                    settings.lifetimeSeconds()));
-            authSession.setAuthNote(NOTE_CHALLENGE, challenge.id());
-
+            Challenge challenge = store.create(new NewChallenge(realm.getId(), user.getId(), binding.rootSessionId(),
+                    binding.tabId(), client.getId(), context, code, settings.lifetimeSeconds()));
             if (!admission.quiet()) {
                 List<String> deviceIds = devices.devicesOf(user).filter(DeviceCredentialModel::isActive)
                         .map(DeviceCredentialModel::getId).toList();

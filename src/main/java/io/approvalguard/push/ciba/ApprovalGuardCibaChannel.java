@@ -15,18 +15,12 @@ import org.keycloak.protocol.oidc.grants.ciba.channel.AuthenticationChannelProvi
 import org.keycloak.protocol.oidc.grants.ciba.channel.CIBAAuthenticationRequest;
 import org.keycloak.representations.AccessToken;
 
-import io.approvalguard.ApprovalGuardEvent;
 import io.approvalguard.challenge.AuthorizationDetails;
-import io.approvalguard.challenge.Challenge;
-import io.approvalguard.challenge.ChallengeStore;
-import io.approvalguard.challenge.NewChallenge;
-import io.approvalguard.device.DeviceCredentialModel;
+import io.approvalguard.challenge.VerificationProfile;
 import io.approvalguard.device.DeviceRegistry;
-import io.approvalguard.fatigue.Admission;
-import io.approvalguard.fatigue.PromptThrottle;
 import io.approvalguard.fatigue.ThrottleSettings;
-import io.approvalguard.notify.ChallengeNotification;
-import io.approvalguard.notify.Notifications;
+import io.approvalguard.push.PushChallenges;
+import io.approvalguard.push.PushSettings;
 
 /**
  * OpenID CIBA on the user's Approval Guard device: a backchannel authentication request becomes a
@@ -48,41 +42,29 @@ final class ApprovalGuardCibaChannel implements AuthenticationChannelProvider {
         RealmModel realm = session.getContext().getRealm();
         UserModel user = request.getUser();
         ClientModel client = request.getClient();
-        List<String> deviceIds = new DeviceRegistry().devicesOf(user).filter(DeviceCredentialModel::isActive)
-                .map(DeviceCredentialModel::getId).toList();
-        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).client(client).user(user);
-        if (deviceIds.isEmpty()) {
+        if (!new DeviceRegistry().hasActiveDevice(user)) {
             LOG.infof("Approval Guard: CIBA request of client %s for a user without an active device", client.getClientId());
             return false;
         }
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).client(client).user(user);
+        PushChallenges challenges = new PushChallenges(session);
         Map<String, Object> context;
         try {
             context = context(realm, user, client, request);
         } catch (AuthorizationDetails.Invalid e) {
-            LOG.infof("Approval Guard: CIBA request of client %s refused before any prompt: %s", client.getClientId(), e.getMessage());
-            ApprovalGuardEvent.REQUEST_REFUSED.emit(event.clone().detail(ApprovalGuardEvent.REASON, CibaChallenges.REASON));
+            challenges.refuseRequest(client, user, CibaChallenges.REASON, e, event);
             return false;
         }
-        try (Admission admission = new PromptThrottle(session).admit(realm, user, null, ThrottleSettings.DEFAULTS)) {
-            if (!admission.isAdmitted()) {
-                ApprovalGuardEvent.CHALLENGE_THROTTLED.emit(event.clone().detail(ApprovalGuardEvent.REASON, CibaChallenges.REASON)
-                        .detail(ApprovalGuardEvent.THROTTLE_REASON, admission.refusal().name().toLowerCase(java.util.Locale.ROOT)));
-                return false;
-            }
-            long lifetime = Math.max(10, request.getExp() - Time.currentTime());
-            Challenge challenge = new ChallengeStore(session).create(new NewChallenge(realm.getId(), user.getId(),
-                    CibaChallenges.BINDING, request.getAuthResultId(), client.getId(), context, null, lifetime));
-            CibaChallenges.rememberCallbackToken(session, challenge, callbackToken(request), lifetime + 60);
-            if (!admission.quiet()) {
-                Notifications.sendAfterCommit(session, new ChallengeNotification(realm.getId(), realm.getName(), user.getId(),
-                        challenge.id(), deviceIds, challenge.expiresAt()));
-            }
-            ApprovalGuardEvent.CHALLENGE_SENT.emit(event.clone().detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id())
-                    .detail(ApprovalGuardEvent.REASON, CibaChallenges.REASON)
-                    .detail(ApprovalGuardEvent.VERIFICATION, "binding-message")
-                    .detail(ApprovalGuardEvent.QUIET, Boolean.toString(admission.quiet())));
-            return true;
+        // No sign-in screen to show a code: the binding message, shown on both sides, takes its place.
+        long lifetime = Math.max(10, request.getExp() - Time.currentTime());
+        PushSettings settings = new PushSettings((int) lifetime, VerificationProfile.APPROVE_ONLY, 0, ThrottleSettings.DEFAULTS);
+        PushChallenges.Opening opening = challenges.dispatch(new PushChallenges.Binding(CibaChallenges.BINDING,
+                request.getAuthResultId()), client, user, null, context, CibaChallenges.REASON, settings, event);
+        if (!opening.isOpened()) {
+            return false;
         }
+        CibaChallenges.rememberCallbackToken(session, opening.challenge(), callbackToken(request), lifetime + 60);
+        return true;
     }
 
     private Map<String, Object> context(RealmModel realm, UserModel user, ClientModel client, CIBAAuthenticationRequest request)
