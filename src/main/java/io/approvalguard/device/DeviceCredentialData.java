@@ -20,8 +20,4 @@ public record DeviceCredentialData(
     DeviceCredentialData withLastUsedAt(long at) {
         return new DeviceCredentialData(publicKey, algorithm, thumbprint, suspended, at);
     }
-
-    DeviceCredentialData withSuspended(boolean value) {
-        return new DeviceCredentialData(publicKey, algorithm, thumbprint, value, lastUsedAt);
-    }
 }

@@ -37,10 +37,6 @@ public final class DeviceRegistry {
         user.credentialManager().updateStoredCredential(updated);
     }
 
-    public void setSuspended(UserModel user, DeviceCredentialModel device, boolean suspended) {
-        user.credentialManager().updateStoredCredential(device.withData(device.data().withSuspended(suspended)));
-    }
-
     public boolean remove(UserModel user, String deviceId) {
         return find(user, deviceId).isPresent() && user.credentialManager().removeStoredCredentialById(deviceId);
     }

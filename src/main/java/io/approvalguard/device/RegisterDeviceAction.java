@@ -138,8 +138,6 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
         PushChallenges challenges = new PushChallenges(session);
         PushVerdict verdict = challenges.conclude(authSession, context.getUser(), context.getEvent());
         if (verdict == PushVerdict.APPROVED) {
-            challenges.recordSuccess(context.getRealm(), context.getUser());
-            authSession.setAuthNote(io.approvalguard.push.PushAuthenticator.NOTE_PASSED, "true");
             showEnrolment(context, null);
             return;
         }

@@ -107,12 +107,6 @@ public final class PromptThrottle {
         store.remove(OUTCOMES + userKey(realm, user));
     }
 
-    /** Whether the user's history since the last success holds denials, timeouts, wrong codes or throttle hits. */
-    public boolean isSuspicious(RealmModel realm, UserModel user) {
-        return Ledger.read(store, OUTCOMES + userKey(realm, user)).total()
-                + Ledger.read(store, PROMPTS + userKey(realm, user)).get("throttled") > 0;
-    }
-
     /** Claims one of the IP's slots in the current window; returns its index, or -1 when all are taken. */
     private int claimIpSlot(RealmModel realm, String ipAddress, ThrottleSettings settings, long now) {
         if (settings.ipLimit() == 0 || ipAddress == null) {

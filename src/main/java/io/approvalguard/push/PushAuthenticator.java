@@ -76,8 +76,6 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
         Challenge challenge = challenges.current(authSession).orElse(null);
         switch (verdict) {
             case APPROVED -> {
-                challenges.recordSuccess(context.getRealm(), user);
-                authSession.setAuthNote(NOTE_PASSED, "true");
                 authSession.setUserSessionNote(USER_SESSION_NOTE_PASSED, Long.toString(Time.currentTime()));
                 context.success(DeviceCredentialModel.TYPE);
             }

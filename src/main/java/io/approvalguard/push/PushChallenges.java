@@ -140,11 +140,6 @@ public final class PushChallenges {
         }
     }
 
-    /** A login completed with push: the user's prompt quota and back-off start afresh. */
-    public void recordSuccess(RealmModel realm, UserModel user) {
-        throttle.recordSuccess(realm, user);
-    }
-
     /** This tab's challenge, if it has one. */
     public Optional<Challenge> current(AuthenticationSessionModel authSession) {
         return store.find(authSession.getAuthNote(NOTE_CHALLENGE))
@@ -159,7 +154,8 @@ public final class PushChallenges {
 
     /**
      * Decides whether this tab's challenge completes the login, re-checking every gate from the
-     * store (binding, expiry, user, lock-out, device), and spends the approval exactly once.
+     * store (binding, expiry, user, lock-out, device), and spends the approval exactly once. A
+     * spent approval is recorded for the tokens, clears the throttle and marks the login as push-passed.
      */
     public PushVerdict conclude(AuthenticationSessionModel authSession, UserModel user, EventBuilder event) {
         Optional<Challenge> found = current(authSession);
@@ -198,6 +194,9 @@ public final class PushChallenges {
         }
         authSession.removeAuthNote(NOTE_CHALLENGE);
         ApprovalRecord.attach(authSession, challenge, devices.find(user, challenge.deciderDeviceId()).orElseThrow());
+        // A completed approval: the prompt quota and back-off start afresh, and this login has passed push.
+        throttle.recordSuccess(authSession.getRealm(), user);
+        authSession.setAuthNote(PushAuthenticator.NOTE_PASSED, "true");
         return PushVerdict.APPROVED;
     }
 

@@ -22,7 +22,6 @@ public final class WaitPage {
     public static final String TEMPLATE = "approval-guard-wait.ftl";
     public static final String FORM_CODE = "ag_code";
     public static final String FORM_ACTION = "action";
-    public static final String ACTION_CONTINUE = "continue";
     public static final String ACTION_RESEND = "resend";
     public static final String ACTION_CANCEL = "cancel";
     /** The page's state when the throttle refused a prompt. */
