@@ -17,4 +17,5 @@ export KC_BOOTSTRAP_ADMIN_PASSWORD="${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}"
 echo "Approval Guard demo: http://localhost:${AG_HTTP_PORT:-8080}/realms/demo/account (alice / alice)"
 exec "$dist/bin/kc.sh" start-dev --import-realm \
   --http-host="${AG_HTTP_HOST:-127.0.0.1}" --http-port="${AG_HTTP_PORT:-8080}" \
+  --spi-approval-guard-sink--log--enabled=true \
   --log-level=INFO,io.approvalguard:debug

@@ -33,6 +33,13 @@ public enum ApprovalGuardEvent {
     public static final String VERIFICATION = "approval_verification";
     public static final String QUIET = "approval_quiet";
     public static final String THROTTLE_REASON = "approval_throttle_reason";
+    /** The RFC 7638 thumbprint of the deciding device's key: the device's identity across systems. */
+    public static final String DEVICE_THUMBPRINT = "device_key_thumbprint";
+    /** Where the sign-in came from (ISO country code, AS number), when the location provider knows. */
+    public static final String LOGIN_COUNTRY = "login_country";
+    public static final String LOGIN_NETWORK = "login_network";
+    /** Where the approving device's request came from. */
+    public static final String APPROVER_COUNTRY = "approver_country";
 
     private final EventType type;
     private final String error;

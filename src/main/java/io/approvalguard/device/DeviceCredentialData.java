@@ -17,6 +17,10 @@ public record DeviceCredentialData(
         @JsonProperty("suspended") boolean suspended,
         @JsonProperty("lastUsedAt") long lastUsedAt) {
 
+    DeviceCredentialData withSuspended(boolean value) {
+        return new DeviceCredentialData(publicKey, algorithm, thumbprint, value, lastUsedAt);
+    }
+
     DeviceCredentialData withLastUsedAt(long at) {
         return new DeviceCredentialData(publicKey, algorithm, thumbprint, suspended, at);
     }

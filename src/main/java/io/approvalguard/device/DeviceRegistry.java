@@ -1,5 +1,6 @@
 package io.approvalguard.device;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -35,6 +36,16 @@ public final class DeviceRegistry {
     public void markUsed(UserModel user, DeviceCredentialModel device) {
         DeviceCredentialModel updated = device.withData(device.data().withLastUsedAt(Time.currentTime()));
         user.credentialManager().updateStoredCredential(updated);
+    }
+
+    /**
+     * Suspends (or resumes) every device of the user; answers how many changed. A suspended device
+     * is kept, visible to the user and admins, but is never prompted and cannot approve.
+     */
+    public int setSuspended(UserModel user, boolean suspended) {
+        List<DeviceCredentialModel> changing = devicesOf(user).filter(d -> d.data().suspended() != suspended).toList();
+        changing.forEach(d -> user.credentialManager().updateStoredCredential(d.withData(d.data().withSuspended(suspended))));
+        return changing.size();
     }
 
     public boolean remove(UserModel user, String deviceId) {

@@ -1,12 +1,9 @@
 package io.approvalguard.device;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -14,7 +11,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.services.managers.BruteForceProtector;
 
 import io.approvalguard.ApiError;
-import io.approvalguard.StrictJson;
+import io.approvalguard.JsonBody;
 
 /**
  * One incoming device request: its raw body (bounded) and, once {@link #authenticate} has passed,
@@ -41,31 +38,11 @@ final class DeviceRequest {
     }
 
     static DeviceRequest withJsonBody(KeycloakSession session, RealmModel realm, HttpHeaders headers, InputStream in) {
-        MediaType type = headers.getMediaType();
-        if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
-            throw new ApiError(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "the body must be application/json");
-        }
-        try {
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                throw new ApiError(Response.Status.REQUEST_ENTITY_TOO_LARGE, "request_too_large",
-                        "the body is larger than " + MAX_BODY_BYTES + " bytes");
-            }
-            return new DeviceRequest(session, realm, bytes);
-        } catch (IOException e) {
-            throw ApiError.invalidRequest("the body could not be read");
-        }
+        return new DeviceRequest(session, realm, JsonBody.read(headers, in, MAX_BODY_BYTES));
     }
 
     Map<String, Object> json() {
-        if (body.length == 0) {
-            throw ApiError.invalidRequest("the body is empty");
-        }
-        try {
-            return StrictJson.readObject(body);
-        } catch (IOException e) {
-            throw ApiError.invalidRequest("the body is not a single JSON object");
-        }
+        return JsonBody.object(body);
     }
 
     /** The device this request is from: signature, binding, freshness, device and user status, then jti. */

@@ -91,6 +91,7 @@ public final class DeviceResource {
         tokens.markCompleted(grant, device.getId());
         ApprovalGuardEvent.DEVICE_ENROLLED.emit(event(user, grant.clientId())
                 .detail(ApprovalGuardEvent.DEVICE_ID, device.getId())
+                .detail(ApprovalGuardEvent.DEVICE_THUMBPRINT, device.data().thumbprint())
                 .detail(ApprovalGuardEvent.CREDENTIAL_TYPE, DeviceCredentialModel.TYPE));
 
         Map<String, Object> response = new LinkedHashMap<>();
@@ -273,9 +274,24 @@ public final class DeviceResource {
     private EventBuilder challengeEvent(UserModel user, Challenge challenge, DeviceCredentialModel device) {
         EventBuilder event = event(user, challenge.clientId())
                 .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id())
-                .detail(ApprovalGuardEvent.DEVICE_ID, device.getId());
-        if (challenge.context().get("ip_address") instanceof String loginIp) {
+                .detail(ApprovalGuardEvent.DEVICE_ID, device.getId())
+                .detail(ApprovalGuardEvent.DEVICE_THUMBPRINT, device.data().thumbprint());
+        Map<String, Object> context = challenge.context();
+        if (context.get("ip_address") instanceof String loginIp) {
             event.detail(ApprovalGuardEvent.LOGIN_IP, loginIp);
+        }
+        if (context.get("country") instanceof String country) {
+            event.detail(ApprovalGuardEvent.LOGIN_COUNTRY, country);
+        }
+        // "AS15169 Google LLC" -> "AS15169": the number identifies the network, the name is decoration.
+        if (context.get("network") instanceof String network) {
+            int space = network.indexOf(' ');
+            event.detail(ApprovalGuardEvent.LOGIN_NETWORK, space < 0 ? network : network.substring(0, space));
+        }
+        String approverCountry = session.getProvider(LocationProvider.class)
+                .locate(session.getContext().getConnection().getRemoteAddr()).countryCode();
+        if (approverCountry != null) {
+            event.detail(ApprovalGuardEvent.APPROVER_COUNTRY, approverCountry);
         }
         return event;
     }

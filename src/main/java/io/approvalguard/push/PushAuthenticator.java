@@ -16,6 +16,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 import io.approvalguard.challenge.ApprovalContext;
 import io.approvalguard.challenge.Challenge;
+import io.approvalguard.risk.RiskStanding;
 import io.approvalguard.device.DeviceCredentialModel;
 import io.approvalguard.device.DeviceCredentialProvider;
 import io.approvalguard.device.DeviceCredentialProviderFactory;
@@ -46,15 +47,23 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
     public void authenticate(AuthenticationFlowContext context) {
         if (!devices.hasActiveDevice(context.getUser())) {
             // Only reachable with a suspended device: let alternatives run, else fail clearly.
-            if (context.getExecution().isAlternative()) {
-                context.attempted();
-            } else {
-                context.failureChallenge(AuthenticationFlowError.CREDENTIAL_SETUP_REQUIRED,
-                        context.form().setError("approvalGuardNoActiveDevice").createErrorPage(Response.Status.BAD_REQUEST));
-            }
+            stepAside(context, AuthenticationFlowError.CREDENTIAL_SETUP_REQUIRED, "approvalGuardNoActiveDevice");
+            return;
+        }
+        if (RiskStanding.of(session, context.getRealm(), context.getUser()).isPushSuspended()) {
+            stepAside(context, AuthenticationFlowError.ACCESS_DENIED, "approvalGuardPushSuspended");
             return;
         }
         sendChallenge(context, true);
+    }
+
+    /** Push cannot be used for this user now: the flow's alternatives take over, or the page says why. */
+    private static void stepAside(AuthenticationFlowContext context, AuthenticationFlowError error, String message) {
+        if (context.getExecution().isAlternative()) {
+            context.attempted();
+        } else {
+            context.failureChallenge(error, context.form().setError(message).createErrorPage(Response.Status.BAD_REQUEST));
+        }
     }
 
     @Override
@@ -76,6 +85,12 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
         Challenge challenge = challenges.current(authSession).orElse(null);
         switch (verdict) {
             case APPROVED -> {
+                // The risk scorer may have judged this very approval (a fatigue win) since the device sent it.
+                if (RiskStanding.of(session, context.getRealm(), user).isPushSuspended()) {
+                    context.failureChallenge(AuthenticationFlowError.ACCESS_DENIED, context.form()
+                            .setError("approvalGuardPushSuspended").createErrorPage(Response.Status.FORBIDDEN));
+                    return;
+                }
                 authSession.setUserSessionNote(USER_SESSION_NOTE_PASSED, Long.toString(Time.currentTime()));
                 context.success(DeviceCredentialModel.TYPE);
             }

@@ -27,6 +27,7 @@ import io.approvalguard.challenge.NewChallenge;
 import io.approvalguard.challenge.VerificationCodes;
 import io.approvalguard.device.DeviceCredentialModel;
 import io.approvalguard.device.DeviceRegistry;
+import io.approvalguard.risk.RiskStanding;
 import io.approvalguard.fatigue.Admission;
 import io.approvalguard.fatigue.PromptOutcome;
 import io.approvalguard.fatigue.PromptThrottle;
@@ -120,11 +121,14 @@ public final class PushChallenges {
                         .detail(ApprovalGuardEvent.REASON, reason));
                 return new Opening(null, null, false, admission.refusal(), admission.retryAfterSeconds(), null);
             }
-            int codeLength = settings.profile().codeLength(settings.codeLength(), admission.suspicious());
+            // An elevated risk level asks for what a suspicious prompt history does: the longer code, and quiet mode.
+            boolean elevated = RiskStanding.of(session, realm, user).isElevated();
+            boolean quiet = admission.quiet() || (elevated && settings.throttle().quietMode());
+            int codeLength = settings.profile().codeLength(settings.codeLength(), admission.suspicious() || elevated);
             String code = codeLength == 0 ? null : VerificationCodes.generate(codeLength);
             Challenge challenge = store.create(new NewChallenge(realm.getId(), user.getId(), binding.rootSessionId(),
                     binding.tabId(), client.getId(), context, code, settings.lifetimeSeconds()));
-            if (!admission.quiet()) {
+            if (!quiet) {
                 List<String> deviceIds = devices.devicesOf(user).filter(DeviceCredentialModel::isActive)
                         .map(DeviceCredentialModel::getId).toList();
                 Notifications.sendAfterCommit(session, new ChallengeNotification(realm.getId(), realm.getName(),
@@ -134,9 +138,9 @@ public final class PushChallenges {
                     .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id())
                     .detail(ApprovalGuardEvent.REASON, reason)
                     .detail(ApprovalGuardEvent.VERIFICATION, codeLength == 0 ? "approve-only" : "code-" + codeLength)
-                    .detail(ApprovalGuardEvent.QUIET, Boolean.toString(admission.quiet())));
-            LOG.debugf("challenge %s opened for user %s (%s, quiet %s)", challenge.id(), user.getId(), reason, admission.quiet());
-            return new Opening(challenge, code, admission.quiet(), null, 0, null);
+                    .detail(ApprovalGuardEvent.QUIET, Boolean.toString(quiet)));
+            LOG.debugf("challenge %s opened for user %s (%s, quiet %s)", challenge.id(), user.getId(), reason, quiet);
+            return new Opening(challenge, code, quiet, null, 0, null);
         }
     }
 

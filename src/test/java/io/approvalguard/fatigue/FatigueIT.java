@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -263,27 +262,7 @@ class FatigueIT {
         return admin.approvalGuardEvents(REALM, user.userId, "CUSTOM_REQUIRED_ACTION", "challenge_sent");
     }
 
-    /**
-     * A user with a password and an OTP credential. The admin users endpoint drops non-password
-     * credentials, so the user comes in through a partial realm import, as an operator's would.
-     */
     private PushScenario userWithOtp() {
-        String username = "otp-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, Object> otp = Map.of(
-                "type", "otp",
-                "userLabel", "authenticator app",
-                "secretData", "{\"value\":\"" + UUID.randomUUID().toString().replace("-", "").substring(0, 20) + "\"}",
-                "credentialData", "{\"subType\":\"totp\",\"digits\":6,\"counter\":0,\"period\":30,\"algorithm\":\"HmacSHA1\"}");
-        Map<String, Object> password = Map.of("type", "password", "value", PushScenario.PASSWORD, "temporary", false);
-        Map<String, Object> user = Map.of("username", username, "enabled", true, "emailVerified", true,
-                "firstName", "Otp", "lastName", "User", "email", username + "@example.test",
-                "credentials", List.of(password, otp));
-        HttpResult imported = admin.send("POST", "/admin/realms/" + REALM + "/partialImport",
-                Map.of("ifResourceExists", "FAIL", "users", List.of(user)));
-        assertEquals(200, imported.status(), imported.body());
-        PushScenario scenario = PushScenario.existingUser(admin, username);
-        assertTrue(admin.listCredentials(REALM, scenario.userId).stream().anyMatch(c -> "otp".equals(c.get("type"))),
-                "the OTP credential was stored");
-        return scenario;
+        return PushScenario.newUserWithOtpIn(REALM, admin);
     }
 }

@@ -101,7 +101,8 @@ public final class BrowserFlow {
 
     /**
      * Like {@link #start}, with further authorization request parameters (for example
-     * {@code authorization_details}, {@code binding_message}, {@code prompt}).
+     * {@code authorization_details}, {@code binding_message}, {@code prompt}; {@code scope}
+     * replaces the default {@code openid}).
      */
     public BrowserFlow startWithParameters(String realm, String clientId, String redirectUri, Map<String, String> extra) {
         this.realm = realm;
@@ -115,10 +116,13 @@ public final class BrowserFlow {
                 "response_type", "code",
                 "client_id", clientId,
                 "redirect_uri", redirectUri,
-                "scope", "openid",
+                "scope", extra.getOrDefault("scope", "openid"),
                 "state", state,
                 "nonce", nonce);
         for (Map.Entry<String, String> parameter : extra.entrySet()) {
+            if (parameter.getKey().equals("scope")) {
+                continue;
+            }
             url += "&" + URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8) + "="
                     + URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8);
         }

@@ -97,6 +97,17 @@ public final class KeycloakServer implements BeforeAllCallback {
         }
     }
 
+    /**
+     * Stops the server and starts it again on the same database, as an operator's restart would:
+     * whatever was committed (outbox records included) is still there.
+     */
+    public static void restartKeepingData() {
+        synchronized (LOCK) {
+            stop();
+            running = RunningServer.restart(Settings.fromSystemProperties());
+        }
+    }
+
     /** Stops the server; idempotent. */
     public static void stop() {
         synchronized (LOCK) {
@@ -312,16 +323,29 @@ public final class KeycloakServer implements BeforeAllCallback {
         }
 
         static RunningServer start(Settings settings) {
+            return launch(settings, true);
+        }
+
+        static RunningServer restart(Settings settings) {
+            return launch(settings, false);
+        }
+
+        private static RunningServer launch(Settings settings, boolean freshDatabase) {
             refuseIfPortBusy(HTTP_PORT);
             refuseIfPortBusy(MANAGEMENT_PORT);
             try {
-                prepareDistribution(settings);
+                if (freshDatabase) {
+                    prepareDistribution(settings);
+                }
                 Path log = settings.workDir().resolve("keycloak.log");
-                Files.deleteIfExists(log);
+                if (freshDatabase) {
+                    Files.deleteIfExists(log);
+                }
+                // a restart appends, so log marks taken before it stay valid
                 ProcessBuilder builder = new ProcessBuilder(command(settings.distDir(), settings.realmsDir()))
                         .directory(settings.distDir().toFile())
                         .redirectErrorStream(true)
-                        .redirectOutput(log.toFile());
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
                 builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USERNAME);
                 builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
                 // Keep the heap modest: the tests, Chromium and Keycloak share a small machine.
@@ -349,6 +373,18 @@ public final class KeycloakServer implements BeforeAllCallback {
             Path geoip = realmsDir.getParent().resolve("geoip");
             command.add("--spi-approval-guard-location--maxmind--city-database=" + geoip.resolve("GeoLite2-City-Test.mmdb"));
             command.add("--spi-approval-guard-location--maxmind--asn-database=" + geoip.resolve("GeoLite2-ASN-Test.mmdb"));
+            // The event stream: every sink a test may look at, each pointing at a loopback receiver
+            // that a test starts and stops; quick back-off so recoveries show within seconds.
+            command.add("--spi-approval-guard-sink--log--enabled=true");
+            command.add("--spi-approval-guard-sink--webhook--url=" + StreamSinks.WEBHOOK_URL);
+            command.add("--spi-approval-guard-sink--webhook--secrets=" + String.join(",", StreamSinks.WEBHOOK_SECRETS));
+            command.add("--spi-approval-guard-sink--webhook--timeout-ms=2000");
+            command.add("--spi-approval-guard-sink--kafka--bootstrap-servers=" + StreamSinks.KAFKA_BOOTSTRAP);
+            command.add("--spi-approval-guard-sink--kafka--topic=" + StreamSinks.KAFKA_TOPIC);
+            command.add("--spi-approval-guard-sink--kafka--max-block-ms=2000");
+            command.add("--spi-approval-guard-sink--kafka--delivery-timeout-ms=5000");
+            command.add("--spi-approval-guard-sink--kafka--request-timeout-ms=2000");
+            command.add("--spi-events-listener--approval-guard--backoff-max-ms=2000");
             command.add("--log-level=" + System.getProperty("approvalguard.log-level", "INFO,io.approvalguard:debug"));
             return command;
         }

@@ -1,0 +1,46 @@
+package io.approvalguard;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** A bounded JSON request body, read before anything else is looked at; every problem is a 4xx. */
+public final class JsonBody {
+
+    private JsonBody() {
+    }
+
+    /** The raw bytes of an {@code application/json} body of at most {@code maxBytes}. */
+    public static byte[] read(HttpHeaders headers, InputStream in, int maxBytes) {
+        MediaType type = headers.getMediaType();
+        if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+            throw new ApiError(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "the body must be application/json");
+        }
+        try {
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw new ApiError(Response.Status.REQUEST_ENTITY_TOO_LARGE, "request_too_large",
+                        "the body is larger than " + maxBytes + " bytes");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw ApiError.invalidRequest("the body could not be read");
+        }
+    }
+
+    /** The body as one JSON object without duplicate members. */
+    public static Map<String, Object> object(byte[] body) {
+        if (body.length == 0) {
+            throw ApiError.invalidRequest("the body is empty");
+        }
+        try {
+            return StrictJson.readObject(body);
+        } catch (IOException e) {
+            throw ApiError.invalidRequest("the body is not a single JSON object");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.approvalguard.risk;
+
+import java.util.List;
+
+import io.approvalguard.SpiOptions;
+import io.approvalguard.stream.sink.SinkProvider;
+import io.approvalguard.stream.sink.SinkProviderFactory;
+import io.approvalguard.stream.sink.SinkSpi;
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+/**
+ * The in-process risk scorer, fed by the event stream like any sink: it reads the outbox after the
+ * change committed, never on the login's path, and loses nothing on a crash. It writes only to
+ * Keycloak's database, so the relay scores each record and marks it delivered in one transaction.
+ * Off with {@code --spi-approval-guard-sink--risk--enabled=false} when an external scorer decides alone.
+ */
+public final class RiskSinkFactory implements SinkProviderFactory {
+
+    public static final String PROVIDER_ID = "risk";
+    private static final String ENABLED = "enabled";
+
+    private boolean enabled;
+
+    @Override
+    public SinkProvider create(KeycloakSession session) {
+        return new RiskSink(session);
+    }
+
+    @Override
+    public boolean isActive() {
+        return enabled;
+    }
+
+    @Override
+    public boolean isTransactional() {
+        return true;
+    }
+
+    @Override
+    public int batchSize() {
+        return 100;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        enabled = new SpiOptions(config, "spi-" + SinkSpi.NAME + "--" + PROVIDER_ID).bool(ENABLED, true);
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name(ENABLED).type("boolean").defaultValue(true)
+                .helpText("Score the event stream in-process and apply the realm's risk responses.").add()
+                .build();
+    }
+}

@@ -1,0 +1,99 @@
+package io.approvalguard.risk;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import jakarta.persistence.EntityManager;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.util.JsonSerialization;
+
+/** Reads and writes {@link RiskStateEntity} rows in the caller's transaction. */
+public final class RiskStates {
+
+    private final EntityManager em;
+
+    public RiskStates(KeycloakSession session) {
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+
+    public static String userSubject(String userId) {
+        return "user:" + userId;
+    }
+
+    public static String ipSubject(String ipAddress) {
+        return "ip:" + ipAddress;
+    }
+
+    /** A state row with its parsed profile; new rows are persisted on {@link #save}. */
+    public static final class Loaded {
+        final RiskStateEntity entity;
+        final RiskProfile profile;
+        final boolean isNew;
+
+        Loaded(RiskStateEntity entity, RiskProfile profile, boolean isNew) {
+            this.entity = entity;
+            this.profile = profile;
+            this.isNew = isNew;
+        }
+
+        public RiskProfile profile() {
+            return profile;
+        }
+
+        public long pushSuspendedUntil() {
+            return entity.getPushSuspendedUntil();
+        }
+
+        public void suspendPushUntil(long until) {
+            entity.setPushSuspendedUntil(until);
+        }
+    }
+
+    public RiskStateEntity find(String realmId, String subject) {
+        return em.find(RiskStateEntity.class, realmId + "/" + subject);
+    }
+
+    public Loaded load(String realmId, String subject) {
+        RiskStateEntity entity = find(realmId, subject);
+        if (entity == null) {
+            entity = new RiskStateEntity();
+            entity.setId(realmId + "/" + subject);
+            entity.setRealmId(realmId);
+            entity.setSubject(subject);
+            return new Loaded(entity, new RiskProfile(), true);
+        }
+        return new Loaded(entity, parse(entity.getProfile()), false);
+    }
+
+    public void save(Loaded loaded, long now) {
+        RiskStateEntity entity = loaded.entity;
+        entity.setScore(loaded.profile.score);
+        entity.setScoredAt(loaded.profile.scoredAt);
+        entity.setUpdatedAt(now);
+        try {
+            entity.setProfile(JsonSerialization.writeValueAsString(loaded.profile));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (loaded.isNew) {
+            em.persist(entity);
+        }
+    }
+
+    /** Forgets everything about a subject (user deleted). */
+    public void remove(String realmId, String subject) {
+        RiskStateEntity entity = find(realmId, subject);
+        if (entity != null) {
+            em.remove(entity);
+        }
+    }
+
+    static RiskProfile parse(String json) {
+        try {
+            return JsonSerialization.readValue(json, RiskProfile.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

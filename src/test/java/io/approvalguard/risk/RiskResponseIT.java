@@ -1,0 +1,282 @@
+package io.approvalguard.risk;
+
+import static io.approvalguard.testkit.PushScenario.CALLBACK;
+import static io.approvalguard.testkit.PushScenario.CLIENT;
+import static io.approvalguard.testkit.PushScenario.PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.approvalguard.testkit.AdminClient;
+import io.approvalguard.testkit.BrowserFlow;
+import io.approvalguard.testkit.HttpResult;
+import io.approvalguard.testkit.Json;
+import io.approvalguard.testkit.KeycloakServer;
+import io.approvalguard.testkit.OidcClient;
+import io.approvalguard.testkit.PushScenario;
+import io.approvalguard.testkit.SmtpReceiver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The risk scorer acting on a real Keycloak: "this wasn't me" and a fatigue win end every session,
+ * an external scorer reads and acts through the admin API, and a conditional flow steps up.
+ * Realm {@value #REALM} keeps the default risk settings.
+ */
+@ExtendWith(KeycloakServer.class)
+class RiskResponseIT {
+
+    static final String REALM = "ag-risk";
+    static final String SCORER = "ag-risk-scorer";
+    static final String SCORER_SECRET = "risk-scorer-secret";
+    private static final int SMTP_PORT = 8025;
+
+    private static SmtpReceiver smtp;
+    private final AdminClient admin = AdminClient.forTestServer();
+
+    @BeforeAll
+    static void startMailServerAndGrantScorerRole() throws Exception {
+        smtp = new SmtpReceiver(SMTP_PORT);
+        AdminClient admin = AdminClient.forTestServer();
+        String scorerClient = clientUuid(admin, SCORER);
+        String serviceAccount = (String) admin.send("GET", realmPath() + "/clients/" + scorerClient + "/service-account-user", null)
+                .jsonMap().get("id");
+        String management = clientUuid(admin, "realm-management");
+        Map<String, Object> role = admin.send("GET", realmPath() + "/clients/" + management + "/roles/approval-guard-risk", null).jsonMap();
+        assertEquals("approval-guard-risk", role.get("name"), "the dedicated role exists in every realm");
+        HttpResult granted = admin.send("POST", realmPath() + "/users/" + serviceAccount + "/role-mappings/clients/" + management,
+                List.of(role));
+        assertEquals(204, granted.status(), granted.body());
+    }
+
+    @AfterAll
+    static void stopMailServer() throws Exception {
+        smtp.close();
+    }
+
+    @Test
+    void thisWasntMeEndsEverySessionAndTokenWithinOneSecond() throws Exception {
+        PushScenario user = PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
+        Map<String, Object> offline = approvedSignIn(user, "openid offline_access");
+        Map<String, Object> online = approvedSignIn(user, "openid");
+        assertEquals("Offline", offline.get("refresh_token_type") == null ? "Offline" : offline.get("refresh_token_type"));
+        assertEquals(200, refresh(online).get("http_status"));
+        assertEquals(200, refresh(offline).get("http_status"));
+        assertFalse(admin.userSessions(REALM, user.userId).isEmpty());
+
+        BrowserFlow attacker = user.signInWithPassword(CLIENT);
+        attacker.waitPage();
+        Map<String, Object> challenge = user.challenge();
+        long reported = System.nanoTime();
+        assertEquals(200, user.device.answer(challenge, "fraud", null).status());
+
+        long revokedAfterMillis = -1;
+        Object onlineAnswer = null;
+        Object offlineAnswer = null;
+        while (System.nanoTime() - reported < Duration.ofSeconds(5).toNanos()) {
+            onlineAnswer = refresh(online).get("http_status");
+            offlineAnswer = refresh(offline).get("http_status");
+            if (!Integer.valueOf(200).equals(onlineAnswer) && !Integer.valueOf(200).equals(offlineAnswer)) {
+                revokedAfterMillis = (System.nanoTime() - reported) / 1_000_000;
+                break;
+            }
+            Thread.sleep(25);
+        }
+        assertTrue(revokedAfterMillis >= 0, "refresh and offline tokens were still accepted 5 s after the report: "
+                + onlineAnswer + " / " + offlineAnswer + "; sessions " + admin.userSessions(REALM, user.userId));
+        assertTrue(revokedAfterMillis <= 1000, "tokens rejected only after " + revokedAfterMillis + " ms");
+        assertTrue(admin.userSessions(REALM, user.userId).isEmpty(), "no online session left");
+        String clientUuid = clientUuid(admin, CLIENT);
+        assertTrue(admin.send("GET", realmPath() + "/users/" + user.userId + "/offline-sessions/" + clientUuid, null)
+                .jsonList().isEmpty(), "no offline session left");
+        assertFalse(attacker.pressWait("continue").isLoggedIn(), "the reported sign-in does not complete");
+
+        Map<String, Object> state = riskState(user);
+        assertEquals("critical", state.get("level"));
+        assertEquals(true, state.get("push_suspended"));
+        assertTrue(actions(state).stream().anyMatch(a -> "revoke_sessions".equals(a.get("action"))
+                && "risk.fraud_report".equals(a.get("reason_code")) && "scorer".equals(a.get("source"))), state.toString());
+        SmtpReceiver.Message mail = smtp.awaitMessageTo(user.username + "@example.test", Duration.ofSeconds(10));
+        assertNotNull(mail, "the user is told by email");
+        assertTrue(mail.data().contains("risk.fraud_report"), mail.data());
+    }
+
+    @Test
+    void anApprovalAfterAStreakOfDenialsLeavesNoUsableSession() {
+        PushScenario user = PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
+        for (int i = 0; i < 3; i++) {
+            BrowserFlow browser = user.signInWithPassword(CLIENT);
+            browser.waitPage();
+            assertEquals(200, user.device.answer(user.challenge(), "deny", null).status());
+        }
+        BrowserFlow worn = user.signInWithPassword(CLIENT);
+        worn.waitPage();
+        String code = worn.code();
+        assertEquals(6, code.length(), "after a streak of denials the code is longer");
+        assertEquals(200, user.device.answer(user.challenge(), "approve", code).status());
+
+        // Either the scorer was quicker than the browser (the sign-in is refused), or the session
+        // it produced is ended moments later: no usable session either way.
+        if (worn.pressWait("continue").isLoggedIn()) {
+            Map<String, Object> tokens = worn.exchangeCode();
+            awaitUntil(Duration.ofSeconds(2), () -> !Integer.valueOf(200).equals(refresh(tokens).get("http_status"))
+                    && admin.userSessions(REALM, user.userId).isEmpty(), "the fatigue session is revoked");
+        } else {
+            assertTrue(admin.userSessions(REALM, user.userId).isEmpty());
+        }
+        Map<String, Object> state = riskState(user);
+        assertEquals("critical", state.get("level"));
+        assertTrue(actions(state).stream().anyMatch(a -> "revoke_sessions".equals(a.get("action"))
+                && "risk.fatigue_approval".equals(a.get("reason_code"))), state.toString());
+
+        // Push stays suspended: the next sign-in cannot be approved on the device.
+        BrowserFlow next = user.signInWithPassword(CLIENT);
+        assertFalse(next.onWaitPage(), next.describePage());
+        assertTrue(next.lastBody().contains("paused"), next.describePage());
+    }
+
+    @Test
+    void anExternalScorerReadsAndActsIdempotently() {
+        PushScenario user = PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
+        String token = OidcClient.serviceAccountToken(REALM, SCORER, SCORER_SECRET);
+        Map<String, Object> state = Json.readMap(expect(OidcClient.call("GET", riskPath(user), token, null), 200).body());
+        assertEquals("normal", state.get("level"));
+        assertEquals(false, state.get("push_suspended"));
+
+        String suspend = "{\"action\":\"suspend_push\",\"reason_code\":\"siem.impossible_travel\",\"idempotency_key\":\"case-4711\",\"duration_seconds\":600}";
+        Map<String, Object> first = Json.readMap(expect(OidcClient.call("POST", riskPath(user) + "/actions", token, suspend), 200).body());
+        assertEquals(true, first.get("applied"));
+        Map<String, Object> again = Json.readMap(expect(OidcClient.call("POST", riskPath(user) + "/actions", token, suspend), 200).body());
+        assertEquals(false, again.get("applied"), "the same idempotency key changes nothing");
+        assertEquals(((Map<?, ?>) first.get("action")).get("id"), ((Map<?, ?>) again.get("action")).get("id"));
+        BrowserFlow suspended = user.signInWithPassword(CLIENT);
+        assertFalse(suspended.onWaitPage(), "no prompt while push is suspended");
+        assertTrue(suspended.lastBody().contains("paused"), suspended.describePage());
+
+        expect(OidcClient.call("POST", riskPath(user) + "/actions", token,
+                "{\"action\":\"clear\",\"reason_code\":\"analyst.false_positive\"}"), 200);
+        assertEquals(false, riskState(user).get("push_suspended"));
+
+        Map<String, Object> tokens = approvedSignIn(user, "openid");
+        assertEquals(200, refresh(tokens).get("http_status"));
+        expect(OidcClient.call("POST", riskPath(user) + "/actions", token,
+                "{\"action\":\"revoke_sessions\",\"reason_code\":\"siem.token_theft\"}"), 200);
+        assertEquals(400, refresh(tokens).get("http_status"), "revoked at once by the external scorer");
+        assertTrue(admin.userSessions(REALM, user.userId).isEmpty());
+        List<Map<String, Object>> history = actions(riskState(user));
+        assertEquals(List.of("revoke_sessions", "clear", "suspend_push"), history.stream().map(a -> a.get("action")).toList());
+        assertTrue(history.stream().allMatch(a -> "external".equals(a.get("source"))));
+    }
+
+    @Test
+    void badRequestsAreRefusedWithoutChangingAnything() {
+        PushScenario user = PushScenario.newUserIn(REALM, admin, List.of());
+        String token = OidcClient.serviceAccountToken(REALM, SCORER, SCORER_SECRET);
+        String actions = riskPath(user) + "/actions";
+        assertError(OidcClient.call("POST", actions, token, "{\"action\":\"explode\",\"reason_code\":\"x\"}"), 400, "invalid_request");
+        assertError(OidcClient.call("POST", actions, token, "{\"action\":\"revoke_sessions\",\"reason_code\":\"Bad Code!\"}"), 400, "invalid_request");
+        assertError(OidcClient.call("POST", actions, token, "{\"action\":\"suspend_push\",\"reason_code\":\"x\"}"), 400, "invalid_request");
+        assertError(OidcClient.call("POST", actions, token, "{\"action\":\"clear\",\"reason_code\":\"x\",\"reason_code\":\"y\"}"), 400, "invalid_request");
+        assertError(OidcClient.call("POST", actions, token, "{\"action\":\"clear\",\"reason_code\":\"x\",\"extra\":1}"), 400, "invalid_request");
+        assertError(OidcClient.call("POST", actions, token, "[]"), 400, "invalid_request");
+        assertError(OidcClient.call("POST", "/admin/realms/" + REALM + "/approval-guard/risk/users/no-such-user/actions", token,
+                "{\"action\":\"clear\",\"reason_code\":\"x\"}"), 404, "user_not_found");
+        assertTrue(actions(riskState(user)).isEmpty(), "nothing was recorded");
+
+        String unprivileged = OidcClient.serviceAccountToken(REALM, "ag-unprivileged-scorer", "unprivileged-secret");
+        assertError(OidcClient.call("GET", riskPath(user), unprivileged, null), 403, "forbidden");
+        assertError(OidcClient.call("POST", actions, unprivileged, "{\"action\":\"revoke_sessions\",\"reason_code\":\"x\"}"), 403, "forbidden");
+        assertError(OidcClient.call("PUT", "/admin/realms/" + REALM + "/approval-guard/risk/settings", token, "{\"highAt\":70}"),
+                403, "forbidden");
+        assertError(admin.send("PUT", "/admin/realms/" + REALM + "/approval-guard/risk/settings", Map.of("highAt", 5)),
+                400, "invalid_request");
+        assertError(admin.send("PUT", "/admin/realms/" + REALM + "/approval-guard/risk/settings", Map.of("halfLifeSeconds", "soon")),
+                400, "invalid_request");
+        assertEquals(60, admin.send("GET", "/admin/realms/" + REALM + "/approval-guard/risk/settings", null).jsonMap().get("highAt"));
+    }
+
+    @Test
+    void aConditionalSubflowStepsUpARiskyUser() {
+        PushScenario user = PushScenario.newUserWithOtpIn(REALM, admin).enrolThroughFirstLogin();
+        BrowserFlow calm = user.signInWithPassword("ag-stepup-client");
+        assertTrue(calm.onWaitPage(), "normal risk: straight to the push prompt; " + calm.describePage());
+
+        expect(admin.send("POST", riskPath(user) + "/actions",
+                Map.of("action", "set_level", "level", "elevated", "reason_code", "siem.leaked_password")), 200);
+        assertEquals("elevated", riskState(user).get("level"));
+        BrowserFlow risky = user.signInWithPassword("ag-stepup-client");
+        assertFalse(risky.onWaitPage(), "elevated risk: the OTP step comes first");
+        assertTrue(risky.lastBody().contains("otp"), risky.describePage());
+    }
+
+    private Map<String, Object> approvedSignIn(PushScenario user, String scope) {
+        BrowserFlow browser = BrowserFlow.forTestServer().startWithParameters(REALM, CLIENT, CALLBACK, Map.of("scope", scope))
+                .submitPassword(user.username, PASSWORD);
+        browser.waitPage();
+        String code = browser.code();
+        assertEquals(200, user.device.answer(user.challenge(), "approve", code).status());
+        assertTrue(browser.pressWait("continue").isLoggedIn(), browser.describePage());
+        Map<String, Object> tokens = browser.exchangeCode();
+        assertEquals(200, tokens.get("http_status"), tokens.toString());
+        return tokens;
+    }
+
+    private static Map<String, Object> refresh(Map<String, Object> tokens) {
+        return OidcClient.refresh(REALM, CLIENT, (String) tokens.get("refresh_token"));
+    }
+
+    private Map<String, Object> riskState(PushScenario user) {
+        return expect(admin.send("GET", riskPath(user), null), 200).jsonMap();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> actions(Map<String, Object> state) {
+        return (List<Map<String, Object>>) state.get("actions");
+    }
+
+    private static String riskPath(PushScenario user) {
+        return "/admin/realms/" + REALM + "/approval-guard/risk/users/" + user.userId;
+    }
+
+    private static String realmPath() {
+        return "/admin/realms/" + REALM;
+    }
+
+    private static String clientUuid(AdminClient admin, String clientId) {
+        return (String) admin.send("GET", realmPath() + "/clients?clientId=" + clientId, null).jsonList().get(0).get("id");
+    }
+
+    private static HttpResult expect(HttpResult result, int status) {
+        assertEquals(status, result.status(), result.body());
+        return result;
+    }
+
+    private static void assertError(HttpResult result, int status, String error) {
+        assertEquals(status, result.status(), result.body());
+        assertEquals(error, result.jsonMap().get("error"), result.body());
+        assertNotNull(result.jsonMap().get("error_description"), result.body());
+    }
+
+    private static void awaitUntil(Duration timeout, java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError(what + " within " + timeout);
+    }
+}
