@@ -25,6 +25,7 @@ import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.PushScenario;
 import io.approvalguard.testkit.StandardWebhookVerifier;
 import io.approvalguard.testkit.StreamSinks;
+import io.approvalguard.testkit.StreamedEvents;
 import io.approvalguard.testkit.WebhookReceiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -45,10 +46,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WebhookStreamIT {
 
     private static final Duration DELIVERY_WAIT = Duration.ofSeconds(60);
-    /** Keycloak event types the stream carries and Keycloak's event store keeps, to cross-check ids. */
-    private static final Set<String> STREAMED_TYPES = Set.of("LOGIN", "LOGIN_ERROR", "CODE_TO_TOKEN", "UPDATE_CREDENTIAL",
-            "REMOVE_CREDENTIAL", "CUSTOM_REQUIRED_ACTION", "CUSTOM_REQUIRED_ACTION_ERROR");
-
     private static WebhookReceiver receiver;
     private final AdminClient admin = AdminClient.forTestServer();
 
@@ -71,8 +68,8 @@ class WebhookStreamIT {
     @Order(1)
     void aReceiverThatWasDownGetsEveryEventSignedAndVerifiable() throws Exception {
         receiver.stop();
-        PushScenario user = approvedUser();
-        Set<String> ids = streamedEventIds(user);
+        PushScenario user = StreamedEvents.approvedUser(admin);
+        Set<String> ids = StreamedEvents.userEventIds(admin, user);
         assertTrue(ids.size() >= 5, "enrolment and sign-in raised events: " + ids);
         Thread.sleep(3000); // the relay fails and backs off meanwhile
 
@@ -105,7 +102,7 @@ class WebhookStreamIT {
     @Test
     @Order(2)
     void aDeadReceiverAddsNoLatencyToSignIns() {
-        PushScenario user = approvedUser();
+        PushScenario user = StreamedEvents.approvedUser(admin);
         receiver.start();
         List<Long> up = signInTimes(user, 12);
         receiver.stop();
@@ -123,8 +120,8 @@ class WebhookStreamIT {
     void aGoneReceiverPausesTheSinkUntilAnOperatorResumesIt() throws Exception {
         receiver.start();
         receiver.respondWith(410, null);
-        PushScenario user = approvedUser();
-        Set<String> ids = streamedEventIds(user);
+        PushScenario user = StreamedEvents.approvedUser(admin);
+        Set<String> ids = StreamedEvents.userEventIds(admin, user);
         awaitSink(true);
         receiver.respondWith(200, null);
         Thread.sleep(2500);
@@ -143,7 +140,7 @@ class WebhookStreamIT {
         receiver.start();
         receiver.respondWith(500, null);
         PushScenario user = PushScenario.newUser(admin);
-        Set<String> ids = streamedEventIds(user, "org.keycloak.admin");
+        Set<String> ids = StreamedEvents.adminEventIds(admin, user);
         try {
             Thread.sleep(1500);
             KeycloakServer.setTimeOffset(25 * 3600); // past the 24-hour retry window
@@ -172,24 +169,14 @@ class WebhookStreamIT {
     @Order(5)
     void recordsCommittedBeforeARestartAreDeliveredAfterIt() {
         receiver.stop();
-        PushScenario user = approvedUser();
-        Set<String> ids = streamedEventIds(user);
+        PushScenario user = StreamedEvents.approvedUser(admin);
+        Set<String> ids = StreamedEvents.userEventIds(admin, user);
         KeycloakServer.restartKeepingData();
         receiver.start();
         awaitAccepted(ids);
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private PushScenario approvedUser() {
-        PushScenario user = PushScenario.enrolledUser(admin);
-        BrowserFlow browser = user.signInToWaitPage();
-        String code = browser.code();
-        assertEquals(200, user.device.answer(user.challenge(), "approve", code).status());
-        assertTrue(browser.pressWait("continue").isLoggedIn(), browser.describePage());
-        assertEquals(200, browser.exchangeCode().get("http_status"));
-        return user;
-    }
 
     /** Wall-clock time of password, prompt, device approval and the final step of one sign-in. */
     private List<Long> signInTimes(PushScenario user, int count) {
@@ -208,19 +195,6 @@ class WebhookStreamIT {
     private static long median(List<Long> values) {
         List<Long> sorted = values.stream().sorted().toList();
         return sorted.get(sorted.size() / 2);
-    }
-
-    /** Ids of the user's streamed events as Keycloak's own event store recorded them (the same ids). */
-    private Set<String> streamedEventIds(PushScenario user, String... alsoAdmin) {
-        Set<String> ids = new LinkedHashSet<>();
-        admin.events(REALM, "user", user.userId, "max", "200").stream()
-                .filter(e -> STREAMED_TYPES.contains(e.get("type")))
-                .forEach(e -> ids.add((String) e.get("id")));
-        if (alsoAdmin.length > 0) {
-            admin.adminEvents(REALM, "resourcePath", "users/" + user.userId, "max", "50")
-                    .forEach(e -> ids.add((String) e.get("id")));
-        }
-        return ids;
     }
 
     /** Waits for a 2xx-answered delivery of each id; the first of each. */

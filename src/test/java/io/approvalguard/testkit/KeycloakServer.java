@@ -385,7 +385,8 @@ public final class KeycloakServer implements BeforeAllCallback {
             command.add("--spi-approval-guard-sink--kafka--delivery-timeout-ms=5000");
             command.add("--spi-approval-guard-sink--kafka--request-timeout-ms=2000");
             command.add("--spi-events-listener--approval-guard--backoff-max-ms=2000");
-            command.add("--log-level=" + System.getProperty("approvalguard.log-level", "INFO,io.approvalguard:debug"));
+            command.add("--log-level=" + System.getProperty("approvalguard.log-level",
+                    "INFO,io.approvalguard:debug,io.approvalguard.shaded.kafka:error"));
             return command;
         }
 
