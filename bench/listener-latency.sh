@@ -117,8 +117,11 @@ done
 port_busy 18091 && die "port 18091 must be closed (the dead webhook points at it)"
 mkdir -p "$OUT"
 # the watchdog stops Keycloak first, so that a request the script waits for returns at once
-( sleep "$MAX_SECONDS"; log "MAX_SECONDS=$MAX_SECONDS reached, stopping"
-  [[ -f $WORK/kc.pid ]] && kill -TERM -- "-$(cat "$WORK/kc.pid")"; kill -TERM $$ ) 2>/dev/null &
+# (short sleeps with their output elsewhere: killing the watchdog must free the script's stdout at once)
+( deadline=$((SECONDS + MAX_SECONDS))
+  while ((SECONDS < deadline)); do sleep 1 >/dev/null 2>&1 </dev/null; done
+  log "MAX_SECONDS=$MAX_SECONDS reached, stopping"
+  [[ -f $WORK/kc.pid ]] && kill -TERM -- "-$(cat "$WORK/kc.pid")" 2>/dev/null; kill -TERM $$ ) &
 WATCHDOG_PID=$!
 
 # ---- 1. build ---------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ import io.approvalguard.stream.sink.SinkSpi;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
@@ -52,6 +54,15 @@ public final class RiskSinkFactory implements SinkProviderFactory {
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        // A deleted user's or realm's score goes with it; the audit trail (AG_RISK_ACTION) stays.
+        factory.register(event -> {
+            if (event instanceof UserModel.UserRemovedEvent removed) {
+                new RiskStates(removed.getKeycloakSession()).remove(removed.getRealm().getId(),
+                        RiskStates.userSubject(removed.getUser().getId()));
+            } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+                new RiskStates(removed.getKeycloakSession()).removeRealm(removed.getRealm().getId());
+            }
+        });
     }
 
     @Override

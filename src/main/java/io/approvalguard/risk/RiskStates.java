@@ -89,6 +89,11 @@ public final class RiskStates {
         }
     }
 
+    /** Forgets every subject of a realm (realm deleted). */
+    public void removeRealm(String realmId) {
+        em.createQuery("delete from RiskStateEntity s where s.realmId = :realm").setParameter("realm", realmId).executeUpdate();
+    }
+
     static RiskProfile parse(String json) {
         try {
             return JsonSerialization.readValue(json, RiskProfile.class);
