@@ -92,6 +92,7 @@ class RiskResponseIT {
         assertTrue(revokedAfterMillis >= 0, "refresh and offline tokens were still accepted 5 s after the report: "
                 + onlineAnswer + " / " + offlineAnswer + "; sessions " + admin.userSessions(REALM, user.userId));
         assertTrue(revokedAfterMillis <= 1000, "tokens rejected only after " + revokedAfterMillis + " ms");
+        System.out.printf("\"this wasn't me\" to refresh and offline tokens rejected: %d ms%n", revokedAfterMillis);
         assertTrue(admin.userSessions(REALM, user.userId).isEmpty(), "no online session left");
         String clientUuid = clientUuid(admin, CLIENT);
         assertTrue(admin.send("GET", realmPath() + "/users/" + user.userId + "/offline-sessions/" + clientUuid, null)
@@ -170,8 +171,15 @@ class RiskResponseIT {
                 "{\"action\":\"revoke_sessions\",\"reason_code\":\"siem.token_theft\"}"), 200);
         assertEquals(400, refresh(tokens).get("http_status"), "revoked at once by the external scorer");
         assertTrue(admin.userSessions(REALM, user.userId).isEmpty());
+        expect(OidcClient.call("POST", riskPath(user) + "/actions", token,
+                "{\"action\":\"require_reenrolment\",\"reason_code\":\"siem.device_compromised\"}"), 200);
+        assertTrue(admin.listCredentials(REALM, user.userId).stream().filter(c -> "approval-guard-device".equals(c.get("type")))
+                .allMatch(c -> String.valueOf(c.get("credentialData")).contains("\"suspended\":true")), "every device suspended");
+        assertTrue(((List<?>) admin.getUser(REALM, user.userId).get("requiredActions")).contains("approval-guard-register"));
+        assertEquals(403, user.device.listChallenges().status(), "a suspended device is refused");
         List<Map<String, Object>> history = actions(riskState(user));
-        assertEquals(List.of("revoke_sessions", "clear", "suspend_push"), history.stream().map(a -> a.get("action")).toList());
+        assertEquals(List.of("require_reenrolment", "revoke_sessions", "clear", "suspend_push"),
+                history.stream().map(a -> a.get("action")).toList());
         assertTrue(history.stream().allMatch(a -> "external".equals(a.get("source"))));
     }
 
