@@ -66,6 +66,11 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         if (devices.hasActiveDevice(context.getUser()) && !SecondFactorCheck.passed(session, authSession)) {
             startConfirmation(context);
+        } else if (devices.devicesOf(context.getUser()).findAny().isPresent() && !SecondFactorCheck.passed(session, authSession)) {
+            // Every device is suspended (a risk response asked for re-enrolment): the password may be
+            // the attacker's, so a new device needs another factor in this login, or an administrator.
+            context.challenge(context.form().setError("approvalGuardReenrolNeedsSecondFactor")
+                    .createErrorPage(Response.Status.FORBIDDEN));
         } else {
             showEnrolment(context, null);
         }

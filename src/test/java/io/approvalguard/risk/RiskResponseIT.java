@@ -177,6 +177,9 @@ class RiskResponseIT {
                 .allMatch(c -> String.valueOf(c.get("credentialData")).contains("\"suspended\":true")), "every device suspended");
         assertTrue(((List<?>) admin.getUser(REALM, user.userId).get("requiredActions")).contains("approval-guard-register"));
         assertEquals(403, user.device.listChallenges().status(), "a suspended device is refused");
+        BrowserFlow reenrol = user.signInWithPassword(CLIENT);
+        assertFalse(reenrol.onEnrolmentPage() || reenrol.isLoggedIn(), "the password alone cannot enrol a new device");
+        assertTrue(reenrol.lastBody().contains("suspended"), reenrol.describePage());
         List<Map<String, Object>> history = actions(riskState(user));
         assertEquals(List.of("require_reenrolment", "revoke_sessions", "clear", "suspend_push"),
                 history.stream().map(a -> a.get("action")).toList());
