@@ -19,11 +19,16 @@
 #   N [5000] measured rounds, WARMUP [2000] discarded rounds, USERS [50] bench users
 #   SCENARIOS ["risk risk+dead-webhook"]: sinks. risk: the default set-up (the in-process risk scorer is the
 #     only active sink; the log sink is off). risk+dead-webhook: plus a webhook sink whose URL is a closed port.
+#     dead-webhook (diagnostic): the dead webhook alone, risk scorer off: the relay backs off and stays idle, so
+#     the listener runs without the relay's work competing for the CPUs.
 #   BENCH_DB [h2]: h2 (start-dev's file database) or postgres (a throw-away local PostgreSQL on 127.0.0.1:15432,
 #     needs initdb/pg_ctl/psql; as root it runs as user postgres)
+#   KC_EXTRA_ARGS: extra kc.sh options, for diagnosis only (for example --spi-user-sessions--infinispan--use-batches=false)
+#   PG_OPTS: extra postgres server options, for diagnosis only (for example "-c synchronous_commit=off")
 #   E2E [1]: also time real logins (first scenario only); E2E_BLOCKS [10] pairs of blocks of E2E_BLOCK [200] logins
 #   AG_JAR: a product JAR to use instead of building one from the snapshot
 #   BENCH_WORK [/tmp/ag-bench-work], BENCH_DIST [/tmp/kc-bench-dist], BENCH_OUT [target/bench/listener-latency/<time>]
+#   KC_JAVA_OPTS [-Xms1g -Xmx1g]: JAVA_OPTS_APPEND for Keycloak
 #   KEEP [0]: 1 keeps $BENCH_DIST and $BENCH_WORK afterwards
 #   MAX_SECONDS [2400]: the whole run is stopped (and cleaned up) after this long
 set -Eeuo pipefail
@@ -44,6 +49,9 @@ E2E_BLOCKS=${E2E_BLOCKS:-10}
 E2E_BLOCK=${E2E_BLOCK:-200}
 KEEP=${KEEP:-0}
 MAX_SECONDS=${MAX_SECONDS:-2400}
+KC_JAVA_OPTS=${KC_JAVA_OPTS:--Xms1g -Xmx1g}
+PG_OPTS=${PG_OPTS:-}
+KC_EXTRA_ARGS=${KC_EXTRA_ARGS:-}
 
 HOST=127.0.0.1
 HTTP_PORT=18080
@@ -155,7 +163,7 @@ if [[ $BENCH_DB == postgres ]]; then
   pg "$PGBIN/initdb" -D "$WORK/pgdata" -U postgres --auth=trust -E UTF8 >"$OUT/postgres-initdb.log" 2>&1 || die "initdb"
   touch "$OUT/postgres.log" && { [[ $(id -u) == 0 ]] && chown postgres "$OUT/postgres.log" || true; }
   timeout 90 bash -c "$(declare -f pg); pg '$PGBIN/pg_ctl' -D '$WORK/pgdata' -l '$OUT/postgres.log' -w -t 60 \
-    -o '-p $PG_PORT -k $WORK/pgdata -c listen_addresses=$HOST' start" >/dev/null || die "PostgreSQL start"
+    -o '-p $PG_PORT -k $WORK/pgdata -c listen_addresses=$HOST $PG_OPTS' start" >/dev/null || die "PostgreSQL start"
   PG_STARTED=1
   log "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on $HOST:$PG_PORT"
   DB_ARGS=(--db=postgres "--db-url=jdbc:postgresql://$HOST:$PG_PORT/keycloak" --db-username=keycloak --db-password=keycloak)
@@ -177,9 +185,12 @@ prepare_dist() {
 start_keycloak() { # $1 scenario
   local args=(start-dev "--http-host=$HOST" "--http-port=$HTTP_PORT" "--http-management-port=$MGMT_PORT"
     --health-enabled=true --spi-approval-guard-sink--log--enabled=false --log-level=INFO "${DB_ARGS[@]}")
+  [[ -n $KC_EXTRA_ARGS ]] && read -r -a extra <<<"$KC_EXTRA_ARGS" && args+=("${extra[@]}")
   case $1 in
     risk) ;;
     risk+dead-webhook) args+=("--spi-approval-guard-sink--webhook--url=$DEAD_WEBHOOK"
+      "--spi-approval-guard-sink--webhook--secrets=$WEBHOOK_SECRET") ;;
+    dead-webhook) args+=(--spi-approval-guard-sink--risk--enabled=false "--spi-approval-guard-sink--webhook--url=$DEAD_WEBHOOK"
       "--spi-approval-guard-sink--webhook--secrets=$WEBHOOK_SECRET") ;;
     *) die "unknown scenario $1" ;;
   esac
@@ -189,7 +200,7 @@ start_keycloak() { # $1 scenario
   fi
   rm -rf "$DIST/data"
   log "starting Keycloak ($1): kc.sh ${args[*]}"
-  KC_BOOTSTRAP_ADMIN_USERNAME=$ADMIN_USER KC_BOOTSTRAP_ADMIN_PASSWORD=$ADMIN_PASSWORD \
+  KC_BOOTSTRAP_ADMIN_USERNAME=$ADMIN_USER KC_BOOTSTRAP_ADMIN_PASSWORD=$ADMIN_PASSWORD JAVA_OPTS_APPEND=$KC_JAVA_OPTS \
     setsid "$DIST/bin/kc.sh" "${args[@]}" >"$OUT/keycloak-$1.log" 2>&1 </dev/null &
   KC_PID=$!
   echo "$KC_PID" >"$WORK/kc.pid"
@@ -237,14 +248,15 @@ print_table() { # $1 scenario, $2 result JSON
     "GC \(.run.gcDuringMeasurement.collections) collections \(.run.gcDuringMeasurement.millis) ms"' "$f"
   {
     printf 'µs\tmean\tp50\tp90\tp99\tp99.9\tmax\n'
-    jq -r '.micros | to_entries[] | [(if .key == "onEvent" then "onEvent alone (in login+listener)" else .key + " transaction" end),
-      .value.mean, .value.p50, .value.p90, .value.p99, .value["p99.9"], .value.max] | @tsv' "$f"
-    jq -r '.added | ["added: percentile differences", .meanMicros, .percentileDifferencesMicros.p50,
-      .percentileDifferencesMicros.p90, .percentileDifferencesMicros.p99, .percentileDifferencesMicros["p99.9"], "-"] | @tsv' "$f"
-    jq -r '.added.pairedDifferenceMicros | ["added: paired per round", .mean, .p50, .p90, .p99, .["p99.9"], .max] | @tsv' "$f"
+    jq -r '(.transactionMicros | to_entries[] | [.key + " transaction", .value.mean, .value.p50, .value.p90, .value.p99,
+      .value["p99.9"], .value.max]), (.partMicros | to_entries[] | ["  " + .key, .value.mean, .value.p50, .value.p90,
+      .value.p99, .value["p99.9"], .value.max]) | @tsv' "$f"
+    printf 'added (difference of)\tmean ± 95%%\tp50\tp90\tp99\tp99.9\t\n'
+    jq -r '.addedMicros | to_entries[] | [.key, "\(.value.mean) ± \(.value.meanCi95)", .value.p50, .value.p90, .value.p99,
+      .value["p99.9"], ""] | @tsv' "$f"
   } | column -t -s $'\t'
-  jq -r '"added mean \(.added.meanMicros) ± \(.added.meanCi95Micros) µs (95% CI); outbox rows written \(.run.outboxRowsWritten) of \(.run.outboxRowsExpected) expected; " +
-    "by status \(.run.outboxByStatus | tostring); CloudEvent source \(.run.sampleSource)"' "$f"
+  jq -r '"outbox rows written \(.run.outboxRowsWritten) of \(.run.outboxRowsExpected) expected; by status \(.run.outboxByStatus | tostring); " +
+    "CloudEvent source \(.run.sampleSource)"' "$f"
 }
 
 first=1
@@ -253,12 +265,15 @@ for scenario in $SCENARIOS; do
   start_keycloak "$scenario"
   create_realm
   log "running $N rounds (+$WARMUP warm-up) in Keycloak"
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   code=$(curl -s --max-time 1200 -o "$OUT/listener-$scenario.json" -w '%{http_code}' -X POST \
     "$BASE/realms/$REALM/approval-guard-bench/listener?n=$N&warmup=$WARMUP&users=$USERS")
   [[ $code == 200 ]] || { cat "$OUT/listener-$scenario.json" >&2; die "benchmark endpoint answered $code"; }
-  print_table "$scenario" "$OUT/listener-$scenario.json" | tee -a "$OUT/summary.txt"
+  { print_table "$scenario" "$OUT/listener-$scenario.json"
+    echo "load average (1/5/15 min) before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"; } | tee -a "$OUT/summary.txt"
   if [[ $E2E == 1 && $first == 1 ]]; then
     log "end to end: $((2 * E2E_BLOCKS)) blocks of $E2E_BLOCK password-grant logins, listener off/on alternating"
+    load_before=$(cut -d' ' -f1-3 /proc/loadavg)
     timeout 900 java -cp "$CLASSES" io.approvalguard.bench.LoginLatency "$BASE" "$REALM" bench-app bench-user- "$USERS" \
       "$USER_PASSWORD" "$E2E_BLOCKS" "$E2E_BLOCK" 400 "$ADMIN_USER" "$ADMIN_PASSWORD" >"$OUT/e2e-$scenario.json" \
       || die "end-to-end logins"
@@ -272,6 +287,7 @@ for scenario in $SCENARIOS; do
           .withListener.p50, .withListener.p90, .withListener.p99, .withListener.max] | @tsv' "$OUT/e2e-$scenario.json"
       } | column -t -s $'\t'
       jq -r '"mean difference \(.meanDifferenceMicros) ± \(.meanDifferenceCi95Micros) µs (95% CI)"' "$OUT/e2e-$scenario.json"
+      echo "load average (1/5/15 min) before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
     } | tee -a "$OUT/summary.txt"
   fi
   first=0

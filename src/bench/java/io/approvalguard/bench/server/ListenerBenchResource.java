@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.regex.Pattern;
+
+import io.approvalguard.stream.CloudEvents;
+import io.approvalguard.stream.StreamEvent;
+import io.approvalguard.stream.StreamEventListenerFactory;
 
 import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.POST;
@@ -27,45 +32,60 @@ import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
-import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.utils.KeycloakSessionUtil;
 import org.keycloak.util.JsonSerialization;
+
 
 /**
  * BENCHMARK ONLY: {@code POST /realms/{realm}/approval-guard-bench/listener}. Measures, inside the
  * server, what the {@code approval-guard} event listener adds to the transaction of a login.
  *
- * <p>Each round runs three transactions, in a shuffled order, each with
- * {@link KeycloakModelUtils#runJobInTransaction} (a new session, begin, the work, commit, close),
- * timed from before the session is created to after it is closed:
+ * <p>Each round runs five transactions, in a shuffled order, each as
+ * {@link KeycloakModelUtils#runJobInTransaction} runs one (a new session, begin, the realm in the
+ * context, the work, commit, close), timed from before the session is created to after it is closed,
+ * with the commit also timed on its own:
  * <ul>
  *   <li>{@code empty}: nothing: the floor of a transaction;</li>
+ *   <li>{@code listener}: only the listener's work for a {@code LOGIN} event: an upper bound, since
+ *       this transaction opens the entity manager and writes to the database for the listener alone;</li>
  *   <li>{@code login}: what a login writes: look the user and the client up, create the user
  *       session and the client session (persistent, so written to the database at commit);</li>
  *   <li>{@code login+listener}: the same, then a {@code LOGIN} event built as Keycloak's
- *       {@code EventBuilder} builds it, passed to the listener exactly as {@code EventBuilder.success()}
+ *       {@code EventBuilder} builds it, passed to the listener as {@code EventBuilder.success()}
  *       does for a login: in the request's session and transaction. The listener writes one outbox
- *       row per active sink; the rows are flushed and committed with the login's own writes.</li>
+ *       row per active sink; the rows are flushed and committed with the login's own writes;</li>
+ *   <li>{@code listener steps}: what the listener does for that event, done step by step through
+ *       the product's public API ({@code CloudEvents.source}, {@code CloudEvents.of}, opening the
+ *       entity manager, {@code Outbox.append}), each step timed: where the listener's time goes.</li>
  * </ul>
- * The added latency is {@code login+listener} minus {@code login}. The time spent inside
- * {@code onEvent} (building the CloudEvent, {@code persist}, before the flush) is reported too.
- * Rounds cycle over the realm's first {@code users} users (created by the benchmark script).
- * The first {@code warmup} rounds are discarded.
+ * The added latency is {@code login+listener} minus {@code login}; {@code listener} minus
+ * {@code empty} bounds it from above. The time spent inside {@code onEvent} (building the CloudEvent,
+ * {@code persist}, before the flush) is reported too. Rounds cycle over the realm's first
+ * {@code users} users (created by the benchmark script); each round's user sessions are removed
+ * after it, untimed, so the server stays in a steady state. The first {@code warmup} rounds are
+ * discarded. Runs on the request's thread, so the listener sees the request as on a real login
+ * (its CloudEvent source is the realm's URL).
  *
  * <p>Unauthenticated, so it only answers loopback callers. Blocks the calling worker thread for the
- * whole run.
+ * whole run, after committing the request's own transaction (see {@link #listener}).
  */
 public final class ListenerBenchResource {
 
     static final String LISTENER = "approval-guard";
     private static final int MAX_ROUNDS = 200_000;
     private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final String[] VARIANTS = {"empty", "login", "login+listener"};
+    private static final String[] VARIANTS = {"empty", "listener", "login", "login+listener", "listener steps"};
+    private static final int EMPTY = 0;
+    private static final int LISTENER_ONLY = 1;
+    private static final int LOGIN = 2;
+    private static final int LOGIN_LISTENER = 3;
+    private static final int LISTENER_STEPS = 4;
 
     private final KeycloakSession session;
 
@@ -75,6 +95,15 @@ public final class ListenerBenchResource {
 
     private record BenchUser(String id, String username) {
     }
+
+    /** What a variant does inside its transaction; it puts the times of its steps into {@code steps}. */
+    private interface Work {
+        void run(KeycloakSession s, long[] steps);
+    }
+
+    /** Steps timed inside the work: the listener's {@code onEvent}, and the parts of the same work done step by step. */
+    private static final String[] STEPS = {"onEvent", "CloudEvents.source", "CloudEvents.of (JSON envelope)",
+            "open the entity manager", "Outbox.append (persist, after-commit hook)"};
 
     @POST
     @Path("listener")
@@ -106,21 +135,29 @@ public final class ListenerBenchResource {
         if (benchUsers.isEmpty()) {
             return error(Response.Status.BAD_REQUEST, "realm " + realm.getName() + " has no users");
         }
-        KeycloakContext context = session.getContext();
         String realmId = realm.getId();
         String realmName = realm.getName();
         String clientUuid = client.getId();
         String clientName = client.getClientId();
+        // End this request's own transaction now: a run can outlast the transaction timeout (300 s), and
+        // no outer transaction is then suspended and resumed around each measured one (a login has none).
+        session.getTransactionManager().commit();
 
         long rowsBefore = outboxRows(factory, realmId);
-        long[][] nanos = new long[VARIANTS.length][rounds];
-        long[] onEvent = new long[rounds];
-        long[] onEventNow = new long[1];
-        int[] order = {0, 1, 2};
+        int variants = VARIANTS.length;
+        long[][] total = new long[variants][rounds];
+        long[][] commit = new long[variants][rounds];
+        long[][][] steps = new long[variants][STEPS.length][rounds];
+        long[] stepNow = new long[STEPS.length];
+        int[] order = new int[variants];
+        for (int v = 0; v < variants; v++) {
+            order[v] = v;
+        }
         Random shuffle = new Random(20260522L);
         long gcCountBefore = 0;
         long gcMillisBefore = 0;
         long started = 0;
+        List<String> createdSessions = new ArrayList<>();
         for (int r = 0; r < warmupRounds + rounds; r++) {
             if (r == warmupRounds) {
                 gcCountBefore = gcCount();
@@ -136,31 +173,66 @@ public final class ListenerBenchResource {
                 order[j] = t;
             }
             for (int variant : order) {
-                long start = System.nanoTime();
-                KeycloakModelUtils.runJobInTransaction(factory, context, s -> {
-                    if (variant == 0) {
-                        return;
+                boolean login = variant == LOGIN || variant == LOGIN_LISTENER;
+                boolean listener = variant == LISTENER_ONLY || variant == LOGIN_LISTENER;
+                Arrays.fill(stepNow, 0);
+                long[] phases = timedTransaction(factory, realmId, stepNow, (s, step) -> {
+                    String sessionId = UUID.randomUUID().toString();
+                    if (login) {
+                        RealmModel rm = s.getContext().getRealm();
+                        UserModel um = s.users().getUserById(rm, user.id());
+                        ClientModel cm = s.clients().getClientById(rm, clientUuid);
+                        UserSessionModel userSession = s.sessions().createUserSession(rm, um, user.username(), ip,
+                                "openid-connect", false, null, null);
+                        s.sessions().createClientSession(rm, cm, userSession);
+                        sessionId = userSession.getId();
+                        createdSessions.add(sessionId);
                     }
-                    RealmModel rm = s.getContext().getRealm() != null ? s.getContext().getRealm() : s.realms().getRealm(realmId);
-                    UserModel um = s.users().getUserById(rm, user.id());
-                    ClientModel cm = s.clients().getClientById(rm, clientUuid);
-                    UserSessionModel userSession = s.sessions().createUserSession(rm, um, user.username(), ip,
-                            "openid-connect", false, null, null);
-                    s.sessions().createClientSession(rm, cm, userSession);
-                    if (variant == 2) {
-                        Event event = loginEvent(realmId, realmName, clientName, user, userSession.getId(), ip);
+                    Event event = loginEvent(realmId, realmName, clientName, user, sessionId, ip);
+                    if (listener) {
                         long t = System.nanoTime();
                         s.getProvider(EventListenerProvider.class, LISTENER).onEvent(event);
-                        onEventNow[0] = System.nanoTime() - t;
+                        step[0] = System.nanoTime() - t;
+                    } else if (variant == LISTENER_STEPS) {
+                        // what StreamEventListener.onEvent does for a LOGIN, one step at a time
+                        long t0 = System.nanoTime();
+                        String source = CloudEvents.source(s, event.getRealmName(), event.getRealmId());
+                        long t1 = System.nanoTime();
+                        StreamEvent streamEvent = CloudEvents.of(event, source);
+                        long t2 = System.nanoTime();
+                        s.getProvider(JpaConnectionProvider.class).getEntityManager();
+                        long t3 = System.nanoTime();
+                        StreamEventListenerFactory.outbox(s).append(s, streamEvent);
+                        long t4 = System.nanoTime();
+                        step[0] = t4 - t0;
+                        step[1] = t1 - t0;
+                        step[2] = t2 - t1;
+                        step[3] = t3 - t2;
+                        step[4] = t4 - t3;
                     }
                 });
-                long elapsed = System.nanoTime() - start;
                 if (r >= warmupRounds) {
-                    nanos[variant][r - warmupRounds] = elapsed;
-                    if (variant == 2) {
-                        onEvent[r - warmupRounds] = onEventNow[0];
+                    total[variant][r - warmupRounds] = phases[0];
+                    commit[variant][r - warmupRounds] = phases[1];
+                    for (int k = 0; k < STEPS.length; k++) {
+                        steps[variant][k][r - warmupRounds] = stepNow[k];
                     }
                 }
+            }
+            // untimed: end the round's user sessions, so the server stays in a steady state
+            if (!createdSessions.isEmpty()) {
+                List<String> ids = List.copyOf(createdSessions);
+                createdSessions.clear();
+                KeycloakModelUtils.runJobInTransaction(factory, s -> {
+                    RealmModel rm = s.realms().getRealm(realmId);
+                    s.getContext().setRealm(rm);
+                    for (String id : ids) {
+                        UserSessionModel us = s.sessions().getUserSession(rm, id);
+                        if (us != null) {
+                            s.sessions().removeUserSession(rm, us);
+                        }
+                    }
+                });
             }
         }
         long wallNanos = System.nanoTime() - started;
@@ -181,44 +253,80 @@ public final class ListenerBenchResource {
         config.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         result.put("config", config);
 
-        Map<String, Object> variants = new LinkedHashMap<>();
-        for (int v = 0; v < VARIANTS.length; v++) {
-            variants.put(VARIANTS[v], stats(nanos[v]));
+        Map<String, Object> transactions = new LinkedHashMap<>();
+        for (int v = 0; v < variants; v++) {
+            transactions.put(VARIANTS[v], stats(total[v]));
         }
-        variants.put("onEvent", stats(onEvent));
-        result.put("micros", variants);
+        result.put("transactionMicros", transactions);
+        Map<String, Object> parts = new LinkedHashMap<>();
+        parts.put("onEvent (listener)", stats(steps[LISTENER_ONLY][0]));
+        parts.put("onEvent (login+listener)", stats(steps[LOGIN_LISTENER][0]));
+        parts.put("same work step by step (listener steps)", stats(steps[LISTENER_STEPS][0]));
+        for (int k = 1; k < STEPS.length; k++) {
+            parts.put("- " + STEPS[k], stats(steps[LISTENER_STEPS][k]));
+        }
+        for (int v = 0; v < variants; v++) {
+            parts.put("commit (" + VARIANTS[v] + ")", stats(commit[v]));
+        }
+        result.put("partMicros", parts);
 
-        long[] paired = new long[rounds];
-        for (int i = 0; i < rounds; i++) {
-            paired[i] = nanos[2][i] - nanos[1][i];
-        }
         Map<String, Object> added = new LinkedHashMap<>();
-        double meanDiff = mean(nanos[2]) - mean(nanos[1]);
-        double se = Math.sqrt(variance(nanos[2]) / rounds + variance(nanos[1]) / rounds);
-        added.put("meanMicros", micros(meanDiff));
-        added.put("meanCi95Micros", micros(1.96 * se));
-        Map<String, Object> percentileDifferences = new LinkedHashMap<>();
-        long[] withListener = sorted(nanos[2]);
-        long[] without = sorted(nanos[1]);
-        for (double p : new double[] {50, 90, 99, 99.9}) {
-            percentileDifferences.put("p" + label(p), micros(percentile(withListener, p) - percentile(without, p)));
-        }
-        added.put("percentileDifferencesMicros", percentileDifferences);
-        added.put("pairedDifferenceMicros", stats(paired));
-        result.put("added", added);
+        added.put("listener in a login (login+listener - login)", difference(total[LOGIN_LISTENER], total[LOGIN]));
+        added.put("listener alone (listener - empty)", difference(total[LISTENER_ONLY], total[EMPTY]));
+        added.put("commit in a login (login+listener - login)", difference(commit[LOGIN_LISTENER], commit[LOGIN]));
+        result.put("addedMicros", added);
 
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("measuredSeconds", Math.round(wallNanos / 1e7) / 100.0);
         run.put("gcDuringMeasurement", Map.of("collections", gcCount, "millis", gcMillis));
+        List<String> sinks = StreamEventListenerFactory.outbox(session).sinkIds();
+        run.put("activeSinks", sinks);
         run.put("outboxRowsWritten", rowsAfter - rowsBefore);
-        run.put("outboxRowsExpected", (long) (rounds + warmupRounds) * io.approvalguard.stream.StreamEventListenerFactory
-                .outbox(session).sinkIds().size());
-        run.put("activeSinks", io.approvalguard.stream.StreamEventListenerFactory.outbox(session).sinkIds());
+        run.put("outboxRowsExpected", 3L * (rounds + warmupRounds) * sinks.size());
         run.put("outboxByStatus", outboxByStatus(factory, realmId));
         run.put("sampleSource", sampleSource(factory, realmId));
         result.put("run", run);
         return Response.ok(JsonSerialization.writeValueAsString(result), MediaType.APPLICATION_JSON_TYPE)
                 .header("Cache-Control", "no-store").build();
+    }
+
+    /**
+     * One transaction as {@link KeycloakModelUtils#runJobInTransaction} runs it (new session, begin,
+     * the realm in the context, the work, commit, close), timed: answers the total and the commit, in
+     * nanoseconds.
+     */
+    private static long[] timedTransaction(KeycloakSessionFactory factory, String realmId, long[] steps, Work work) {
+        long start = System.nanoTime();
+        long commitStart;
+        long commitEnd;
+        KeycloakSession s = factory.create();
+        KeycloakSession previous = KeycloakSessionUtil.setKeycloakSession(s);
+        try {
+            s.getTransactionManager().begin();
+            s.getContext().setRealm(s.realms().getRealm(realmId));
+            work.run(s, steps);
+            commitStart = System.nanoTime();
+            s.getTransactionManager().commit();
+            commitEnd = System.nanoTime();
+        } finally {
+            s.close();
+            KeycloakSessionUtil.setKeycloakSession(previous);
+        }
+        return new long[] {System.nanoTime() - start, commitEnd - commitStart};
+    }
+
+    /** How much larger {@code with} is than {@code without}: means (with a 95% interval) and percentiles. */
+    private static Map<String, Object> difference(long[] with, long[] without) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        double se = Math.sqrt(variance(with) / with.length + variance(without) / without.length);
+        d.put("mean", micros(mean(with) - mean(without)));
+        d.put("meanCi95", micros(1.96 * se));
+        long[] a = sorted(with);
+        long[] b = sorted(without);
+        for (double p : new double[] {50, 90, 99, 99.9}) {
+            d.put("p" + label(p), micros(percentile(a, p) - percentile(b, p)));
+        }
+        return d;
     }
 
     /** A LOGIN event as {@code EventBuilder} builds it at the end of a browser login with the code flow. */
