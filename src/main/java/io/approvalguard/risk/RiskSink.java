@@ -45,6 +45,14 @@ final class RiskSink implements SinkProvider {
         RiskSettings settings = RiskSettings.of(realm);
         RiskStates states = new RiskStates(session);
         RiskInput input = parsed.input();
+        if (input.kind() == RiskInput.Kind.LOGIN) {
+            // A login changes no score; it only matters for a user the scorer has acted on.
+            RiskStates.Loaded state = states.load(realm.getId(), RiskStates.userSubject(user.getId()));
+            if (!state.isNew) {
+                endIfLate(new RiskResponder(session, realm), realm, user, state, parsed.sessionId());
+            }
+            return DeliveryOutcome.delivered();
+        }
 
         boolean spraying = false;
         if (input.kind() == RiskInput.Kind.PROMPT_SENT && input.ipAddress() != null) {
@@ -56,12 +64,8 @@ final class RiskSink implements SinkProvider {
         RiskScorer.Assessment assessment = RiskScorer.assess(state.profile(), input, settings, spraying);
         states.save(state, input.timeMillis());
 
-        RiskResponder responder = new RiskResponder(session, realm);
-        if (input.kind() == RiskInput.Kind.LOGIN) {
-            endIfLate(responder, realm, user, state, parsed.sessionId());
-        }
         if (assessment.raisedAnything()) {
-            respond(responder, user, assessment, settings, event.id());
+            respond(new RiskResponder(session, realm), user, assessment, settings, event.id());
         }
         return DeliveryOutcome.delivered();
     }

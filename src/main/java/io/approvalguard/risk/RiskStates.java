@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.util.JsonSerialization;
@@ -54,8 +55,12 @@ public final class RiskStates {
         return em.find(RiskStateEntity.class, realmId + "/" + subject);
     }
 
+    /**
+     * The subject's state for an update, its row locked until the transaction ends: the relay and
+     * an admin request acting on the same user wait for each other instead of one failing.
+     */
     public Loaded load(String realmId, String subject) {
-        RiskStateEntity entity = find(realmId, subject);
+        RiskStateEntity entity = em.find(RiskStateEntity.class, realmId + "/" + subject, LockModeType.PESSIMISTIC_WRITE);
         if (entity == null) {
             entity = new RiskStateEntity();
             entity.setId(realmId + "/" + subject);
