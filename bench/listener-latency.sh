@@ -68,6 +68,7 @@ REALM=bench
 KC_PID=
 PG_STARTED=0
 WATCHDOG_PID=
+OWN_DIRS=0
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
@@ -103,12 +104,15 @@ cleanup() {
   stop_keycloak
   stop_postgres
   [[ -n $WATCHDOG_PID ]] && kill "$WATCHDOG_PID" 2>/dev/null || true
-  if [[ $KEEP != 1 ]]; then
+  if [[ $KEEP != 1 && $OWN_DIRS == 1 ]]; then
     rm -rf "$DIST" "$WORK"
   fi
   if [[ $status == 0 ]]; then log "results in $OUT"; else log "exit $status; logs in $OUT"; fi
   exit "$status"
 }
+for dir in "$WORK" "$DIST"; do # both are deleted and recreated
+  [[ $dir == /tmp/* || $dir == "$ROOT"/target/* ]] || die "BENCH_WORK and BENCH_DIST must be under /tmp or target/ ($dir)"
+done
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -134,6 +138,7 @@ WATCHDOG_PID=$!
 
 # ---- 1. build ---------------------------------------------------------------------------------------
 log "snapshot of $ROOT into $WORK/tree"
+OWN_DIRS=1 # from here on, $WORK and $DIST are this run's
 rm -rf "$WORK" && mkdir -p "$WORK/tree"
 tar -C "$ROOT" --exclude=./target --exclude=./.git -cf - . | tar -C "$WORK/tree" -xf -
 log "building the bench classes (mvn -Pbench compile)"
@@ -271,6 +276,8 @@ for scenario in $SCENARIOS; do
   [[ $code == 200 ]] || { cat "$OUT/listener-$scenario.json" >&2; die "benchmark endpoint answered $code"; }
   { print_table "$scenario" "$OUT/listener-$scenario.json"
     echo "load average (1/5/15 min) before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"; } | tee -a "$OUT/summary.txt"
+  [[ $(jq .run.outboxRowsWritten "$OUT/listener-$scenario.json") == $(jq .run.outboxRowsExpected "$OUT/listener-$scenario.json") ]] \
+    || die "the listener did not write exactly one outbox row per event and active sink"
   if [[ $E2E == 1 && $first == 1 ]]; then
     log "end to end: $((2 * E2E_BLOCKS)) blocks of $E2E_BLOCK password-grant logins, listener off/on alternating"
     load_before=$(cut -d' ' -f1-3 /proc/loadavg)
