@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.approvalguard.ConfigValues;
+import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticator;
@@ -33,7 +34,7 @@ public final class RiskConditionFactory implements ConditionalAuthenticatorFacto
     private static final Set<String> LEVELS = Arrays.stream(RiskLevel.values()).map(RiskLevel::wireName)
             .collect(Collectors.toUnmodifiableSet());
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RiskConditionFactory.class);
+    private static final Logger LOG = Logger.getLogger(RiskConditionFactory.class);
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENT_CHOICES = {
             AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED};
 

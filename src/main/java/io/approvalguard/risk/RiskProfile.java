@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /**
@@ -20,8 +21,10 @@ public final class RiskProfile {
     static final int MAX_PLACES = 32;
     static final int MAX_IP_USERS = 256;
 
-    /** The score at {@link #scoredAt}; it decays from there. */
+    /** The score at {@link #scoredAt}; it decays from there. Kept in the state row's own columns, not in the JSON. */
+    @JsonIgnore
     public double score;
+    @JsonIgnore
     public long scoredAt;
     /** Recent denial and timeout times, oldest first. */
     public List<Long> failures = new ArrayList<>();
@@ -36,6 +39,11 @@ public final class RiskProfile {
 
     /** The score now, after decay. */
     public double scoreAt(long now, int halfLifeSeconds) {
+        return decayed(score, scoredAt, now, halfLifeSeconds);
+    }
+
+    /** A score set at {@code scoredAt}, as it stands at {@code now}. */
+    static double decayed(double score, long scoredAt, long now, int halfLifeSeconds) {
         if (score <= 0 || now <= scoredAt) {
             return Math.max(score, 0);
         }

@@ -20,10 +20,7 @@ public record RiskStanding(double score, RiskLevel level, long pushSuspendedUnti
         }
         RiskSettings settings = RiskSettings.of(realm);
         long now = Time.currentTimeMillis();
-        RiskProfile decay = new RiskProfile();
-        decay.score = state.getScore();
-        decay.scoredAt = state.getScoredAt();
-        double score = decay.scoreAt(now, settings.halfLifeSeconds());
+        double score = RiskProfile.decayed(state.getScore(), state.getScoredAt(), now, settings.halfLifeSeconds());
         return new RiskStanding(score, settings.levelOf(score), state.getPushSuspendedUntil());
     }
 

@@ -68,7 +68,10 @@ public final class RiskStates {
             entity.setSubject(subject);
             return new Loaded(entity, new RiskProfile(), true);
         }
-        return new Loaded(entity, parse(entity.getProfile()), false);
+        RiskProfile profile = parse(entity.getProfile());
+        profile.score = entity.getScore();
+        profile.scoredAt = entity.getScoredAt();
+        return new Loaded(entity, profile, false);
     }
 
     public void save(Loaded loaded, long now) {
