@@ -7,8 +7,8 @@
  *     key with WebCrypto and registers the public half with POST /device/enrol;
  *   - storage: device ids and the CryptoKeyPair live in IndexedDB, so the private key never leaves
  *     this browser (IndexedDB stores CryptoKey objects without exporting them);
- *   - requests: polls GET /device/challenges every 2 s while the page is visible and shows each
- *     pending challenge as a card with Approve / Deny / "This wasn't me";
+ *   - requests: asks GET /device/challenges?wait=25 while the page is visible (the server holds it
+ *     until a challenge exists) and shows each pending challenge as a card with Approve / Deny / "This wasn't me";
  *   - every request carries a fresh Device-Proof (compact JWS, ES256) bound to method, URL, time,
  *     a nonce and the SHA-256 of the exact body bytes.
  * The page runs under a strict CSP (no inline script/style, no eval). Server data is only ever put
@@ -21,6 +21,7 @@
 // ---------------------------------------------------------------------------------------------
 
 const POLL_INTERVAL_MS = 2000;
+const WAIT_SECONDS = 25; // how long the server may hold a request for challenges
 const MAX_BACKOFF_MS = 30000;
 const DEVICE_NAME_MAX = 64;
 
@@ -164,8 +165,9 @@ let API = null; // { apiBase, realm }, set at start-up
  * One signed API call. Returns { ok, status, data, error, description } and never throws:
  * a network failure is reported as status 0 / error "network_error".
  */
-async function api(privateKey, device, method, path, body) {
-  const url = API.apiBase + path;
+async function api(privateKey, device, method, path, body, query) {
+  const url = API.apiBase + path; // the proof's htu: the URL without its query
+
   // Encode once: the same bytes are hashed into bh and sent on the wire.
   const bodyBytes = body === undefined ? null : utf8(JSON.stringify(body));
   const headers = { Accept: 'application/json' };
@@ -173,7 +175,7 @@ async function api(privateKey, device, method, path, body) {
   let response;
   try {
     headers['Device-Proof'] = await makeProof(privateKey, device, method, url, bodyBytes, nowSeconds());
-    response = await fetch(url, {
+    response = await fetch(url + (query || ''), {
       method: method, headers: headers, body: bodyBytes,
       credentials: 'omit', cache: 'no-store', redirect: 'error',
     });
@@ -396,7 +398,9 @@ async function refreshDevices() {
 }
 
 /**
- * Polls one device's challenges every 2 s while the page is visible; backs off after errors.
+ * Asks for one device's challenges while the page is visible: the server holds each request until a
+ * challenge exists (up to WAIT_SECONDS), so the next one is asked at once; a quick empty answer (a
+ * server that does not hold) is asked again after 2 s; errors back off.
  * Stops for good on unknown_device (the device was removed on the server).
  */
 function createPoller(device) {
@@ -404,13 +408,17 @@ function createPoller(device) {
   let running = false;
   let stopped = false;
   let failures = 0;
+  let held = false;
 
   async function tick() {
     timer = null;
     if (stopped || running || document.hidden) return; // resumed by visibilitychange
     running = true;
+    const askedAt = Date.now();
     try {
-      const result = await api(device.keyPair.privateKey, device, 'GET', '/device/challenges');
+      const result = await api(device.keyPair.privateKey, device, 'GET', '/device/challenges', undefined,
+        '?wait=' + WAIT_SECONDS);
+      held = Date.now() - askedAt >= 1000;
       if (stopped) return;
       if (result.ok) {
         failures = 0;
@@ -433,7 +441,7 @@ function createPoller(device) {
 
   function schedule() {
     if (stopped || timer) return;
-    const delay = failures ? Math.min(POLL_INTERVAL_MS * 2 ** failures, MAX_BACKOFF_MS) : POLL_INTERVAL_MS;
+    const delay = failures ? Math.min(POLL_INTERVAL_MS * 2 ** failures, MAX_BACKOFF_MS) : (held ? 0 : POLL_INTERVAL_MS);
     timer = setTimeout(tick, delay);
   }
 

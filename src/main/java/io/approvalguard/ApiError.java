@@ -2,6 +2,8 @@ package io.approvalguard;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import jakarta.ws.rs.core.MediaType;
@@ -50,6 +52,15 @@ public final class ApiError extends RuntimeException {
             return work.get();
         } catch (ApiError e) {
             return e.toResponse();
+        }
+    }
+
+    /** Like {@link #respond}, for an endpoint that may answer later (a held request). */
+    public static CompletionStage<Response> respondLater(Supplier<CompletionStage<Response>> work) {
+        try {
+            return work.get();
+        } catch (ApiError e) {
+            return CompletableFuture.completedFuture(e.toResponse());
         }
     }
 

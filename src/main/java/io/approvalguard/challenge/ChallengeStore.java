@@ -1,5 +1,6 @@
 package io.approvalguard.challenge;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -8,6 +9,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import io.approvalguard.waiting.Wakes;
+
 /**
  * Challenges in Keycloak's single-use object store, which is replicated across a cluster and
  * expires entries by itself.
@@ -15,7 +18,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * <p>Every move out of PENDING first wins an atomic {@code putIfAbsent} on a per-challenge
  * "decided" key, so exactly one answer, expiry or replacement takes effect, on any node. The same
  * is done once more for consumption. The record itself is then rewritten with {@code put} (never
- * {@code replace}, which would drop the entry's lifespan).
+ * {@code replace}, which would drop the entry's lifespan). Waiting pages and devices are woken
+ * after the change commits.
  */
 public final class ChallengeStore {
 
@@ -27,9 +31,11 @@ public final class ChallengeStore {
     private static final String CONSUMED = "ag:ch-consumed:";
     private static final String USER_PENDING = "ag:user-pending:";
 
+    private final KeycloakSession session;
     private final SingleUseObjectProvider store;
 
     public ChallengeStore(KeycloakSession session) {
+        this.session = session;
         this.store = session.singleUseObjects();
     }
 
@@ -45,6 +51,7 @@ public final class ChallengeStore {
         supersedePendingOf(spec.realmId(), spec.userId());
         store.put(PREFIX + id, retention(challenge), challenge.toNotes());
         store.put(userKey(spec.realmId(), spec.userId()), retention(challenge), Map.of("challenge", id));
+        Wakes.afterCommit(session, Wakes.user(spec.realmId(), spec.userId()), "pending");
         return challenge;
     }
 
@@ -86,6 +93,7 @@ public final class ChallengeStore {
         }
         Challenge decided = challenge.withDecision(outcome, deviceId, Time.currentTime());
         store.put(PREFIX + challenge.id(), retention(challenge), decided.toNotes());
+        Wakes.afterCommit(session, Wakes.challenge(challenge.id()), outcome.name().toLowerCase(Locale.ROOT));
         return Optional.of(decided);
     }
 

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -35,6 +38,9 @@ import io.approvalguard.challenge.location.LocationProvider;
 import io.approvalguard.fatigue.PromptOutcome;
 import io.approvalguard.fatigue.PromptThrottle;
 import io.approvalguard.push.ciba.CibaChallenges;
+import io.approvalguard.waiting.Waiter;
+import io.approvalguard.waiting.WaitingRequests;
+import io.approvalguard.waiting.Wakes;
 
 /** The device-facing API, {@code /realms/{realm}/approval-guard/device}; see docs/device-api.md. */
 public final class DeviceResource {
@@ -47,11 +53,13 @@ public final class DeviceResource {
     private final RealmModel realm;
     private final DeviceRegistry devices = new DeviceRegistry();
     private final PromptThrottle throttle;
+    private final WaitingRequests waiting;
 
-    public DeviceResource(KeycloakSession session) {
+    public DeviceResource(KeycloakSession session, WaitingRequests waiting) {
         this.session = session;
         this.realm = session.getContext().getRealm();
         this.throttle = new PromptThrottle(session);
+        this.waiting = waiting;
     }
 
     @POST
@@ -89,6 +97,7 @@ public final class DeviceResource {
 
         DeviceCredentialModel device = devices.enrol(user, deviceName, key);
         tokens.markCompleted(grant, device.getId());
+        Wakes.afterCommit(session, Wakes.enrolment(grant.tokenHash()), "enrolled");
         ApprovalGuardEvent.DEVICE_ENROLLED.emit(event(user, grant.clientId())
                 .detail(ApprovalGuardEvent.DEVICE_ID, device.getId())
                 .detail(ApprovalGuardEvent.DEVICE_THUMBPRINT, device.data().thumbprint())
@@ -104,24 +113,38 @@ public final class DeviceResource {
         return Response.status(Response.Status.CREATED).entity(response).header("Cache-Control", "no-store").build();
     }
 
+    /**
+     * The caller's pending challenges. With {@code ?wait=<seconds>} and none pending, the request
+     * is held (no thread held) until one is created, on whichever node, or the time is up.
+     */
     @GET
     @Path("challenges")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response pending() {
-        return ApiError.respond(this::listPending);
+    public CompletionStage<Response> pending(@QueryParam("wait") String wait) {
+        return ApiError.respondLater(() -> listOrHold(wait));
     }
 
-    private Response listPending() {
+    /** The list now, or once a challenge exists (or the time is up) when the request is held. */
+    private CompletionStage<Response> listOrHold(String wait) {
+        int holdSeconds = waiting.holdSeconds(wait);
         DeviceRequest.AuthenticatedDevice caller = DeviceRequest.withoutBody(session, realm).authenticate(devices);
-        // Where the approver is now, outside the signed context: the app warns when it differs.
-        String approverCountry = session.getProvider(LocationProvider.class)
-                .locate(session.getContext().getConnection().getRemoteAddr()).countryCode();
-        List<Map<String, Object>> listed = new ChallengeStore(session)
-                .findPendingFor(realm.getId(), caller.user().getId())
-                .filter(c -> mayAnswer(caller.device(), c))
-                .map(c -> describe(c, approverCountry))
-                .stream().toList();
-        return Response.ok(Map.of("challenges", listed)).header("Cache-Control", "no-store").build();
+        PendingChallenges pending = new PendingChallenges(realm.getId(), caller.user().getId(), caller.device().getId(),
+                session.getContext().getConnection().getRemoteAddr());
+        if (holdSeconds == 0) {
+            return CompletableFuture.completedFuture(PendingChallenges.answer(pending.find(session)));
+        }
+        Waiter<Response> waiter = new Waiter<>(Wakes.user(realm.getId(), caller.user().getId()), "device:" + caller.device().getId(),
+                woken -> waiting.answerInTransaction(woken, s -> PendingChallenges.answer(pending.find(s))),
+                () -> PendingChallenges.answer(List.of()));
+        Response refused = waiting.hold(waiter, holdSeconds);
+        List<Map<String, Object>> listed = pending.find(session);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(listed.isEmpty() ? refused : PendingChallenges.answer(listed));
+        }
+        if (!listed.isEmpty()) {
+            waiter.answer(PendingChallenges.answer(listed));
+        }
+        return waiter.answer();
     }
 
     @POST
@@ -220,24 +243,8 @@ public final class DeviceResource {
     }
 
     /** A device enrolled after a challenge was created was not there when the login started. */
-    private static boolean mayAnswer(DeviceCredentialModel device, Challenge challenge) {
+    static boolean mayAnswer(DeviceCredentialModel device, Challenge challenge) {
         return device.getCreatedDate() != null && device.getCreatedDate() < challenge.createdAtMillis();
-    }
-
-    private static Map<String, Object> describe(Challenge challenge, String approverCountry) {
-        Map<String, Object> item = new LinkedHashMap<>();
-        item.put("id", challenge.id());
-        item.put("created_at", challenge.createdAt());
-        item.put("expires_at", challenge.expiresAt());
-        item.put("context", challenge.context());
-        item.put("context_hash", challenge.contextHash());
-        item.put("verification", challenge.requiresCode()
-                ? Map.of("type", "code", "length", challenge.codeLength())
-                : Map.of("type", "none"));
-        if (approverCountry != null) {
-            item.put("approver_country", approverCountry);
-        }
-        return item;
     }
 
     private static ApiError notPending(ChallengeStore store, Challenge challenge) {

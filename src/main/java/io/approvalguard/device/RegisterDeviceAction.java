@@ -29,6 +29,7 @@ import io.approvalguard.push.PushMessages;
 import io.approvalguard.push.PushSettings;
 import io.approvalguard.push.PushVerdict;
 import io.approvalguard.push.WaitPage;
+import io.approvalguard.waiting.Wakes;
 
 /**
  * Enrols an approver device: shows a QR code with a single-use link, and continues once the
@@ -108,6 +109,13 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
     }
 
     /** The state the enrolment page polls for: "enrolled" once the device has enrolled, else "pending". */
+    /** What a page waiting for this login's enrolment is woken by, when it is at that stage. */
+    public static Optional<String> enrolmentWakeKey(AuthenticationSessionModel authSession) {
+        String tokenHash = authSession.getAuthNote(NOTE_TOKEN_HASH);
+        return STAGE_ENROL.equals(authSession.getAuthNote(NOTE_STAGE)) && tokenHash != null
+                ? Optional.of(Wakes.enrolment(tokenHash)) : Optional.empty();
+    }
+
     public static Optional<String> enrolmentState(KeycloakSession session, AuthenticationSessionModel authSession) {
         if (!STAGE_ENROL.equals(authSession.getAuthNote(NOTE_STAGE)) || authSession.getAuthenticatedUser() == null) {
             return Optional.empty();

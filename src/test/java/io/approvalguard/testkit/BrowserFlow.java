@@ -427,6 +427,11 @@ public final class BrowserFlow {
         return (String) result.jsonMap().get("state");
     }
 
+    /** GETs the status endpoint with {@code wait=<seconds>}: held by the server until the state changes. */
+    public HttpResult waitStatus(int seconds) {
+        return get(statusUrl() + "&wait=" + seconds);
+    }
+
     /** Polls the status endpoint until it reports {@code expected} or the timeout passes. */
     public String awaitStatus(String expected, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -110,6 +110,11 @@ public final class DeviceClient {
         return request("GET", CHALLENGES_PATH, null, spec);
     }
 
+    /** {@code GET /device/challenges?wait=<seconds>}: held by the server until a challenge exists. */
+    public Response waitForChallenges(int seconds) {
+        return request("GET", CHALLENGES_PATH + "?wait=" + seconds, null, ProofSpec.valid());
+    }
+
     /** {@code POST /device/challenges/{id}/answer}; {@code code} null leaves the member out. */
     public Response answer(String challengeId, String decision, String contextHash, String code) {
         return answer(challengeId, decision, contextHash, code, ProofSpec.valid());

@@ -166,6 +166,23 @@ public final class KeycloakServer implements BeforeAllCallback {
         return offset;
     }
 
+    /** Requests Approval Guard holds open on the server now: its {@code approval_guard_waiters} gauge. */
+    public static int waiters() {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + MANAGEMENT_PORT + "/metrics"))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        try {
+            String metrics = TESTING_HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            return metrics.lines().filter(line -> line.startsWith("approval_guard_waiters"))
+                    .map(line -> (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .findFirst().orElseThrow(() -> new AssertionError("no approval_guard_waiters gauge on /metrics"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * The server's idea of now: the real time plus the offset this JVM last set (or read) with
      * {@link #setTimeOffset}/{@link #timeOffset()}; plain {@link Instant#now()} while nothing is shifted.
@@ -366,6 +383,9 @@ public final class KeycloakServer implements BeforeAllCallback {
             command.add("--http-port=" + HTTP_PORT);
             command.add("--import-realm");
             command.add("--health-enabled=true");
+            command.add("--metrics-enabled=true");
+            // Small on purpose, so that WaitingIT can reach the node's cap of held requests.
+            command.add("--spi-realm-restapi-extension--approval-guard--max-waiters=6");
             command.add("--http-management-port=" + MANAGEMENT_PORT);
             // As behind a reverse proxy: tests set the client address with X-Forwarded-For.
             command.add("--proxy-headers=xforwarded");

@@ -1,0 +1,67 @@
+package io.approvalguard.device;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import io.approvalguard.challenge.Challenge;
+import io.approvalguard.challenge.ChallengeStore;
+import io.approvalguard.challenge.location.LocationProvider;
+
+/**
+ * What {@code GET /device/challenges} lists for one authenticated device. Holds ids only, so a
+ * held request can list again later in a session and transaction of its own.
+ *
+ * @param remoteAddress where the approver is now; shown outside the signed context
+ */
+record PendingChallenges(String realmId, String userId, String deviceId, String remoteAddress) {
+
+    /** The challenges this device may answer now; none when the user or device is gone meanwhile. */
+    List<Map<String, Object>> find(KeycloakSession session) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        if (realm == null) {
+            return List.of();
+        }
+        session.getContext().setRealm(realm);
+        UserModel user = session.users().getUserById(realm, userId);
+        Optional<DeviceCredentialModel> device = user == null || !user.isEnabled() ? Optional.empty()
+                : new DeviceRegistry().find(user, deviceId).filter(DeviceCredentialModel::isActive);
+        if (device.isEmpty()) {
+            return List.of();
+        }
+        String approverCountry = session.getProvider(LocationProvider.class).locate(remoteAddress).countryCode();
+        return new ChallengeStore(session).findPendingFor(realmId, userId)
+                .filter(c -> DeviceResource.mayAnswer(device.get(), c))
+                .map(c -> describe(c, approverCountry))
+                .stream().toList();
+    }
+
+    static Response answer(List<Map<String, Object>> challenges) {
+        return Response.ok(Map.of("challenges", challenges)).type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", "no-store").build();
+    }
+
+    private static Map<String, Object> describe(Challenge challenge, String approverCountry) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("id", challenge.id());
+        item.put("created_at", challenge.createdAt());
+        item.put("expires_at", challenge.expiresAt());
+        item.put("context", challenge.context());
+        item.put("context_hash", challenge.contextHash());
+        item.put("verification", challenge.requiresCode()
+                ? Map.of("type", "code", "length", challenge.codeLength())
+                : Map.of("type", "none"));
+        if (approverCountry != null) {
+            item.put("approver_country", approverCountry);
+        }
+        return item;
+    }
+}

@@ -1,0 +1,211 @@
+package io.approvalguard.waiting;
+
+import static io.approvalguard.testkit.PushScenario.CLIENT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.approvalguard.testkit.AdminClient;
+import io.approvalguard.testkit.BrowserFlow;
+import io.approvalguard.testkit.DeviceClient;
+import io.approvalguard.testkit.HttpResult;
+import io.approvalguard.testkit.KeycloakServer;
+import io.approvalguard.testkit.PushScenario;
+
+/**
+ * Event-driven waiting on a real Keycloak: a held status request answers the moment the device
+ * decides, a held device request the moment a challenge exists, and the limits hold. The test
+ * server runs with max-waiters 6 and the default 4 per browser.
+ */
+@ExtendWith(KeycloakServer.class)
+class WaitingIT {
+
+    private static final int NODE_CAP = 6;
+    private static final int SESSION_CAP = 4;
+
+    private final AdminClient admin = AdminClient.forTestServer();
+
+    @Test
+    void aHeldStatusRequestAnswersTheMomentTheDeviceDecides() throws Exception {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        BrowserFlow browser = user.signInToWaitPage();
+        Map<String, Object> challenge = user.challenge();
+
+        long askedAt = System.nanoTime();
+        CompletableFuture<HttpResult> held = CompletableFuture.supplyAsync(() -> browser.waitStatus(25));
+        awaitWaiters(1);
+        Thread.sleep(300);
+        assertTrue(!held.isDone(), "a pending state must be held, not answered");
+
+        DeviceClient.Response answered = user.device.answer(challenge, "approve", browser.code());
+        long decidedAt = System.nanoTime();
+        assertEquals(200, answered.status(), answered.toString());
+        HttpResult state = held.get(5, TimeUnit.SECONDS);
+        long answeredAt = System.nanoTime();
+        assertEquals(200, state.status(), state.body());
+        assertEquals("approved", state.jsonMap().get("state"));
+        assertEquals("no-store", state.header("Cache-Control"));
+        long latencyMillis = TimeUnit.NANOSECONDS.toMillis(answeredAt - decidedAt);
+        System.out.printf("decision to waiting browser: %d ms (held %d ms)%n", latencyMillis,
+                TimeUnit.NANOSECONDS.toMillis(answeredAt - askedAt));
+        assertTrue(latencyMillis < 1000, "the held request answered " + latencyMillis + " ms after the decision");
+        awaitWaiters(0);
+
+        assertTrue(browser.pressWait("continue").isLoggedIn(), browser.describePage());
+    }
+
+    @Test
+    void aHeldRequestAnswersPendingAtItsTimeLimitAndWakesNobodyElse() {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        BrowserFlow browser = user.signInToWaitPage();
+        long start = System.nanoTime();
+        HttpResult state = browser.waitStatus(2);
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(200, state.status(), state.body());
+        assertEquals("pending", state.jsonMap().get("state"));
+        assertTrue(tookMillis >= 1800 && tookMillis < 6000, "held " + tookMillis + " ms for wait=2");
+        awaitWaiters(0);
+        denyAndSettle(user, browser);
+    }
+
+    @Test
+    void aWaitingDeviceHearsOfANewChallengeTheMomentItExists() throws Exception {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        CompletableFuture<DeviceClient.Response> held = CompletableFuture.supplyAsync(() -> user.device.waitForChallenges(25));
+        awaitWaiters(1);
+        BrowserFlow browser = user.signInToWaitPage();
+        long openedAt = System.nanoTime();
+        DeviceClient.Response listed = held.get(5, TimeUnit.SECONDS);
+        System.out.printf("new challenge to waiting device: %d ms after the wait page%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAt));
+        assertEquals(200, listed.status(), listed.toString());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> challenges = (List<Map<String, Object>>) listed.json().get("challenges");
+        assertEquals(1, challenges.size(), listed.toString());
+        assertEquals(200, user.device.answer(challenges.get(0), "approve", browser.code()).status());
+        assertTrue(browser.pressWait("continue").isLoggedIn(), browser.describePage());
+
+        // Nothing pending: the device's held request ends empty at its time limit.
+        DeviceClient.Response empty = user.device.waitForChallenges(1);
+        assertEquals(200, empty.status(), empty.toString());
+        assertEquals(List.of(), empty.json().get("challenges"));
+    }
+
+    @Test
+    void limitsRefuseCleanlyAndADisconnectFreesItsSlotAtOnce() throws Exception {
+        PushScenario first = PushScenario.enrolledUser(admin);
+        BrowserFlow browser = first.signInToWaitPage();
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < SESSION_CAP; i++) {
+                held.add(holdOverRawSocket(browser));
+            }
+            awaitWaiters(SESSION_CAP);
+            HttpResult refused = browser.waitStatus(25);
+            assertEquals(429, refused.status(), refused.body());
+            assertEquals("too_many_waiters", refused.jsonMap().get("error"));
+            assertTrue(((String) refused.jsonMap().get("error_description")).contains("this browser"), refused.body());
+            assertEquals("2", refused.header("Retry-After"));
+
+            // A client that goes away frees its slot at once, long before its 25 s are up.
+            held.remove(0).close();
+            awaitWaiters(SESSION_CAP - 1);
+            held.add(holdOverRawSocket(browser));
+            awaitWaiters(SESSION_CAP);
+
+            // The node's own cap: another browser gets two slots, then "retry later".
+            PushScenario second = PushScenario.enrolledUser(admin);
+            BrowserFlow other = second.signInToWaitPage();
+            for (int i = SESSION_CAP; i < NODE_CAP; i++) {
+                held.add(holdOverRawSocket(other));
+            }
+            awaitWaiters(NODE_CAP);
+            HttpResult full = other.waitStatus(25);
+            assertEquals(429, full.status(), full.body());
+            assertTrue(((String) full.jsonMap().get("error_description")).contains("this server"), full.body());
+            // Asking without waiting is never refused.
+            assertEquals("pending", other.pollStatus());
+
+            // One decision wakes every request held for it.
+            assertEquals(200, first.device.answer(first.challenge(), "deny", null).status());
+            awaitWaiters(NODE_CAP - SESSION_CAP);
+            denyAndSettle(second, other);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+        awaitWaiters(0);
+    }
+
+    @Test
+    void aBadWaitIsRefusedWithAJsonError() {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        BrowserFlow browser = user.signInToWaitPage();
+        for (String bad : List.of("-1", "abc", "1.5", "99999")) {
+            HttpResult result = browser.get(browser.statusUrl() + "&wait=" + bad);
+            assertEquals(400, result.status(), bad + ": " + result.body());
+            assertEquals("invalid_request", result.jsonMap().get("error"));
+        }
+        DeviceClient.Response device = user.device.request("GET", DeviceClient.CHALLENGES_PATH + "?wait=x", null,
+                io.approvalguard.testkit.ProofSpec.valid());
+        assertEquals(400, device.status(), device.toString());
+        assertEquals("invalid_request", device.error());
+        // Nothing changed: the challenge still waits and can be approved.
+        assertEquals("pending", browser.pollStatus());
+        denyAndSettle(user, browser);
+    }
+
+    /** Sends a held status request with the browser's cookies over a socket the test can cut. */
+    private static Socket holdOverRawSocket(BrowserFlow browser) throws IOException {
+        URI url = URI.create(browser.statusUrl() + "&wait=25");
+        String cookies = browser.cookies().all().stream().map(c -> c.name() + "=" + c.value())
+                .collect(Collectors.joining("; "));
+        Socket socket = new Socket(url.getHost(), url.getPort());
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\nHost: " + url.getAuthority()
+                + "\r\nAccept: application/json\r\nCookie: " + cookies + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
+    }
+
+    private static void denyAndSettle(PushScenario user, BrowserFlow browser) {
+        DeviceClient.Response denied = user.device.answer(user.challenge(), "deny", null);
+        assertEquals(200, denied.status(), denied.toString());
+        assertEquals("denied", browser.pollStatus());
+    }
+
+    /** Waits until the node's gauge shows {@code expected} held requests. */
+    static void awaitWaiters(int expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            last = KeycloakServer.waiters();
+            if (last == expected) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("the node holds " + last + " requests, expected " + expected);
+    }
+}
