@@ -60,6 +60,14 @@ public final class DeviceClient {
         return new DeviceClient(baseUrl, realm, Es256.newKeyPair());
     }
 
+    /** The same enrolled device (same key and ids) talking to another server of the cluster. */
+    public DeviceClient at(String otherBaseUrl) {
+        DeviceClient moved = new DeviceClient(otherBaseUrl, realm, keyPair);
+        moved.deviceId = deviceId;
+        moved.userId = userId;
+        return moved;
+    }
+
     /** A new device for the shared test server. */
     public static DeviceClient create(String realm) {
         return create(KeycloakServer.baseUrl(), realm);

@@ -27,9 +27,9 @@ import java.util.stream.Stream;
  * service file that registers {@link TestingResourceProviderFactory}. {@link KeycloakServer}
  * copies it into {@code providers/} next to the product JAR, which stays free of test code.
  */
-final class TestingProviderJar {
+public final class TestingProviderJar {
 
-    static final String FILE_NAME = "approval-guard-testing.jar";
+    public static final String FILE_NAME = "approval-guard-testing.jar";
 
     private static final String PACKAGE_DIR =
             TestingResourceProviderFactory.class.getPackageName().replace('.', '/') + "/";
@@ -40,7 +40,7 @@ final class TestingProviderJar {
     }
 
     /** Writes the JAR into {@code dir} (replacing an older one) and returns its path. */
-    static Path build(Path dir) {
+    public static Path build(Path dir) {
         Path jar = dir.resolve(FILE_NAME);
         Path partial = dir.resolve(FILE_NAME + ".part");
         try {

@@ -1,0 +1,271 @@
+package io.approvalguard.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.approvalguard.testkit.AdminClient;
+import io.approvalguard.testkit.BrowserFlow;
+import io.approvalguard.testkit.DeviceClient;
+import io.approvalguard.testkit.HttpResult;
+import io.approvalguard.testkit.cluster.TwoNodeCluster;
+import io.approvalguard.testkit.cluster.TwoNodeCluster.Node;
+
+/**
+ * Two Keycloak nodes with the provider on one PostgreSQL, clustered over JGroups on loopback: a
+ * decision made on one node reaches the browser waiting on the other at once; a node stopped
+ * mid-wait fails closed; a burst split across the nodes stays within the prompt quota; a
+ * revocation on one node ends sessions used on the other.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    private static final String REALM = "ag-test";
+    private static final String CLIENT = "ag-test-client";
+    private static final String THROTTLED_CLIENT = "ag-throttled-client";
+    private static final String CALLBACK = "http://127.0.0.1:8089/callback";
+    private static final String PASSWORD = "correct-horse-battery";
+    private static final int PROMPT_QUOTA_OF_THROTTLED_CLIENT = 5;
+    private static final int CROSS_NODE_SIGN_INS = 30;
+
+    private static TwoNodeCluster cluster;
+    private static AdminClient adminA;
+    private static AdminClient adminB;
+
+    @BeforeAll
+    static void startCluster() {
+        long start = System.nanoTime();
+        cluster = TwoNodeCluster.start();
+        System.out.printf("two-node cluster up in %d s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+        adminA = new AdminClient(Node.A.baseUrl(), "admin", "admin");
+        adminB = new AdminClient(Node.B.baseUrl(), "admin", "admin");
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aDecisionOnNodeBReachesTheBrowserWaitingOnNodeAAtOnce() throws Exception {
+        User user = User.enrolledOn(Node.A);
+        DeviceClient deviceOnB = user.device.at(Node.B.baseUrl());
+        List<Long> fromSent = new ArrayList<>();
+        List<Long> fromAnswered = new ArrayList<>();
+        for (int i = 0; i < CROSS_NODE_SIGN_INS; i++) {
+            BrowserFlow browser = user.browserOn(Node.A).start(REALM, CLIENT, CALLBACK).submitPassword(user.username, PASSWORD);
+            browser.waitPage();
+            Map<String, Object> challenge = deviceOnB.awaitChallenge(Duration.ofSeconds(10));
+            CompletableFuture<HttpResult> held = CompletableFuture.supplyAsync(() -> browser.waitStatus(25));
+            awaitHeldOn(Node.A, 1);
+            long sentAt = System.nanoTime();
+            DeviceClient.Response answered = deviceOnB.answer(challenge, "approve", browser.code());
+            long answeredAt = System.nanoTime();
+            assertEquals(200, answered.status(), answered.toString());
+            HttpResult state = held.get(10, TimeUnit.SECONDS);
+            long arrivedAt = System.nanoTime();
+            fromSent.add(TimeUnit.NANOSECONDS.toMicros(arrivedAt - sentAt));
+            fromAnswered.add(Math.max(0, TimeUnit.NANOSECONDS.toMicros(arrivedAt - answeredAt)));
+            assertEquals("approved", state.jsonMap().get("state"), state.body());
+            assertTrue(browser.pressWait("continue").isLoggedIn(), browser.describePage());
+        }
+        // From the device sending its answer (an upper bound: it includes the answer's own processing on B),
+        // and from B's response arriving (often 0: the wake reaches A before B's response reaches the device).
+        System.out.printf("cross-node, device's answer sent on B to the waiting browser on A, %d sign-ins: %s%n",
+                fromSent.size(), percentiles(fromSent));
+        System.out.printf("cross-node, B's answer received to the waiting browser on A: %s%n", percentiles(fromAnswered));
+        assertTrue(percentile(fromSent, 0.99) <= 250_000, "cross-node p99 " + percentiles(fromSent));
+    }
+
+    @Test
+    @Order(2)
+    void aParallelBurstSplitAcrossBothNodesNeverExceedsThePromptQuota() throws Exception {
+        User user = User.enrolledOn(Node.A);
+        int burst = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(burst);
+        try {
+            List<Future<BrowserFlow>> attempts = new ArrayList<>();
+            for (int i = 0; i < burst; i++) {
+                Node node = i % 2 == 0 ? Node.A : Node.B;
+                attempts.add(pool.submit(() -> user.browserOn(node).start(REALM, THROTTLED_CLIENT, CALLBACK)
+                        .submitPassword(user.username, PASSWORD)));
+            }
+            int waitPages = 0;
+            for (Future<BrowserFlow> attempt : attempts) {
+                BrowserFlow browser = attempt.get(60, TimeUnit.SECONDS);
+                if (browser.onWaitPage() && browser.code() != null) {
+                    waitPages++;
+                }
+            }
+            List<Map<String, Object>> sent = adminA.approvalGuardEvents(REALM, user.id, "CUSTOM_REQUIRED_ACTION", "challenge_sent");
+            System.out.printf("burst of %d sign-ins over two nodes: %d prompts sent, %d pages showing a code%n", burst, sent.size(), waitPages);
+            assertTrue(sent.size() >= 1 && sent.size() <= PROMPT_QUOTA_OF_THROTTLED_CLIENT, "prompts sent: " + sent.size());
+            assertTrue(waitPages <= sent.size(), "wait pages " + waitPages + " for " + sent.size() + " prompts");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aRevocationOnNodeBEndsTheSessionsUsedOnNodeA() {
+        User user = User.enrolledOn(Node.A);
+        BrowserFlow browser = user.browserOn(Node.A).start(REALM, CLIENT, CALLBACK).submitPassword(user.username, PASSWORD);
+        browser.waitPage();
+        Map<String, Object> challenge = user.device.awaitChallenge(Duration.ofSeconds(10));
+        assertEquals(200, user.device.answer(challenge, "approve", browser.code()).status());
+        assertTrue(browser.pressWait("continue").isLoggedIn(), browser.describePage());
+        Map<String, Object> tokens = browser.exchangeCode();
+        String refreshToken = (String) tokens.get("refresh_token");
+        assertEquals(200, refresh(Node.A, refreshToken).statusCode());
+
+        HttpResult revoked = adminB.send("POST", "/admin/realms/" + REALM + "/approval-guard/risk/users/" + user.id + "/actions",
+                Map.of("action", "revoke_sessions", "reason_code", "siem.token_theft"));
+        assertEquals(200, revoked.status(), revoked.body());
+
+        HttpResponse<String> afterOnA = refresh(Node.A, refreshToken);
+        assertEquals(400, afterOnA.statusCode(), "the refresh token used on node A is dead: " + afterOnA.body());
+        assertTrue(adminA.userSessions(REALM, user.id).isEmpty(), "node A sees no session of the user");
+    }
+
+    @Test
+    @Order(4)
+    void nodeAStoppedMidWaitTheBrowserRetriedOnNodeBCompletesOnlyWithAnApproval() throws Exception {
+        User user = User.enrolledOn(Node.A);
+        BrowserFlow browser = user.browserOn(Node.A).start(REALM, CLIENT, CALLBACK).submitPassword(user.username, PASSWORD);
+        browser.waitPage();
+        String code = browser.code();
+        String loginActionsOnB = onNode(browser.currentUrl().toString(), Node.B);
+        CompletableFuture<HttpResult> held = CompletableFuture.supplyAsync(() -> {
+            try {
+                return browser.waitStatus(25);
+            } catch (RuntimeException e) {
+                return null; // the node went away under the held request
+            }
+        });
+        awaitHeldOn(Node.A, 1);
+
+        cluster.stopNode(Node.A);
+        HttpResult cut = held.get(60, TimeUnit.SECONDS);
+        assertTrue(cut == null || !"approved".equals(cut.jsonMap().get("state")), "no approval was given: " + cut);
+
+        // The page's next request lands on node B, which knows the sign-in and its challenge (Keycloak
+        // may first say the page expired and offer to continue the sign-in).
+        browser.navigate(loginActionsOnB);
+        if ("login-login-page-expired".equals(browser.pageId())) {
+            browser.navigate(onNode(browser.currentPage().selectFirst("#loginContinueLink").absUrl("href"), Node.B));
+        }
+        assertTrue(browser.onWaitPage(), browser.describePage());
+        assertEquals("pending", browser.pollStatus());
+        browser.pressWait("continue");
+        assertFalse(browser.isLoggedIn(), "continuing without an approval must not sign in: " + browser.describePage());
+        assertTrue(browser.onWaitPage(), browser.describePage());
+        String codeOnB = browser.code() != null ? browser.code() : code;
+
+        DeviceClient deviceOnB = user.device.at(Node.B.baseUrl());
+        Map<String, Object> challenge = deviceOnB.awaitChallenge(Duration.ofSeconds(10));
+        CompletableFuture<HttpResult> heldOnB = CompletableFuture.supplyAsync(() -> browser.waitStatus(25));
+        awaitHeldOn(Node.B, 1);
+        assertEquals(200, deviceOnB.answer(challenge, "approve", codeOnB).status());
+        assertEquals("approved", heldOnB.get(10, TimeUnit.SECONDS).jsonMap().get("state"));
+        assertTrue(browser.pressWait("continue").isLoggedIn(), browser.describePage());
+
+        cluster.startNode(Node.A);
+        cluster.awaitMembers(Node.B, 2);
+    }
+
+    /** A test user with the reference device, enrolled through a first sign-in on {@code node}. */
+    private record User(String id, String username, DeviceClient device, Node home) {
+
+        static User enrolledOn(Node node) {
+            AdminClient admin = node == Node.A ? adminA : adminB;
+            String username = "cluster-" + UUID.randomUUID().toString().substring(0, 8);
+            String id = admin.createUser(REALM, username, PASSWORD, List.of());
+            DeviceClient device = DeviceClient.create(node.baseUrl(), REALM);
+            User user = new User(id, username, device, node);
+            BrowserFlow browser = user.browserOn(node).start(REALM, CLIENT, CALLBACK).submitPassword(username, PASSWORD);
+            assertEquals(201, device.enrol(browser.enrolmentToken(), "reference device").status());
+            assertTrue(browser.pressEnrol().isLoggedIn(), browser.describePage());
+            return user;
+        }
+
+        BrowserFlow browserOn(Node node) {
+            return new BrowserFlow(node.baseUrl());
+        }
+    }
+
+    private static long percentile(List<Long> micros, double quantile) {
+        List<Long> sorted = micros.stream().sorted().toList();
+        return sorted.get((int) Math.ceil(sorted.size() * quantile) - 1);
+    }
+
+    private static String percentiles(List<Long> micros) {
+        return String.format("p50 %.1f ms, p99 %.1f ms, max %.1f ms", percentile(micros, 0.5) / 1000.0,
+                percentile(micros, 0.99) / 1000.0, percentile(micros, 1.0) / 1000.0);
+    }
+
+    private static String onNode(String url, Node node) {
+        URI uri = URI.create(url);
+        return "http://" + uri.getHost() + ":" + node.httpPort() + uri.getRawPath()
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+
+    private static HttpResponse<String> refresh(Node node, String refreshToken) {
+        String form = "grant_type=refresh_token&client_id=" + CLIENT + "&refresh_token="
+                + URLEncoder.encode(refreshToken, StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/token"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        try {
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until {@code node}'s gauge shows {@code expected} held requests. */
+    private static void awaitHeldOn(Node node, int expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            last = cluster.waiters(node);
+            if (last == expected) {
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("node " + node + " holds " + last + " requests, expected " + expected);
+    }
+}
