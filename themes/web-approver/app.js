@@ -739,12 +739,22 @@ function renderAuthorizationDetails(details, findings) {
 // The context of a challenge: what, who, from where, and anything else the server sent
 // ---------------------------------------------------------------------------------------------
 
-const REASONS = { 'sign-in': 'Sign-in', 'add-device': 'Add a new approver device' };
+const REASONS = {
+  'sign-in': 'Sign-in', 'add-device': 'Add a new approver device', 'password-reset': 'Reset your password',
+  ciba: 'Request from an application',
+};
+const TITLES = {
+  'add-device': 'Add a new approver device?', 'password-reset': 'Reset your password?',
+  ciba: 'Approve this request?',
+};
 const INTEGRITY = {
   signed: 'Signed by the application',
   pushed: 'Sent directly by the application',
   unsigned: 'From the browser’s address, not signed',
+  backchannel: 'Sent directly by the application (no browser involved)',
 };
+/** Request integrities for which the application itself vouches for the details. */
+const VOUCHED = new Set(['signed', 'pushed', 'backchannel']);
 const KNOWN_MEMBERS = new Set(['reason', 'binding_message', 'authorization_details', 'request_integrity',
   'client_name', 'client_id', 'username', 'realm', 'scope', 'ip_address', 'browser', 'os', 'user_agent',
   'requested_at', 'location', 'country', 'network']);
@@ -774,15 +784,18 @@ function renderContext(context, findings) {
     what.add('Request', typeof reason === 'string' && has(REASONS, reason) ? REASONS[reason] : text('reason'));
   }
   if (has(context, 'binding_message')) {
-    what.node.append(el('div', { class: 'ctx-binding-message' },
-      el('p', { class: 'ctx-binding-label' }, 'Message from the application'),
+    // A message from the browser's address could be anyone's (its digits are masked by the server).
+    const vouched = VOUCHED.has(context.request_integrity);
+    what.node.append(el('div', { class: 'ctx-binding-message' + (vouched ? '' : ' ctx-binding-unverified') },
+      el('p', { class: 'ctx-binding-label' }, vouched ? 'Message from the application'
+        : 'Message from the browser (not verified: anyone could have written it)'),
       el('p', { class: 'ctx-binding-text' }, text('binding_message')),
       el('p', { class: 'ctx-binding-hint' }, 'The sign-in screen must show the same message.')));
   }
   const rich = has(context, 'authorization_details') || has(context, 'binding_message');
   const integrity = context.request_integrity;
-  if (rich && integrity !== 'signed' && integrity !== 'pushed') {
-    // Only "signed" and "pushed" vouch for the details; a missing or unknown value does not.
+  if (rich && !VOUCHED.has(integrity)) {
+    // Only "signed", "pushed" and "backchannel" vouch for the details; a missing or unknown value does not.
     what.node.append(el('p', { class: 'ctx-unsigned-warning', role: 'note' }, integrity === 'unsigned'
       ? 'These details came from the browser’s address and were not signed by the application. '
         + 'Approve only if they are exactly what you asked for.'
@@ -908,7 +921,7 @@ function createCard(device, challenge) {
     codeLength: Number.isInteger(verification.length) && verification.length > 0 ? verification.length : null,
     unsupported: verification.type !== 'code' && verification.type !== 'none',
   };
-  const title = context.reason === 'add-device' ? 'Add a new approver device?' : 'Sign-in request';
+  const title = typeof context.reason === 'string' && has(TITLES, context.reason) ? TITLES[context.reason] : 'Sign-in request';
   entry.timer = el('p', { class: 'challenge-timer' });
   entry.warning = el('p', { class: 'challenge-warning', role: 'alert', hidden: true });
   entry.result = el('p', { class: 'challenge-result', role: 'status', 'aria-live': 'polite', hidden: true });

@@ -1,7 +1,7 @@
 <#import "template.ftl" as layout>
 <@layout.registrationLayout displayMessage=true; section>
     <#if section = "header">
-        <#if agState == "throttled">${msg("approvalGuardThrottledTitle")}<#elseif agState != "pending">${msg("approvalGuardEndedTitle")}<#elseif (agReason!"") == "add-device">${msg("approvalGuardConfirmTitle")}<#else>${msg("approvalGuardWaitTitle")}</#if>
+        <#if agState == "throttled">${msg("approvalGuardThrottledTitle")}<#elseif agState != "pending">${msg("approvalGuardEndedTitle")}<#elseif (agReason!"") == "add-device">${msg("approvalGuardConfirmTitle")}<#elseif (agReason!"") == "password-reset">${msg("approvalGuardResetTitle")}<#else>${msg("approvalGuardWaitTitle")}</#if>
     <#elseif section = "form">
         <link rel="stylesheet" href="${url.resourcesPath}/approval-guard/approval-guard.css"/>
         <form id="ag-wait-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post"

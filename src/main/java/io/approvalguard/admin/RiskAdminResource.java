@@ -155,8 +155,7 @@ public final class RiskAdminResource {
             }
             RiskAction action = json.get("action") instanceof String a ? RiskAction.parse(a) : null;
             if (action == null) {
-                throw ApiError.invalidRequest("action must be one of revoke_sessions, suspend_push, require_reenrolment,"
-                        + " notify_user, set_level, clear");
+                throw ApiError.invalidRequest("action must be one of " + RiskAction.wireNames());
             }
             if (!(json.get("reason_code") instanceof String reason) || !REASON_CODE.matcher(reason).matches()) {
                 throw ApiError.invalidRequest("reason_code must be 1 to 64 characters of a-z, 0-9, _ . : - (for example siem.impossible_travel)");

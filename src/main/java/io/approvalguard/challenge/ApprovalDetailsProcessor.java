@@ -2,7 +2,9 @@ package io.approvalguard.challenge;
 
 import java.util.List;
 
+import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.rar.AuthorizationDetailsProcessor;
 import org.keycloak.representations.AuthorizationDetailsJSONRepresentation;
@@ -11,13 +13,16 @@ import org.keycloak.representations.AuthorizationDetailsJSONRepresentation;
  * Lets Keycloak accept one RFC 9396 {@code authorization_details} type whose meaning is "the user
  * approves exactly this on their device". Keycloak refuses types no processor declares. The
  * strict checks (size, depth, duplicates, exact numbers) run when the challenge is built, before
- * any prompt; the approved details come back unchanged in the token response.
+ * any prompt. At the token endpoint a detail is granted only when this sign-in's own fresh push
+ * approval carried exactly the requested details ({@link ApprovedTransactions}).
  */
 final class ApprovalDetailsProcessor implements AuthorizationDetailsProcessor<AuthorizationDetailsJSONRepresentation> {
 
+    private final KeycloakSession session;
     private final String type;
 
-    ApprovalDetailsProcessor(String type) {
+    ApprovalDetailsProcessor(KeycloakSession session, String type) {
+        this.session = session;
         this.type = type;
     }
 
@@ -44,6 +49,7 @@ final class ApprovalDetailsProcessor implements AuthorizationDetailsProcessor<Au
     @Override
     public AuthorizationDetailsJSONRepresentation process(UserSessionModel userSession, ClientSessionContext clientSessionCtx,
             AuthorizationDetailsJSONRepresentation detail) {
+        ApprovedTransactions.requireApproved(session, clientSessionCtx.getClientSession(), Time.currentTime());
         return detail;
     }
 
@@ -56,6 +62,7 @@ final class ApprovalDetailsProcessor implements AuthorizationDetailsProcessor<Au
     @Override
     public AuthorizationDetailsJSONRepresentation processStoredAuthorizationDetails(UserSessionModel userSession,
             ClientSessionContext clientSessionCtx, AuthorizationDetailsJSONRepresentation detail) {
+        ApprovedTransactions.requireApproved(session, clientSessionCtx.getClientSession(), Time.currentTime());
         return detail;
     }
 

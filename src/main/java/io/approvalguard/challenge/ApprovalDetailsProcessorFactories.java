@@ -31,7 +31,7 @@ public final class ApprovalDetailsProcessorFactories {
 
         @Override
         public AuthorizationDetailsProcessor<?> create(KeycloakSession session) {
-            return new ApprovalDetailsProcessor(type);
+            return new ApprovalDetailsProcessor(session, type);
         }
 
         @Override

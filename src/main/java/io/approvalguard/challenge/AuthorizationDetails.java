@@ -11,7 +11,7 @@ import io.approvalguard.StrictJson;
 /**
  * RFC 9396 {@code authorization_details} as a client sent them, checked before anything is shown
  * to a user: a JSON array of objects with a {@code type}, bounded in size and depth, without
- * duplicate members or numbers a device could not hash exactly.
+ * duplicate members, null values or numbers a device could not hash exactly.
  */
 public final class AuthorizationDetails {
 
@@ -61,6 +61,11 @@ public final class AuthorizationDetails {
     private static void check(Object value, int depth) throws Invalid {
         if (depth > MAX_DEPTH) {
             throw new Invalid("authorization_details is nested deeper than " + MAX_DEPTH + " levels");
+        }
+        if (value == null) {
+            // A device's display drops absent and null members alike, so the hash would cover
+            // something the user never saw: one form only, without nulls.
+            throw new Invalid("authorization_details holds a null value; leave the member out instead");
         }
         if (value instanceof Map<?, ?> map) {
             for (Object member : map.values()) {

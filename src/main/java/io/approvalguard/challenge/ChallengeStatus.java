@@ -15,6 +15,8 @@ public enum ChallengeStatus {
     EXPIRED,
     /** A newer challenge for the same user replaced it. */
     SUPERSEDED,
+    /** The person signing in cancelled on the sign-in page. */
+    CANCELLED,
     /** The approval completed a login; it cannot be used again. */
     CONSUMED;
 

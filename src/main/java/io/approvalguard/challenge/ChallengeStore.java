@@ -19,7 +19,7 @@ import io.approvalguard.waiting.Wakes;
  * "decided" key, so exactly one answer, expiry or replacement takes effect, on any node. The same
  * is done once more for consumption. The record itself is then rewritten with {@code put} (never
  * {@code replace}, which would drop the entry's lifespan). Waiting pages and devices are woken
- * after the change commits.
+ * after the change commits; {@link ChallengeDecided} tells the packages that react to decisions.
  */
 public final class ChallengeStore {
 
@@ -94,6 +94,7 @@ public final class ChallengeStore {
         Challenge decided = challenge.withDecision(outcome, deviceId, Time.currentTime());
         store.put(PREFIX + challenge.id(), retention(challenge), decided.toNotes());
         Wakes.afterCommit(session, Wakes.challenge(challenge.id()), outcome.name().toLowerCase(Locale.ROOT));
+        session.getKeycloakSessionFactory().publish(new ChallengeDecided(session, decided));
         return Optional.of(decided);
     }
 

@@ -30,14 +30,16 @@ import org.keycloak.models.UserModel;
 
 import io.approvalguard.ApiError;
 import io.approvalguard.ApprovalGuardEvent;
+import io.approvalguard.challenge.ApprovalContext;
+import io.approvalguard.challenge.ApprovalGates;
 import io.approvalguard.challenge.Challenge;
 import io.approvalguard.challenge.ChallengeStatus;
 import io.approvalguard.challenge.ChallengeStore;
 import io.approvalguard.challenge.VerificationCodes;
 import io.approvalguard.challenge.location.LocationProvider;
+import io.approvalguard.challenge.location.RequestLocation;
 import io.approvalguard.fatigue.PromptOutcome;
 import io.approvalguard.fatigue.PromptThrottle;
-import io.approvalguard.push.ciba.CibaChallenges;
 import io.approvalguard.waiting.Waiter;
 import io.approvalguard.waiting.WaitingRequests;
 import io.approvalguard.waiting.Wakes;
@@ -53,12 +55,14 @@ public final class DeviceResource {
     private final RealmModel realm;
     private final DeviceRegistry devices = new DeviceRegistry();
     private final PromptThrottle throttle;
+    private final ApprovalGates gates;
     private final WaitingRequests waiting;
 
     public DeviceResource(KeycloakSession session, WaitingRequests waiting) {
         this.session = session;
         this.realm = session.getContext().getRealm();
         this.throttle = new PromptThrottle(session);
+        this.gates = new ApprovalGates(session);
         this.waiting = waiting;
     }
 
@@ -168,20 +172,19 @@ public final class DeviceResource {
                 .orElseThrow(() -> new ApiError(Response.Status.NOT_FOUND, "challenge_not_found", "no such challenge for this user"));
         if (challenge.status().isPending() && challenge.isExpiredAt(Time.currentTime())) {
             store.decide(challenge, ChallengeStatus.EXPIRED, null).ifPresent(expired -> {
-                completeCiba(expired);
                 ApprovalGuardEvent.CHALLENGE_EXPIRED.emit(challengeEvent(user, challenge, device));
                 throttle.recordOutcome(realm, user, PromptOutcome.TIMED_OUT);
             });
             throw expired();
         }
-        if (challenge.status() == ChallengeStatus.EXPIRED) {
-            throw expired();
-        }
         if (!challenge.status().isPending()) {
             throw notPending(store, challenge);
         }
-        if (!mayAnswer(device, challenge)) {
-            throw ApiError.forbidden("device_not_eligible", "this device was enrolled after the challenge was created");
+        Optional<ApprovalGates.Closed> closed = gates.forUser(realm, user).or(() -> ApprovalGates.forDevice(device, challenge));
+        if (closed.isPresent()) {
+            throw ApiError.forbidden(closed.get() == ApprovalGates.Closed.DEVICE_NEWER_THAN_CHALLENGE ? "device_not_eligible"
+                    : closed.get() == ApprovalGates.Closed.PUSH_SUSPENDED ? "push_suspended" : "user_disabled",
+                    closed.get().description());
         }
         if (!answer.contextHash().equals(challenge.contextHash())) {
             throw ApiError.badRequest("context_mismatch", "context_hash is not the hash of this challenge's context");
@@ -191,16 +194,15 @@ public final class DeviceResource {
                 throw ApiError.badRequest("code_required", "type the code shown on the sign-in screen");
             }
             if (!VerificationCodes.matches(challenge.id(), answer.code(), challenge.codeHash())) {
-                completeCiba(store.decide(challenge, ChallengeStatus.FAILED, device.getId())
-                        .orElseThrow(() -> notPending(store, challenge)));
+                store.decide(challenge, ChallengeStatus.FAILED, device.getId()).orElseThrow(() -> notPending(store, challenge));
                 ApprovalGuardEvent.CHALLENGE_WRONG_CODE.emit(challengeEvent(user, challenge, device));
                 throttle.recordOutcome(realm, user, PromptOutcome.WRONG_CODE);
                 throw ApiError.badRequest("invalid_code", "the code is wrong; this sign-in attempt has been stopped");
             }
         }
+        // Deciding also scores the decision (a "this wasn't me" ends sessions in this transaction).
         Challenge decided = store.decide(challenge, answer.decision(), device.getId())
                 .orElseThrow(() -> notPending(store, challenge));
-        completeCiba(decided);
         devices.markUsed(user, device);
         eventFor(answer.decision()).emit(challengeEvent(user, challenge, device));
         if (answer.decision() == ChallengeStatus.DENIED) {
@@ -229,27 +231,16 @@ public final class DeviceResource {
         return Response.noContent().build();
     }
 
-    /** A challenge that stands for a CIBA request completes it through Keycloak's own callback logic. */
-    private void completeCiba(Challenge decided) {
-        if (!CibaChallenges.isCiba(decided)) {
-            return;
-        }
-        try {
-            CibaChallenges.complete(session, decided);
-        } catch (RuntimeException e) {
-            // The decision stands; the client's poll then ends with the request's expiry.
-            LOG.warnf("Approval Guard: completing CIBA request of challenge %s failed: %s", decided.id(), e.toString());
-        }
-    }
-
-    /** A device enrolled after a challenge was created was not there when the login started. */
-    static boolean mayAnswer(DeviceCredentialModel device, Challenge challenge) {
-        return device.getCreatedDate() != null && device.getCreatedDate() < challenge.createdAtMillis();
-    }
-
     private static ApiError notPending(ChallengeStore store, Challenge challenge) {
-        String status = store.find(challenge.id()).map(c -> c.status().wireName()).orElse("unknown");
-        return new ApiError(Response.Status.CONFLICT, "challenge_not_pending", "the challenge is no longer pending (" + status + ")");
+        ChallengeStatus status = store.find(challenge.id()).map(Challenge::status).orElse(null);
+        if (status == ChallengeStatus.EXPIRED) {
+            return expired();
+        }
+        if (status == ChallengeStatus.CANCELLED) {
+            return new ApiError(Response.Status.CONFLICT, "challenge_cancelled", "the sign-in was cancelled on the sign-in page");
+        }
+        return new ApiError(Response.Status.CONFLICT, "challenge_not_pending",
+                "the challenge is no longer pending (" + (status == null ? "unknown" : status.wireName()) + ")");
     }
 
     private static ApiError expired() {
@@ -284,16 +275,15 @@ public final class DeviceResource {
                 .detail(ApprovalGuardEvent.DEVICE_ID, device.getId())
                 .detail(ApprovalGuardEvent.DEVICE_THUMBPRINT, device.data().thumbprint());
         Map<String, Object> context = challenge.context();
-        if (context.get("ip_address") instanceof String loginIp) {
+        if (context.get(ApprovalContext.IP_ADDRESS) instanceof String loginIp) {
             event.detail(ApprovalGuardEvent.LOGIN_IP, loginIp);
         }
-        if (context.get("country") instanceof String country) {
+        if (context.get(ApprovalContext.COUNTRY) instanceof String country) {
             event.detail(ApprovalGuardEvent.LOGIN_COUNTRY, country);
         }
-        // "AS15169 Google LLC" -> "AS15169": the number identifies the network, the name is decoration.
-        if (context.get("network") instanceof String network) {
-            int space = network.indexOf(' ');
-            event.detail(ApprovalGuardEvent.LOGIN_NETWORK, space < 0 ? network : network.substring(0, space));
+        String network = RequestLocation.networkId(context.get(ApprovalContext.NETWORK));
+        if (network != null) {
+            event.detail(ApprovalGuardEvent.LOGIN_NETWORK, network);
         }
         String approverCountry = session.getProvider(LocationProvider.class)
                 .locate(session.getContext().getConnection().getRemoteAddr()).countryCode();

@@ -12,6 +12,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
+import io.approvalguard.challenge.ApprovalGates;
 import io.approvalguard.challenge.Challenge;
 import io.approvalguard.challenge.ChallengeStore;
 import io.approvalguard.challenge.location.LocationProvider;
@@ -24,7 +25,7 @@ import io.approvalguard.challenge.location.LocationProvider;
  */
 record PendingChallenges(String realmId, String userId, String deviceId, String remoteAddress) {
 
-    /** The challenges this device may answer now; none when the user or device is gone meanwhile. */
+    /** The challenges this device may answer now; none when a gate is closed (the user, push or the device suspended). */
     List<Map<String, Object>> find(KeycloakSession session) {
         RealmModel realm = session.realms().getRealm(realmId);
         if (realm == null) {
@@ -32,14 +33,14 @@ record PendingChallenges(String realmId, String userId, String deviceId, String 
         }
         session.getContext().setRealm(realm);
         UserModel user = session.users().getUserById(realm, userId);
-        Optional<DeviceCredentialModel> device = user == null || !user.isEnabled() ? Optional.empty()
-                : new DeviceRegistry().find(user, deviceId).filter(DeviceCredentialModel::isActive);
+        Optional<DeviceCredentialModel> device = user == null || new ApprovalGates(session).forUser(realm, user).isPresent()
+                ? Optional.empty() : new DeviceRegistry().find(user, deviceId);
         if (device.isEmpty()) {
             return List.of();
         }
         String approverCountry = session.getProvider(LocationProvider.class).locate(remoteAddress).countryCode();
         return new ChallengeStore(session).findPendingFor(realmId, userId)
-                .filter(c -> DeviceResource.mayAnswer(device.get(), c))
+                .filter(c -> ApprovalGates.forDevice(device.get(), c).isEmpty())
                 .map(c -> describe(c, approverCountry))
                 .stream().toList();
     }

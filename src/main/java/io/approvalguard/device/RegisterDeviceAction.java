@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.UriBuilder;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -22,8 +23,8 @@ import com.google.zxing.client.j2se.MatrixToImageWriter;
 import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.QRCodeWriter;
 
-import io.approvalguard.challenge.ApprovalContext;
 import io.approvalguard.challenge.Challenge;
+import io.approvalguard.challenge.Purpose;
 import io.approvalguard.push.PushChallenges;
 import io.approvalguard.push.PushMessages;
 import io.approvalguard.push.PushSettings;
@@ -84,7 +85,12 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
         String action = form.getFirst(WaitPage.FORM_ACTION);
         if (WaitPage.ACTION_CANCEL.equals(action)) {
             withdrawToken(authSession);
-            context.cancel();
+            new PushChallenges(session).cancel(authSession);
+            if (isApplicationInitiated(authSession)) {
+                context.cancel(); // "Set up" from the Account Console: back to it, nothing changed
+            } else {
+                context.failure(); // a mandatory step of a login cannot be skipped: the login ends
+            }
             return;
         }
         if (STAGE_CONFIRM.equals(authSession.getAuthNote(NOTE_STAGE))) {
@@ -108,7 +114,6 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
         context.success();
     }
 
-    /** The state the enrolment page polls for: "enrolled" once the device has enrolled, else "pending". */
     /** What a page waiting for this login's enrolment is woken by, when it is at that stage. */
     public static Optional<String> enrolmentWakeKey(AuthenticationSessionModel authSession) {
         String tokenHash = authSession.getAuthNote(NOTE_TOKEN_HASH);
@@ -116,6 +121,7 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
                 ? Optional.of(Wakes.enrolment(tokenHash)) : Optional.empty();
     }
 
+    /** The state the enrolment page polls for: "enrolled" once the device has enrolled, else "pending". */
     public static Optional<String> enrolmentState(KeycloakSession session, AuthenticationSessionModel authSession) {
         if (!STAGE_ENROL.equals(authSession.getAuthNote(NOTE_STAGE)) || authSession.getAuthenticatedUser() == null) {
             return Optional.empty();
@@ -126,14 +132,27 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
         return Optional.of(done ? "enrolled" : "pending");
     }
 
+    private static boolean isApplicationInitiated(AuthenticationSessionModel authSession) {
+        return RegisterDeviceActionFactory.PROVIDER_ID.equals(authSession.getClientNote(Constants.KC_ACTION));
+    }
+
     private void startConfirmation(RequiredActionContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        authSession.setAuthNote(NOTE_STAGE, STAGE_CONFIRM);
+        authSession.removeAuthNote(NOTE_STAGE);
         PushChallenges.Opening opening = new PushChallenges(session).open(authSession, context.getUser(),
-                ApprovalContext.REASON_ADD_DEVICE, PushSettings.DEFAULTS, context.getEvent());
+                Purpose.ADD_DEVICE, PushSettings.forConfirmation(context.getRealm()), context.getEvent());
+        if (opening.isOpened()) {
+            // Only an open confirmation challenge puts the action at this stage.
+            authSession.setAuthNote(NOTE_STAGE, STAGE_CONFIRM);
+        }
         if (opening.isInvalidRequest()) {
             context.challenge(PushMessages.invalidRequest(context.form(), opening.invalidRequest())
                     .createErrorPage(Response.Status.BAD_REQUEST));
+            return;
+        }
+        if (opening.isClosed()) {
+            context.challenge(context.form().setError(PushMessages.forClosed(opening.closed(), true))
+                    .createErrorPage(Response.Status.FORBIDDEN));
             return;
         }
         if (!opening.isOpened()) {
@@ -149,7 +168,7 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
     private void processConfirmation(RequiredActionContext context, String action, String submittedCode) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         PushChallenges challenges = new PushChallenges(session);
-        PushVerdict verdict = challenges.conclude(authSession, context.getUser(), context.getEvent());
+        PushVerdict verdict = challenges.conclude(authSession, context.getUser(), Purpose.ADD_DEVICE, context.getEvent());
         if (verdict == PushVerdict.APPROVED) {
             showEnrolment(context, null);
             return;

@@ -8,7 +8,7 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
-import io.approvalguard.push.PushAuthenticator;
+import io.approvalguard.challenge.LoginApproval;
 
 /**
  * Whether the current login has passed a second factor: adding a device to an account that
@@ -24,7 +24,7 @@ final class SecondFactorCheck {
     }
 
     static boolean passed(KeycloakSession session, AuthenticationSessionModel authSession) {
-        if ("true".equals(authSession.getAuthNote(PushAuthenticator.NOTE_PASSED))) {
+        if (LoginApproval.passedInThisLogin(authSession)) {
             return true;
         }
         if (AuthenticatorUtil.getAuthnCredentials(authSession).stream().anyMatch(SECOND_FACTOR_TYPES::contains)) {
@@ -37,6 +37,6 @@ final class SecondFactorCheck {
                 .getUserSessionFromAuthenticationCookie(authSession.getRealm());
         return userSession != null
                 && userSession.getUser().getId().equals(authSession.getAuthenticatedUser().getId())
-                && userSession.getNote(PushAuthenticator.USER_SESSION_NOTE_PASSED) != null;
+                && LoginApproval.passedAt(userSession) != null;
     }
 }

@@ -1,10 +1,10 @@
 package io.approvalguard.fatigue;
 
 /**
- * The throttle's answer to "may this user be prompted now?". An admitted prompt holds the user's
- * prompt lock until {@link #close()}, so that creating the challenge is serialised per user.
+ * The throttle's answer to "may this user be prompted now?". An admitted prompt has taken its
+ * claims (quota, spacing, IP) and holds the user's prompt lock until its transaction ends.
  */
-public final class Admission implements AutoCloseable {
+public final class Admission {
 
     /** Why a prompt was refused. */
     public enum Refusal {
@@ -20,22 +20,20 @@ public final class Admission implements AutoCloseable {
     private final long retryAfterSeconds;
     private final boolean quiet;
     private final boolean suspicious;
-    private final Runnable release;
 
-    private Admission(Refusal refusal, long retryAfterSeconds, boolean quiet, boolean suspicious, Runnable release) {
+    private Admission(Refusal refusal, long retryAfterSeconds, boolean quiet, boolean suspicious) {
         this.refusal = refusal;
         this.retryAfterSeconds = retryAfterSeconds;
         this.quiet = quiet;
         this.suspicious = suspicious;
-        this.release = release;
     }
 
-    static Admission admitted(boolean quiet, boolean suspicious, Runnable release) {
-        return new Admission(null, 0, quiet, suspicious, release);
+    static Admission admitted(boolean quiet, boolean suspicious) {
+        return new Admission(null, 0, quiet, suspicious);
     }
 
-    static Admission refused(Refusal refusal, long retryAfterSeconds, Runnable release) {
-        return new Admission(refusal, Math.max(0, retryAfterSeconds), false, true, release);
+    static Admission refused(Refusal refusal, long retryAfterSeconds) {
+        return new Admission(refusal, Math.max(0, retryAfterSeconds), false, true);
     }
 
     public boolean isAdmitted() {
@@ -59,10 +57,5 @@ public final class Admission implements AutoCloseable {
     /** The user's recent history (denials, timeouts, wrong codes, throttle hits) calls for more care. */
     public boolean suspicious() {
         return suspicious;
-    }
-
-    @Override
-    public void close() {
-        release.run();
     }
 }

@@ -14,7 +14,10 @@ import org.keycloak.protocol.oidc.mappers.OIDCAttributeMapperHelper;
 import org.keycloak.protocol.oidc.mappers.OIDCIDTokenMapper;
 import org.keycloak.protocol.oidc.mappers.UserInfoTokenMapper;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.representations.IDToken;
+
+import io.approvalguard.challenge.LoginApproval;
 
 /**
  * Adds a claim describing the push approval behind this client session: approval id, hash of
@@ -27,12 +30,21 @@ public final class ApprovalClaimMapper extends AbstractOIDCProtocolMapper
 
     public static final String PROVIDER_ID = "approval-guard-approval-claim";
     public static final String DEFAULT_CLAIM = "approval";
+    /** Mapper option: also carry the approved context itself, so a relying party can recompute its hash. */
+    public static final String INCLUDE_CONTEXT = "include.context";
 
     private static final List<ProviderConfigProperty> PROPERTIES = new ArrayList<>();
 
     static {
         OIDCAttributeMapperHelper.addTokenClaimNameConfig(PROPERTIES);
         OIDCAttributeMapperHelper.addIncludeInTokensConfig(PROPERTIES, ApprovalClaimMapper.class);
+        PROPERTIES.addAll(ProviderConfigurationBuilder.create()
+                .property().name(INCLUDE_CONTEXT).label("Include the approved context")
+                .helpText("Adds member 'context': the exact RFC 8785 canonical JSON text the device hashed and signed "
+                        + "(base64url SHA-256 of its UTF-8 bytes is 'context_hash'). It holds the sign-in's IP address, "
+                        + "location and browser: turn it on only for relying parties that verify it.")
+                .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
+                .build());
     }
 
     @Override
@@ -53,7 +65,8 @@ public final class ApprovalClaimMapper extends AbstractOIDCProtocolMapper
     @Override
     public String getHelpText() {
         return "Adds a claim (default name '" + DEFAULT_CLAIM + "') with the push approval behind this login: approval id, "
-                + "context hash, verification, device key thumbprint, time and the approved authorization_details.";
+                + "context hash, verification, device key thumbprint, time, the approved authorization_details and, when "
+                + "chosen, the approved context itself.";
     }
 
     @Override
@@ -64,9 +77,12 @@ public final class ApprovalClaimMapper extends AbstractOIDCProtocolMapper
     @Override
     protected void setClaim(IDToken token, ProtocolMapperModel mappingModel, UserSessionModel userSession,
             KeycloakSession session, ClientSessionContext clientSessionCtx) {
-        Map<String, Object> record = ApprovalRecord.read(clientSessionCtx.getClientSession().getNote(ApprovalRecord.CLIENT_NOTE));
+        Map<String, Object> record = LoginApproval.record(clientSessionCtx.getClientSession());
         if (record == null) {
             return;
+        }
+        if (!Boolean.parseBoolean(mappingModel.getConfig().get(INCLUDE_CONTEXT))) {
+            record.remove(LoginApproval.CONTEXT);
         }
         String claim = mappingModel.getConfig().get(OIDCAttributeMapperHelper.TOKEN_CLAIM_NAME);
         token.getOtherClaims().put(claim == null || claim.isBlank() ? DEFAULT_CLAIM : claim, record);

@@ -1,5 +1,7 @@
 package io.approvalguard.push;
 
+import java.util.List;
+
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
@@ -7,16 +9,17 @@ import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.CredentialValidator;
+import org.keycloak.authentication.RequiredActionFactory;
+import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.credential.CredentialProvider;
-import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.LoginActionsService;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
-import io.approvalguard.challenge.ApprovalContext;
 import io.approvalguard.challenge.Challenge;
-import io.approvalguard.risk.RiskStanding;
+import io.approvalguard.challenge.Purpose;
 import io.approvalguard.device.DeviceCredentialModel;
 import io.approvalguard.device.DeviceCredentialProvider;
 import io.approvalguard.device.DeviceCredentialProviderFactory;
@@ -26,15 +29,10 @@ import io.approvalguard.device.RegisterDeviceActionFactory;
 /**
  * Second factor by push approval: sends a challenge to the user's devices and waits for a signed
  * answer. The login completes only in {@link #action}, which concludes from the store alone.
- * When the throttle refuses a prompt, an ALTERNATIVE execution steps aside for the flow's other
- * factors and a REQUIRED one stops with a message.
+ * When push cannot be used (throttled, suspended, no active device), an ALTERNATIVE execution
+ * steps aside for the flow's other factors and a REQUIRED one stops with a message.
  */
 public final class PushAuthenticator implements Authenticator, CredentialValidator<DeviceCredentialProvider> {
-
-    /** Auth-session note: push approval passed in this login (read by the enrolment action). */
-    public static final String NOTE_PASSED = "ag.push.passed";
-    /** User-session note carried from a push-approved login, for actions started later in that session. */
-    public static final String USER_SESSION_NOTE_PASSED = "ag.push.passed-at";
 
     private final KeycloakSession session;
     private final DeviceRegistry devices = new DeviceRegistry();
@@ -45,55 +43,29 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
-        if (!devices.hasActiveDevice(context.getUser())) {
-            // Only reachable with a suspended device: let alternatives run, else fail clearly.
-            stepAside(context, AuthenticationFlowError.CREDENTIAL_SETUP_REQUIRED, "approvalGuardNoActiveDevice");
-            return;
-        }
-        if (RiskStanding.of(session, context.getRealm(), context.getUser()).isPushSuspended()) {
-            stepAside(context, AuthenticationFlowError.ACCESS_DENIED, "approvalGuardPushSuspended");
-            return;
-        }
         sendChallenge(context, true);
-    }
-
-    /** Push cannot be used for this user now: the flow's alternatives take over, or the page says why. */
-    private static void stepAside(AuthenticationFlowContext context, AuthenticationFlowError error, String message) {
-        if (context.getExecution().isAlternative()) {
-            context.attempted();
-        } else {
-            context.failureChallenge(error, context.form().setError(message).createErrorPage(Response.Status.BAD_REQUEST));
-        }
     }
 
     @Override
     public void action(AuthenticationFlowContext context) {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         String action = form.getFirst(WaitPage.FORM_ACTION);
+        PushChallenges challenges = new PushChallenges(session);
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
         if (WaitPage.ACTION_CANCEL.equals(action)) {
+            challenges.cancel(authSession);
             context.cancelLogin();
             return;
         }
-        PushChallenges challenges = new PushChallenges(session);
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
         UserModel user = context.getUser();
-        PushVerdict verdict = challenges.conclude(authSession, user, context.getEvent());
+        PushVerdict verdict = challenges.conclude(authSession, user, purposeOf(context), context.getEvent());
         if (WaitPage.ACTION_RESEND.equals(action) && verdict.allowsResend()) {
             sendChallenge(context, false);
             return;
         }
         Challenge challenge = challenges.current(authSession).orElse(null);
         switch (verdict) {
-            case APPROVED -> {
-                // The risk scorer may have judged this very approval (a fatigue win) since the device sent it.
-                if (RiskStanding.of(session, context.getRealm(), user).isPushSuspended()) {
-                    context.failureChallenge(AuthenticationFlowError.ACCESS_DENIED, context.form()
-                            .setError("approvalGuardPushSuspended").createErrorPage(Response.Status.FORBIDDEN));
-                    return;
-                }
-                authSession.setUserSessionNote(USER_SESSION_NOTE_PASSED, Long.toString(Time.currentTime()));
-                context.success(DeviceCredentialModel.TYPE);
-            }
+            case APPROVED -> context.success(DeviceCredentialModel.TYPE);
             case PENDING -> {
                 String code = challenge == null ? null : PushChallenges.codeToRedisplay(challenge, form.getFirst(WaitPage.FORM_CODE));
                 context.challenge(WaitPage.render(session, context.form().setInfo(PushMessages.forVerdict(verdict)),
@@ -103,15 +75,24 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
             // the page only explains.
             case EXPIRED, SUPERSEDED, DENIED, FRAUD, FAILED -> context.challenge(WaitPage.render(session,
                     context.form().setError(PushMessages.forVerdict(verdict)), authSession, challenge, null, verdict));
+            case SUSPENDED -> context.failureChallenge(AuthenticationFlowError.ACCESS_DENIED, context.form()
+                    .setError(PushMessages.forVerdict(verdict)).createErrorPage(Response.Status.FORBIDDEN));
+            case LOCKED -> {
+                // Nothing more can be done in this login: no resend, no other challenge.
+                authSession.removeAuthNote(PushChallenges.NOTE_CHALLENGE);
+                context.failureChallenge(AuthenticationFlowError.USER_TEMPORARILY_DISABLED, context.form()
+                        .setError(PushMessages.forVerdict(verdict)).createErrorPage(Response.Status.FORBIDDEN));
+            }
             case INVALID -> context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, WaitPage.render(session,
                     context.form().setError(PushMessages.forVerdict(verdict)), authSession, challenge, null, verdict));
         }
     }
 
     private void sendChallenge(AuthenticationFlowContext context, boolean mayStepAside) {
-        PushChallenges.Opening opening = new PushChallenges(session).open(context.getAuthenticationSession(),
-                context.getUser(), ApprovalContext.REASON_SIGN_IN, PushSettings.from(context.getAuthenticatorConfig()),
-                context.getEvent());
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        PushChallenges.Opening opening = new PushChallenges(session).open(authSession, context.getUser(),
+                purposeOf(context), PushSettings.from(context.getAuthenticatorConfig()), context.getEvent());
+        boolean alternative = context.getExecution().isAlternative();
         if (opening.isInvalidRequest()) {
             context.challenge(PushMessages.invalidRequest(context.form(), opening.invalidRequest())
                     .createErrorPage(Response.Status.BAD_REQUEST));
@@ -120,16 +101,27 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
             if (opening.quiet()) {
                 form.setInfo("approvalGuardQuietMode");
             }
-            context.challenge(WaitPage.render(session, form, context.getAuthenticationSession(), opening.challenge(),
+            context.challenge(WaitPage.render(session, form, authSession, opening.challenge(),
                     opening.code(), "pending", false, opening.quiet()));
-        } else if (mayStepAside && context.getExecution().isAlternative()) {
-            // Push is throttled: the flow's other factors (OTP, WebAuthn) take over.
+        } else if (mayStepAside && alternative) {
+            // Push cannot be used now (throttled, suspended, no active device): the flow's other
+            // factors (OTP, WebAuthn) take over.
             context.attempted();
+        } else if (opening.isClosed()) {
+            String message = PushMessages.forClosed(opening.closed(), devices.devicesOf(context.getUser()).findAny().isPresent());
+            context.failureChallenge(AuthenticationFlowError.ACCESS_DENIED,
+                    context.form().setError(message).createErrorPage(Response.Status.FORBIDDEN));
         } else {
             context.challenge(WaitPage.render(session,
                     PushMessages.throttled(context.form(), opening.refusal(), opening.retryAfterSeconds()),
-                    context.getAuthenticationSession(), null, null, WaitPage.STATE_THROTTLED, false, false));
+                    authSession, null, null, WaitPage.STATE_THROTTLED, false, false));
         }
+    }
+
+    /** A push in the reset-credentials flow guards the new password; anywhere else it is the sign-in's. */
+    private static Purpose purposeOf(AuthenticationFlowContext context) {
+        return LoginActionsService.RESET_CREDENTIALS_PATH.equals(context.getFlowPath()) ? Purpose.PASSWORD_RESET
+                : Purpose.SIGN_IN;
     }
 
     /**
@@ -147,9 +139,15 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
         return true;
     }
 
+    /**
+     * A user with any device, even a suspended one, is configured: push then refuses or steps
+     * aside with the reason. Only a user without a device is sent to enrolment, and Keycloak does
+     * that only while the enrolment action is enabled ({@link #getRequiredActions}); otherwise the
+     * login fails: the password alone never passes.
+     */
     @Override
     public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return devices.hasActiveDevice(user);
+        return devices.devicesOf(user).findAny().isPresent();
     }
 
     @Override
@@ -157,6 +155,12 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
         if (user.getRequiredActionsStream().noneMatch(RegisterDeviceActionFactory.PROVIDER_ID::equals)) {
             user.addRequiredAction(RegisterDeviceActionFactory.PROVIDER_ID);
         }
+    }
+
+    @Override
+    public List<RequiredActionFactory> getRequiredActions(KeycloakSession session) {
+        return List.of((RequiredActionFactory) session.getKeycloakSessionFactory()
+                .getProviderFactory(RequiredActionProvider.class, RegisterDeviceActionFactory.PROVIDER_ID));
     }
 
     @Override

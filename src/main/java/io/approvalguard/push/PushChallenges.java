@@ -14,16 +14,18 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 import io.approvalguard.ApprovalGuardEvent;
 import io.approvalguard.challenge.ApprovalContext;
+import io.approvalguard.challenge.ApprovalGates;
 import io.approvalguard.challenge.AuthorizationDetails;
 import io.approvalguard.challenge.Challenge;
 import io.approvalguard.challenge.ChallengeStatus;
 import io.approvalguard.challenge.ChallengeStore;
+import io.approvalguard.challenge.LoginApproval;
 import io.approvalguard.challenge.NewChallenge;
+import io.approvalguard.challenge.Purpose;
 import io.approvalguard.challenge.VerificationCodes;
 import io.approvalguard.device.DeviceCredentialModel;
 import io.approvalguard.device.DeviceRegistry;
@@ -33,6 +35,7 @@ import io.approvalguard.fatigue.PromptOutcome;
 import io.approvalguard.fatigue.PromptThrottle;
 import io.approvalguard.notify.ChallengeNotification;
 import io.approvalguard.notify.Notifications;
+import io.approvalguard.waiting.Wakes;
 
 /**
  * The browser side of a push approval, shared by the authenticator and the enrolment required
@@ -51,20 +54,23 @@ public final class PushChallenges {
     private final KeycloakSession session;
     private final ChallengeStore store;
     private final DeviceRegistry devices = new DeviceRegistry();
+    private final ApprovalGates gates;
     private final PromptThrottle throttle;
 
     public PushChallenges(KeycloakSession session) {
         this.session = session;
         this.store = new ChallengeStore(session);
+        this.gates = new ApprovalGates(session);
         this.throttle = new PromptThrottle(session);
     }
 
     /**
      * The outcome of asking for a new challenge: opened (with the code to show on this page only,
-     * and whether the device was left unnotified), or refused by the throttle.
+     * and whether the device was left unnotified), refused by a gate or the throttle, or refused
+     * because the client's request cannot be shown faithfully.
      */
-    public record Opening(Challenge challenge, String code, boolean quiet, Admission.Refusal refusal, long retryAfterSeconds,
-            String invalidRequest) {
+    public record Opening(Challenge challenge, String code, boolean quiet, ApprovalGates.Closed closed,
+            Admission.Refusal refusal, long retryAfterSeconds, String invalidRequest) {
 
         public boolean isOpened() {
             return challenge != null;
@@ -74,19 +80,31 @@ public final class PushChallenges {
         public boolean isInvalidRequest() {
             return invalidRequest != null;
         }
+
+        /** A gate is closed for this user (suspended, locked, no active device): no prompt, nothing spent. */
+        public boolean isClosed() {
+            return closed != null;
+        }
+
+        static Opening closedBy(ApprovalGates.Closed closed) {
+            return new Opening(null, null, false, closed, null, 0, null);
+        }
     }
 
-    public Opening open(AuthenticationSessionModel authSession, UserModel user, String reason, PushSettings settings,
+    public Opening open(AuthenticationSessionModel authSession, UserModel user, Purpose purpose, PushSettings settings,
             EventBuilder event) {
         ClientModel client = authSession.getClient();
         Map<String, Object> context;
         try {
-            context = ApprovalContext.forRequest(session, authSession, user, reason);
+            context = ApprovalContext.forRequest(session, authSession, user, purpose);
         } catch (AuthorizationDetails.Invalid e) {
-            return refuseRequest(client, user, reason, e, event);
+            return refuseRequest(client, user, purpose, e, event);
         }
+        // Whatever happens next, an approval recorded earlier in this login no longer stands for it.
+        LoginApproval.withdraw(authSession);
+        authSession.removeAuthNote(NOTE_CHALLENGE);
         Opening opening = dispatch(new Binding(authSession.getParentSession().getId(), authSession.getTabId()), client, user,
-                session.getContext().getConnection().getRemoteAddr(), context, reason, settings, event);
+                session.getContext().getConnection().getRemoteAddr(), context, purpose, settings, event);
         if (opening.isOpened()) {
             authSession.setAuthNote(NOTE_CHALLENGE, opening.challenge().id());
         }
@@ -98,50 +116,54 @@ public final class PushChallenges {
     }
 
     /** Nothing the user could approve faithfully: no prompt, no quota spent. */
-    public Opening refuseRequest(ClientModel client, UserModel user, String reason, AuthorizationDetails.Invalid cause,
+    public Opening refuseRequest(ClientModel client, UserModel user, Purpose purpose, AuthorizationDetails.Invalid cause,
             EventBuilder event) {
         LOG.infof("Approval Guard: request of client %s refused before any prompt: %s", client.getClientId(), cause.getMessage());
-        ApprovalGuardEvent.REQUEST_REFUSED.emit(event.clone().user(user).detail(ApprovalGuardEvent.REASON, reason));
-        return new Opening(null, null, false, null, 0, cause.getMessage());
+        ApprovalGuardEvent.REQUEST_REFUSED.emit(event.clone().user(user).detail(ApprovalGuardEvent.REASON, purpose.wireName()));
+        return new Opening(null, null, false, null, null, 0, cause.getMessage());
     }
 
     /**
-     * The steps every prompt takes, whatever it is bound to: count an earlier unanswered prompt
-     * as a timeout, ask the throttle, pick the code, store the challenge, notify the devices after
-     * commit (unless quiet), and record the event.
+     * The steps every prompt takes, whatever it is bound to: check the gates, count an earlier
+     * unanswered prompt as a timeout, ask the throttle, pick the code, store the challenge, notify
+     * the devices after commit (unless quiet), and record the event.
      */
     public Opening dispatch(Binding binding, ClientModel client, UserModel user, String ipAddress, Map<String, Object> context,
-            String reason, PushSettings settings, EventBuilder event) {
+            Purpose purpose, PushSettings settings, EventBuilder event) {
         RealmModel realm = session.getContext().getRealm();
-        store.findLatestFor(realm.getId(), user.getId()).ifPresent(previous -> expireIfDue(previous, event));
-        try (Admission admission = throttle.admit(realm, user, ipAddress, settings.throttle())) {
-            if (!admission.isAdmitted()) {
-                ApprovalGuardEvent.CHALLENGE_THROTTLED.emit(event.clone().user(user)
-                        .detail(ApprovalGuardEvent.THROTTLE_REASON, admission.refusal().name().toLowerCase(java.util.Locale.ROOT))
-                        .detail(ApprovalGuardEvent.REASON, reason));
-                return new Opening(null, null, false, admission.refusal(), admission.retryAfterSeconds(), null);
-            }
-            // An elevated risk level asks for what a suspicious prompt history does: the longer code, and quiet mode.
-            boolean elevated = RiskStanding.of(session, realm, user).isElevated();
-            boolean quiet = admission.quiet() || (elevated && settings.throttle().quietMode());
-            int codeLength = settings.profile().codeLength(settings.codeLength(), admission.suspicious() || elevated);
-            String code = codeLength == 0 ? null : VerificationCodes.generate(codeLength);
-            Challenge challenge = store.create(new NewChallenge(realm.getId(), user.getId(), binding.rootSessionId(),
-                    binding.tabId(), client.getId(), context, code, settings.lifetimeSeconds()));
-            if (!quiet) {
-                List<String> deviceIds = devices.devicesOf(user).filter(DeviceCredentialModel::isActive)
-                        .map(DeviceCredentialModel::getId).toList();
-                Notifications.sendAfterCommit(session, new ChallengeNotification(realm.getId(), realm.getName(),
-                        user.getId(), challenge.id(), deviceIds, challenge.expiresAt()));
-            }
-            ApprovalGuardEvent.CHALLENGE_SENT.emit(event.clone().user(user)
-                    .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id())
-                    .detail(ApprovalGuardEvent.REASON, reason)
-                    .detail(ApprovalGuardEvent.VERIFICATION, codeLength == 0 ? "approve-only" : "code-" + codeLength)
-                    .detail(ApprovalGuardEvent.QUIET, Boolean.toString(quiet)));
-            LOG.debugf("challenge %s opened for user %s (%s, quiet %s)", challenge.id(), user.getId(), reason, quiet);
-            return new Opening(challenge, code, quiet, null, 0, null);
+        Optional<ApprovalGates.Closed> closed = gates.forPrompt(realm, user);
+        if (closed.isPresent()) {
+            LOG.debugf("no %s challenge for user %s: %s", purpose.wireName(), user.getId(), closed.get().description());
+            return Opening.closedBy(closed.get());
         }
+        store.findLatestFor(realm.getId(), user.getId()).ifPresent(previous -> expireIfDue(previous, event));
+        Admission admission = throttle.admit(realm, user, ipAddress, settings.throttle());
+        if (!admission.isAdmitted()) {
+            ApprovalGuardEvent.CHALLENGE_THROTTLED.emit(event.clone().user(user)
+                    .detail(ApprovalGuardEvent.THROTTLE_REASON, admission.refusal().name().toLowerCase(java.util.Locale.ROOT))
+                    .detail(ApprovalGuardEvent.REASON, purpose.wireName()));
+            return new Opening(null, null, false, null, admission.refusal(), admission.retryAfterSeconds(), null);
+        }
+        // An elevated risk level asks for what a suspicious prompt history does: the longer code, and quiet mode.
+        boolean elevated = RiskStanding.of(session, realm, user).isElevated();
+        boolean quiet = admission.quiet() || (elevated && settings.throttle().quietMode());
+        int codeLength = settings.profile().codeLength(settings.codeLength(), admission.suspicious() || elevated);
+        String code = codeLength == 0 ? null : VerificationCodes.generate(codeLength);
+        Challenge challenge = store.create(new NewChallenge(realm.getId(), user.getId(), binding.rootSessionId(),
+                binding.tabId(), client.getId(), context, code, settings.lifetimeSeconds()));
+        if (!quiet) {
+            List<String> deviceIds = devices.devicesOf(user).filter(DeviceCredentialModel::isActive)
+                    .map(DeviceCredentialModel::getId).toList();
+            Notifications.sendAfterCommit(session, new ChallengeNotification(realm.getId(), realm.getName(),
+                    user.getId(), challenge.id(), deviceIds, challenge.expiresAt()));
+        }
+        ApprovalGuardEvent.CHALLENGE_SENT.emit(event.clone().user(user)
+                .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id())
+                .detail(ApprovalGuardEvent.REASON, purpose.wireName())
+                .detail(ApprovalGuardEvent.VERIFICATION, codeLength == 0 ? "approve-only" : "code-" + codeLength)
+                .detail(ApprovalGuardEvent.QUIET, Boolean.toString(quiet)));
+        LOG.debugf("challenge %s opened for user %s (%s, quiet %s)", challenge.id(), user.getId(), purpose.wireName(), quiet);
+        return new Opening(challenge, code, quiet, null, null, 0, null);
     }
 
     /** This tab's challenge, if it has one. */
@@ -157,13 +179,27 @@ public final class PushChallenges {
     }
 
     /**
-     * Decides whether this tab's challenge completes the login, re-checking every gate from the
-     * store (binding, expiry, user, lock-out, device), and spends the approval exactly once. A
-     * spent approval is recorded for the tokens, clears the throttle and marks the login as push-passed.
+     * The person signing in gave up: a pending challenge of this tab ends as cancelled (its device
+     * is told), and the tab forgets it. Not counted against the user: they stopped it themselves.
      */
-    public PushVerdict conclude(AuthenticationSessionModel authSession, UserModel user, EventBuilder event) {
+    public void cancel(AuthenticationSessionModel authSession) {
+        current(authSession).filter(c -> c.status().isPending()).ifPresent(c -> {
+            store.decide(c, ChallengeStatus.CANCELLED, null);
+            // The device's held listing answers at once: the request is gone from it.
+            Wakes.afterCommit(session, Wakes.user(c.realmId(), c.userId()), "cancelled");
+        });
+        authSession.removeAuthNote(NOTE_CHALLENGE);
+    }
+
+    /**
+     * Decides whether this tab's challenge completes the login for {@code purpose}. Every gate is
+     * checked again from the store (binding, purpose, expiry, user, lock-out, suspension, device)
+     * before the approval is spent exactly once; only then is anything recorded.
+     */
+    public PushVerdict conclude(AuthenticationSessionModel authSession, UserModel user, Purpose purpose, EventBuilder event) {
         Optional<Challenge> found = current(authSession);
-        if (found.isEmpty() || !found.get().userId().equals(user.getId())) {
+        if (found.isEmpty() || !found.get().userId().equals(user.getId())
+                || Purpose.of(found.get()).filter(purpose::equals).isEmpty()) {
             return PushVerdict.INVALID;
         }
         Challenge challenge = expireIfDue(found.get(), event);
@@ -180,7 +216,7 @@ public final class PushChallenges {
                 return PushVerdict.EXPIRED;
             case SUPERSEDED:
                 return PushVerdict.SUPERSEDED;
-            case CONSUMED:
+            case CANCELLED, CONSUMED:
                 return PushVerdict.INVALID;
             case APPROVED:
                 break;
@@ -188,44 +224,29 @@ public final class PushChallenges {
         if (challenge.isExpiredAt(Time.currentTime())) {
             return PushVerdict.EXPIRED;
         }
-        String refusal = refusal(authSession, user, challenge);
-        if (refusal != null) {
-            LOG.infof("Approval Guard: approval %s refused at the final step: %s", challenge.id(), refusal);
+        Optional<ApprovalGates.Closed> closed = gates.forDecision(authSession.getRealm(), user, challenge);
+        if (closed.isEmpty() && enrolledDuringThisLogin(authSession).contains(challenge.deciderDeviceId())) {
+            LOG.infof("Approval Guard: approval %s refused at the final step: the device was enrolled during this login",
+                    challenge.id());
             return PushVerdict.INVALID;
+        }
+        if (closed.isPresent()) {
+            LOG.infof("Approval Guard: approval %s refused at the final step: %s", challenge.id(), closed.get().description());
+            return PushVerdict.refusedBy(closed.get());
         }
         if (!store.consume(challenge)) {
             return PushVerdict.INVALID;
         }
         authSession.removeAuthNote(NOTE_CHALLENGE);
-        ApprovalRecord.attach(authSession, challenge, devices.find(user, challenge.deciderDeviceId()).orElseThrow());
-        // A completed approval: the prompt quota and back-off start afresh, and this login has passed push.
+        if (purpose == Purpose.ADD_DEVICE) {
+            LoginApproval.markPassed(authSession);
+        } else {
+            DeviceCredentialModel device = devices.find(user, challenge.deciderDeviceId()).orElseThrow();
+            LoginApproval.recordSpent(authSession, challenge, device.data().thumbprint());
+        }
+        // A completed approval: the prompt quota and back-off start afresh.
         throttle.recordSuccess(authSession.getRealm(), user);
-        authSession.setAuthNote(PushAuthenticator.NOTE_PASSED, "true");
         return PushVerdict.APPROVED;
-    }
-
-    /** Why an approved challenge may not complete this login, or null when it may. */
-    private String refusal(AuthenticationSessionModel authSession, UserModel user, Challenge challenge) {
-        RealmModel realm = authSession.getRealm();
-        if (!user.isEnabled()) {
-            return "user disabled";
-        }
-        BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
-        if (realm.isBruteForceProtected() && (protector.isTemporarilyDisabled(session, realm, user)
-                || protector.isPermanentlyLockedOut(session, realm, user))) {
-            return "user locked by brute-force protection";
-        }
-        Optional<DeviceCredentialModel> device = devices.find(user, challenge.deciderDeviceId());
-        if (device.isEmpty()) {
-            return "approving device no longer exists";
-        }
-        if (!device.get().isActive()) {
-            return "approving device suspended";
-        }
-        if (enrolledDuringThisLogin(authSession).contains(device.get().getId())) {
-            return "approving device was enrolled during this login";
-        }
-        return null;
     }
 
     private Challenge expireIfDue(Challenge challenge, EventBuilder event) {

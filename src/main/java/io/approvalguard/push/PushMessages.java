@@ -2,6 +2,7 @@ package io.approvalguard.push;
 
 import org.keycloak.forms.login.LoginFormsProvider;
 
+import io.approvalguard.challenge.ApprovalGates;
 import io.approvalguard.fatigue.Admission;
 
 /** Which message the sign-in page shows for each outcome; the texts are in the theme's message bundles. */
@@ -17,9 +18,20 @@ public final class PushMessages {
             case FAILED -> "approvalGuardWrongCode";
             case EXPIRED -> "approvalGuardExpired";
             case SUPERSEDED -> "approvalGuardSuperseded";
+            case SUSPENDED -> "approvalGuardPushSuspended";
+            case LOCKED -> "approvalGuardLocked";
             case INVALID -> "approvalGuardInvalid";
             case PENDING -> "approvalGuardStillWaiting";
             case APPROVED -> null;
+        };
+    }
+
+    /** Why no challenge could be sent to this user at all (a closed gate, not the throttle). */
+    public static String forClosed(ApprovalGates.Closed closed, boolean hasDevices) {
+        return switch (closed) {
+            case PUSH_SUSPENDED -> "approvalGuardPushSuspended";
+            case USER_DISABLED, USER_LOCKED -> "approvalGuardLocked";
+            default -> hasDevices ? "approvalGuardDevicesSuspended" : "approvalGuardNoActiveDevice";
         };
     }
 

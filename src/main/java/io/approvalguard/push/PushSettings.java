@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.keycloak.models.AuthenticatorConfigModel;
+import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
@@ -24,12 +25,34 @@ public record PushSettings(int lifetimeSeconds, VerificationProfile profile, int
     public static final int MIN_LIFETIME = 10;
     /** NIST SP 800-63B-4 and OWASP ASVS 6.5.5: an out-of-band secret lives at most 10 minutes. */
     public static final int MAX_LIFETIME = 600;
-    public static final int DEFAULT_CODE_LENGTH = 2;
+    /**
+     * Six digits: about 20 bits, what OWASP ASVS 5.0 (6.5.4) and NIST SP 800-63B-4 ask of a secret
+     * carried from the sign-in screen to the device. Shorter codes are an explicit, weaker choice.
+     */
+    public static final int DEFAULT_CODE_LENGTH = 6;
 
     public static final PushSettings DEFAULTS = new PushSettings(DEFAULT_LIFETIME, VerificationProfile.STANDARD,
             DEFAULT_CODE_LENGTH, ThrottleSettings.DEFAULTS);
 
     public static final List<ProviderConfigProperty> PROPERTIES = properties();
+
+    /**
+     * The settings of an add-device confirmation: at least as strong as the strongest push
+     * execution of the realm, and never weaker than the NIST profile, because the new device will
+     * approve every later sign-in.
+     */
+    public static PushSettings forConfirmation(RealmModel realm) {
+        int strongest = realm.getAuthenticationFlowsStream()
+                .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
+                .filter(execution -> PushAuthenticatorFactory.PROVIDER_ID.equals(execution.getAuthenticator()))
+                .map(execution -> execution.getAuthenticatorConfig() == null ? null
+                        : realm.getAuthenticatorConfigById(execution.getAuthenticatorConfig()))
+                .map(PushSettings::from)
+                .mapToInt(settings -> settings.profile().codeLength(settings.codeLength(), false))
+                .max().orElse(DEFAULT_CODE_LENGTH);
+        return new PushSettings(DEFAULT_LIFETIME, VerificationProfile.NIST_800_63B_4,
+                Math.max(strongest, VerificationProfile.ESCALATED_LENGTH), ThrottleSettings.DEFAULTS);
+    }
 
     public static PushSettings from(AuthenticatorConfigModel config) {
         Map<String, String> values = config == null ? Map.of() : config.getConfig();
@@ -49,7 +72,8 @@ public record PushSettings(int lifetimeSeconds, VerificationProfile profile, int
                 .type(ProviderConfigProperty.STRING_TYPE).defaultValue(Integer.toString(DEFAULT_LIFETIME)).add()
                 .property().name(PROFILE).label("Verification profile")
                 .helpText("standard: the user types the code shown on the sign-in page into the device; the code has "
-                        + "the configured length and grows to 6 digits after denials, timeouts, wrong codes or throttling. "
+                        + "the configured length (6 by default) and grows to at least 6 digits after denials, timeouts, "
+                        + "wrong codes or throttling. "
                         + "nist-800-63b-4: at least 6 digits always. approve-only: no code, the device only approves; "
                         + "WARNING: this lets a tired or tricked user approve an attacker's sign-in (push fatigue) and "
                         + "does not meet NIST SP 800-63B-4. Default standard.")
@@ -60,7 +84,9 @@ public record PushSettings(int lifetimeSeconds, VerificationProfile profile, int
                 .property().name(CODE_LENGTH).label("Code length (digits)")
                 .helpText("Digits of the number shown on the sign-in page that the user types on the device. "
                         + VerificationCodes.MIN_LENGTH + " to " + VerificationCodes.MAX_LENGTH + "; default "
-                        + DEFAULT_CODE_LENGTH + ".")
+                        + DEFAULT_CODE_LENGTH + " (about 20 bits, as OWASP ASVS 5.0 6.5.4 and NIST SP 800-63B-4 ask). "
+                        + "Fewer digits are easier to type but can be guessed: below those standards, choose them only "
+                        + "knowingly. Add-device confirmations always use at least 6.")
                 .type(ProviderConfigProperty.STRING_TYPE).defaultValue(Integer.toString(DEFAULT_CODE_LENGTH)).add()
                 .build());
         all.addAll(ThrottleSettings.PROPERTIES);

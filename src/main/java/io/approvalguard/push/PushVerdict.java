@@ -1,5 +1,7 @@
 package io.approvalguard.push;
 
+import io.approvalguard.challenge.ApprovalGates;
+
 /** What the browser side concludes about its challenge when it asks. */
 public enum PushVerdict {
     /** Approved, every gate re-checked, and the approval spent for this login. */
@@ -12,11 +14,24 @@ public enum PushVerdict {
     EXPIRED,
     /** A newer challenge for the same user replaced this one. */
     SUPERSEDED,
-    /** No usable approval: missing, bound elsewhere, already used, or a gate closed since. */
+    /** Approved, but push has been suspended for the user since (a risk response, possibly to this very approval). */
+    SUSPENDED,
+    /** Approved, but the user has been disabled or locked by brute-force protection since. */
+    LOCKED,
+    /** No usable approval: missing, bound elsewhere, for another purpose, already used, or its device gone since. */
     INVALID;
 
     /** Whether the user may ask for a fresh challenge from the same page. */
     public boolean allowsResend() {
         return this == EXPIRED || this == FAILED || this == SUPERSEDED;
+    }
+
+    /** The verdict for an approval that a gate closed on after it was given. */
+    static PushVerdict refusedBy(ApprovalGates.Closed closed) {
+        return switch (closed) {
+            case PUSH_SUSPENDED -> SUSPENDED;
+            case USER_DISABLED, USER_LOCKED -> LOCKED;
+            default -> INVALID;
+        };
     }
 }

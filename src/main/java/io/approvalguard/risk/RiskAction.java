@@ -14,11 +14,18 @@ public enum RiskAction {
     NOTIFY_USER,
     /** Raise the score to at least a level's threshold (so conditional flows step up). */
     SET_LEVEL,
-    /** Forget the score and lift push and device suspensions. */
+    /** Start the user's prompt quota, spacing and back-off afresh (the throttle, not the score). */
+    RESET_THROTTLE,
+    /** Forget the score, lift push and device suspensions, and reset the throttle. */
     CLEAR;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Every action's wire name, for error messages. */
+    public static String wireNames() {
+        return java.util.Arrays.stream(values()).map(RiskAction::wireName).collect(java.util.stream.Collectors.joining(", "));
     }
 
     public static RiskAction parse(String value) {

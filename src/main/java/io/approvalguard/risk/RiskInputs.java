@@ -16,12 +16,24 @@ public final class RiskInputs {
     };
     private static final String OWN = CloudEvents.APPROVAL_GUARD_TYPE_PREFIX;
     private static final String KEYCLOAK = CloudEvents.KEYCLOAK_TYPE_PREFIX;
+    private static final String CIBA_TOKEN = KEYCLOAK + "authreqid_to_token";
+
+    /**
+     * Decisions a device signed: scored as part of the decision ({@link RiskDecisionJudge}), so the
+     * relay never sees them.
+     */
+    static final java.util.Set<String> DECIDED_BY_DEVICE = java.util.Set.of(OWN + "challenge_approved",
+            OWN + "challenge_denied", OWN + "challenge_fraud_reported", OWN + "challenge_wrong_code");
 
     private RiskInputs() {
     }
 
-    /** A stream event the scorer reads, parsed. */
-    public record Parsed(RiskInput input, String userId, String source, String sessionId) {
+    /**
+     * A stream event the scorer reads, parsed.
+     *
+     * @param ciba the event is a CIBA token issuance (a login without a browser)
+     */
+    public record Parsed(RiskInput input, String userId, String source, String sessionId, boolean ciba) {
     }
 
     public static Parsed parse(StreamEvent event) {
@@ -41,7 +53,8 @@ public final class RiskInputs {
         }
         RiskInput input = new RiskInput(kind, event.timeMillis(), string(details.get("login_country")),
                 string(details.get("login_network")), string(data.get("ip_address")));
-        return new Parsed(input, event.userId(), string(envelope.get("source")), string(data.get("session_id")));
+        return new Parsed(input, event.userId(), string(envelope.get("source")), string(data.get("session_id")),
+                CIBA_TOKEN.equals(event.type()));
     }
 
     static RiskInput.Kind kindOf(String type) {
@@ -59,7 +72,7 @@ public final class RiskInputs {
             };
         }
         return switch (type) {
-            case KEYCLOAK + "login" -> RiskInput.Kind.LOGIN;
+            case KEYCLOAK + "login", CIBA_TOKEN -> RiskInput.Kind.LOGIN;
             case KEYCLOAK + "reset_password" -> RiskInput.Kind.PASSWORD_RESET;
             case CloudEvents.ADMIN_TYPE_PREFIX + "user.action" -> RiskInput.Kind.PASSWORD_RESET;
             default -> null;

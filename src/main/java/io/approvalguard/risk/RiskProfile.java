@@ -34,6 +34,8 @@ public final class RiskProfile {
     /** When the user's sessions were last revoked, and push last suspended: for sessions that race them. */
     public long revokedAt;
     public long suspendedSince;
+    /** When a CIBA request was last approved: its session appears only when the client polls. */
+    public long backchannelApprovedAt;
     /** For an IP profile: users prompted from it, with the last time. */
     public Map<String, Long> promptedUsers = new LinkedHashMap<>();
 

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import java.util.concurrent.Executor;
+
 import io.approvalguard.device.DeviceRegistry;
+import io.approvalguard.fatigue.PromptThrottle;
 import io.approvalguard.device.RegisterDeviceActionFactory;
 import io.approvalguard.stream.CloudEvents;
 import io.approvalguard.stream.StreamEventListenerFactory;
@@ -15,10 +18,14 @@ import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
+import org.keycloak.executors.ExecutorsProvider;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.managers.AuthenticationManager;
 
 /**
@@ -29,6 +36,7 @@ import org.keycloak.services.managers.AuthenticationManager;
 public final class RiskResponder {
 
     private static final Logger LOG = Logger.getLogger(RiskResponder.class);
+    private static final String EMAIL_EXECUTOR = "approval-guard-risk-email";
 
     /** Who asked and why. */
     public record Reason(String code, String source, String actor, String idempotencyKey) {
@@ -91,11 +99,16 @@ public final class RiskResponder {
                 state.profile().scoredAt = now;
                 yield "level set to " + level.wireName();
             }
+            case RESET_THROTTLE -> {
+                new PromptThrottle(session).reset(realm, user);
+                yield "prompt quota, spacing and back-off reset";
+            }
             case CLEAR -> {
                 state.profile().reset(now);
                 state.suspendPushUntil(0);
                 int resumed = new DeviceRegistry().setSuspended(user, false);
-                yield "score cleared, push resumed, " + resumed + " device(s) resumed";
+                new PromptThrottle(session).reset(realm, user);
+                yield "score cleared, push resumed, " + resumed + " device(s) resumed, prompt throttle reset";
             }
         };
         states.save(state, now);
@@ -137,6 +150,10 @@ public final class RiskResponder {
         return online.size() + offline.size();
     }
 
+    /**
+     * Emails the user once this transaction has committed, off the request thread: a response can
+     * be part of a device's decision, and a slow mail server must not hold that decision up.
+     */
     private String notifyUser(UserModel user, Reason reason) {
         if (realm.getSmtpConfig() == null || realm.getSmtpConfig().isEmpty()) {
             return "not sent: the realm has no SMTP server";
@@ -144,16 +161,49 @@ public final class RiskResponder {
         if (user.getEmail() == null || user.getEmail().isBlank()) {
             return "not sent: the user has no email address";
         }
+        String realmId = realm.getId();
+        String userId = user.getId();
+        String reasonCode = reason.code();
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        Executor executor = session.getProvider(ExecutorsProvider.class).getExecutor(EMAIL_EXECUTOR);
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                executor.execute(() -> {
+                    try {
+                        KeycloakModelUtils.runJobInTransaction(factory, s -> sendAlert(s, realmId, userId, reasonCode));
+                    } catch (RuntimeException e) {
+                        LOG.warnf("Approval Guard: risk alert email to user %s failed: %s", userId, e.toString());
+                    }
+                });
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // the response did not happen: nothing to tell
+            }
+        });
+        return "email queued";
+    }
+
+    private static void sendAlert(KeycloakSession session, String realmId, String userId, String reasonCode) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        if (realm == null) {
+            return;
+        }
+        session.getContext().setRealm(realm);
+        UserModel user = session.users().getUserById(realm, userId);
+        if (user == null) {
+            return;
+        }
         Map<String, Object> attributes = new LinkedHashMap<>();
-        attributes.put("reasonCode", reason.code());
+        attributes.put("reasonCode", reasonCode);
         attributes.put("realmName", realm.getDisplayName() != null ? realm.getDisplayName() : realm.getName());
         try {
             session.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user)
                     .send("approvalGuardRiskAlertSubject", "approval-guard-risk-alert.ftl", attributes);
-            return "email sent";
         } catch (EmailException e) {
-            LOG.warnf("Approval Guard: risk alert email to user %s failed: %s", user.getId(), e.getMessage());
-            return "email failed: " + e.getClass().getSimpleName();
+            LOG.warnf("Approval Guard: risk alert email to user %s failed: %s", userId, e.toString());
         }
     }
 

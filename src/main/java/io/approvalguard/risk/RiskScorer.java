@@ -53,6 +53,9 @@ public final class RiskScorer {
                 }
                 // the streak is spent: the next approval is judged on what follows this one
                 user.failures.clear();
+                if (input.backchannel()) {
+                    user.backchannelApprovedAt = now;
+                }
                 if (RiskProfile.remember(user.countries, input.country())) {
                     signals.add(RiskSignal.NEW_COUNTRY);
                 }

@@ -3,7 +3,7 @@ package io.approvalguard.risk;
 import java.net.URI;
 import java.util.List;
 
-import io.approvalguard.push.PushAuthenticator;
+import io.approvalguard.challenge.LoginApproval;
 import io.approvalguard.stream.StreamEvent;
 import io.approvalguard.stream.sink.DeliveryOutcome;
 import io.approvalguard.stream.sink.SinkProvider;
@@ -12,10 +12,16 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 
-/** Scores one stream record and applies the responses its level calls for, in the relay's transaction. */
+/**
+ * Scores one stream record and applies the responses its level calls for, in the relay's
+ * transaction. Devices' decisions are not among the records: they are scored as part of the
+ * decision itself ({@link RiskDecisionJudge}).
+ */
 final class RiskSink implements SinkProvider {
 
     static final String SOURCE = "scorer";
+    /** A CIBA challenge lives at most 10 minutes; its tokens come no later. */
+    private static final long CIBA_POLL_WINDOW_MILLIS = 600_000;
 
     private final KeycloakSession session;
 
@@ -42,78 +48,56 @@ final class RiskSink implements SinkProvider {
         if (user == null) {
             return DeliveryOutcome.delivered(); // user deleted since
         }
-        RiskSettings settings = RiskSettings.of(realm);
-        RiskStates states = new RiskStates(session);
         RiskInput input = parsed.input();
         if (input.kind() == RiskInput.Kind.LOGIN) {
             // A login changes no score; it only matters for a user the scorer has acted on.
-            RiskStates.Loaded state = states.load(realm.getId(), RiskStates.userSubject(user.getId()));
+            RiskStates.Loaded state = new RiskStates(session).load(realm.getId(), RiskStates.userSubject(user.getId()));
             if (!state.isNew) {
-                endIfLate(new RiskResponder(session, realm), realm, user, state, parsed.sessionId());
+                endIfLate(new RiskResponder(session, realm), realm, user, state, parsed);
             }
             return DeliveryOutcome.delivered();
         }
-
-        boolean spraying = false;
-        if (input.kind() == RiskInput.Kind.PROMPT_SENT && input.ipAddress() != null) {
-            RiskStates.Loaded ip = states.load(realm.getId(), RiskStates.ipSubject(input.ipAddress()));
-            spraying = RiskScorer.recordPrompt(ip.profile(), user.getId(), input.timeMillis(), settings);
-            states.save(ip, input.timeMillis());
-        }
-        RiskStates.Loaded state = states.load(realm.getId(), RiskStates.userSubject(user.getId()));
-        RiskScorer.Assessment assessment = RiskScorer.assess(state.profile(), input, settings, spraying);
-        states.save(state, input.timeMillis());
-
-        if (assessment.raisedAnything()) {
-            respond(new RiskResponder(session, realm), user, assessment, settings, event.id());
-        }
+        new RiskScoring(session, realm).score(user, input, event.id());
         return DeliveryOutcome.delivered();
-    }
-
-    private void respond(RiskResponder responder, UserModel user, RiskScorer.Assessment assessment,
-            RiskSettings settings, String eventId) {
-        RiskLevel level = assessment.level();
-        if (!level.isAtLeast(RiskLevel.HIGH)) {
-            return; // elevated is read by the next prompt; nothing durable to do
-        }
-        RiskResponder.Reason reason = new RiskResponder.Reason("risk." + assessment.signals().get(0).wireName(),
-                SOURCE, null, eventId);
-        responder.apply(user, RiskAction.SUSPEND_PUSH, reason, settings.suspendSeconds(), level);
-        if (level == RiskLevel.CRITICAL) {
-            if (settings.revokeAtCritical()) {
-                responder.apply(user, RiskAction.REVOKE_SESSIONS, reason, 0, level);
-            }
-            if (settings.reenrolAtCritical()) {
-                responder.apply(user, RiskAction.REQUIRE_REENROLMENT, reason, 0, level);
-            }
-            if (settings.emailAtCritical()) {
-                responder.apply(user, RiskAction.NOTIFY_USER, reason, 0, level);
-            }
-        }
     }
 
     /**
      * A sign-in that passed push before the revocation, or while push was suspended, but whose
-     * session only appeared afterwards (the browser consumed the approval a moment late): end it.
+     * session only appeared afterwards (the browser consumed the approval a moment late, or a CIBA
+     * client polled for its tokens after the revocation): end it.
      */
     private void endIfLate(RiskResponder responder, RealmModel realm, UserModel user, RiskStates.Loaded state,
-            String sessionId) {
-        if (sessionId == null) {
+            RiskInputs.Parsed parsed) {
+        if (parsed.sessionId() == null) {
             return;
         }
-        UserSessionModel userSession = session.sessions().getUserSession(realm, sessionId);
-        String passedAt = userSession == null ? null : userSession.getNote(PushAuthenticator.USER_SESSION_NOTE_PASSED);
-        if (passedAt == null) {
+        UserSessionModel userSession = session.sessions().getUserSession(realm, parsed.sessionId());
+        if (userSession == null) {
             return;
         }
-        long passedMillis = Long.parseLong(passedAt) * 1000;
         RiskProfile profile = state.profile();
+        Long browserPassedAt = LoginApproval.passedAt(userSession);
+        if (!parsed.ciba() && browserPassedAt == null) {
+            return; // not a push-approved session (another factor)
+        }
+        long passedMillis = parsed.ciba() ? backchannelApproval(profile, parsed.input().timeMillis()) : browserPassedAt * 1000;
         boolean beforeRevocation = profile.revokedAt > 0 && passedMillis <= profile.revokedAt + 1000;
         boolean whileSuspended = profile.suspendedSince > 0 && passedMillis >= profile.suspendedSince - 1000
                 && passedMillis <= state.pushSuspendedUntil();
         if (beforeRevocation || whileSuspended) {
             responder.endLateSession(userSession);
         }
+    }
+
+    /**
+     * When the approval behind a CIBA session was given: a CIBA session is always the device's
+     * approval, and its tokens are issued only when the client polls, up to a CIBA request's
+     * lifetime later.
+     */
+    private static long backchannelApproval(RiskProfile profile, long tokenIssuedAt) {
+        long approvedAt = profile.backchannelApprovedAt;
+        return approvedAt > 0 && approvedAt <= tokenIssuedAt && tokenIssuedAt - approvedAt <= CIBA_POLL_WINDOW_MILLIS
+                ? approvedAt : tokenIssuedAt;
     }
 
     /** Background work acts in the event's realm, "at" the realm's URL, for Keycloak's logout code. */

@@ -3,6 +3,7 @@ package io.approvalguard.risk;
 import java.util.List;
 
 import io.approvalguard.SpiOptions;
+import io.approvalguard.challenge.ChallengeDecided;
 import io.approvalguard.stream.sink.SinkProvider;
 import io.approvalguard.stream.sink.SinkProviderFactory;
 import io.approvalguard.stream.sink.SinkSpi;
@@ -18,6 +19,7 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
  * The in-process risk scorer, fed by the event stream like any sink: it reads the outbox after the
  * change committed, never on the login's path, and loses nothing on a crash. It writes only to
  * Keycloak's database, so the relay scores each record and marks it delivered in one transaction.
+ * A device's decision is the exception: it is scored in the deciding transaction itself.
  * Off with {@code --spi-approval-guard-sink--risk--enabled=false} when an external scorer decides alone.
  */
 public final class RiskSinkFactory implements SinkProviderFactory {
@@ -52,11 +54,19 @@ public final class RiskSinkFactory implements SinkProviderFactory {
         enabled = new SpiOptions(config, "spi-" + SinkSpi.NAME + "--" + PROVIDER_ID).bool(ENABLED, true);
     }
 
+    /** A device's decision is scored as part of the decision, so its record is not written for this sink. */
+    @Override
+    public boolean takes(String eventType) {
+        return !RiskInputs.DECIDED_BY_DEVICE.contains(eventType);
+    }
+
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         // A deleted user's or realm's score goes with it; the audit trail (AG_RISK_ACTION) stays.
         factory.register(event -> {
-            if (event instanceof UserModel.UserRemovedEvent removed) {
+            if (event instanceof ChallengeDecided decided && enabled) {
+                RiskDecisionJudge.judge(decided);
+            } else if (event instanceof UserModel.UserRemovedEvent removed) {
                 new RiskStates(removed.getKeycloakSession()).remove(removed.getRealm().getId(),
                         RiskStates.userSubject(removed.getUser().getId()));
             } else if (event instanceof RealmModel.RealmRemovedEvent removed) {

@@ -14,14 +14,14 @@ public record RiskStanding(double score, RiskLevel level, long pushSuspendedUnti
     public static final RiskStanding NORMAL = new RiskStanding(0, RiskLevel.NORMAL, 0);
 
     public static RiskStanding of(KeycloakSession session, RealmModel realm, UserModel user) {
-        RiskStateEntity state = new RiskStates(session).find(realm.getId(), RiskStates.userSubject(user.getId()));
+        RiskStates.Standing state = new RiskStates(session).standing(realm.getId(), RiskStates.userSubject(user.getId()));
         if (state == null) {
             return NORMAL;
         }
         RiskSettings settings = RiskSettings.of(realm);
         long now = Time.currentTimeMillis();
-        double score = RiskProfile.decayed(state.getScore(), state.getScoredAt(), now, settings.halfLifeSeconds());
-        return new RiskStanding(score, settings.levelOf(score), state.getPushSuspendedUntil());
+        double score = RiskProfile.decayed(state.score(), state.scoredAt(), now, settings.halfLifeSeconds());
+        return new RiskStanding(score, settings.levelOf(score), state.pushSuspendedUntil());
     }
 
     public boolean isPushSuspended() {

@@ -55,6 +55,25 @@ public final class RiskStates {
         return em.find(RiskStateEntity.class, realmId + "/" + subject);
     }
 
+    /** What a reader needs of a subject's row (score, when scored, push suspended until), or null. */
+    public record Standing(double score, long scoredAt, long pushSuspendedUntil) {
+    }
+
+    /**
+     * Reads the standing without making the row a managed entity: a sign-in or a device's answer
+     * reads it before the same transaction may lock and update the row ({@link #load}), and a
+     * managed copy read earlier would be stale by then.
+     */
+    public Standing standing(String realmId, String subject) {
+        return em.createQuery("select s.score, s.scoredAt, s.pushSuspendedUntil from RiskStateEntity s where s.id = :id",
+                        Object[].class)
+                .setParameter("id", realmId + "/" + subject)
+                .getResultStream().findFirst()
+                .map(row -> new Standing(((Number) row[0]).doubleValue(), ((Number) row[1]).longValue(),
+                        ((Number) row[2]).longValue()))
+                .orElse(null);
+    }
+
     /**
      * The subject's state for an update, its row locked until the transaction ends: the relay and
      * an admin request acting on the same user wait for each other instead of one failing.

@@ -8,8 +8,10 @@ import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 
+import io.approvalguard.stream.sink.SinkProviderFactory;
+
 /**
- * Writes stream records in the caller's transaction: one row per active sink, so the record
+ * Writes stream records in the caller's transaction: one row per active sink that takes the event's type, so the record
  * exists exactly when the change it describes does. The relay on this node is woken once the
  * transaction has committed.
  */
@@ -17,11 +19,13 @@ public final class Outbox {
 
     private static final String WAKE_ENLISTED = Outbox.class.getName() + ".wake";
 
+    private final List<SinkProviderFactory> sinks;
     private final List<String> sinkIds;
     private final Runnable wakeRelay;
 
-    public Outbox(List<String> sinkIds, Runnable wakeRelay) {
-        this.sinkIds = List.copyOf(sinkIds);
+    public Outbox(List<SinkProviderFactory> sinks, Runnable wakeRelay) {
+        this.sinks = List.copyOf(sinks);
+        this.sinkIds = sinks.stream().map(SinkProviderFactory::getId).toList();
         this.wakeRelay = wakeRelay;
     }
 
@@ -30,12 +34,13 @@ public final class Outbox {
     }
 
     public void append(KeycloakSession session, StreamEvent event) {
-        if (sinkIds.isEmpty()) {
+        List<SinkProviderFactory> taking = sinks.stream().filter(sink -> sink.takes(event.type())).toList();
+        if (taking.isEmpty()) {
             return;
         }
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
-        for (String sinkId : sinkIds) {
-            em.persist(newRecord(event, sinkId));
+        for (SinkProviderFactory sink : taking) {
+            em.persist(newRecord(event, sink.getId()));
         }
         wakeAfterCommit(session);
     }

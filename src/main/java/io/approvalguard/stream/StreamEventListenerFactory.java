@@ -53,7 +53,7 @@ public final class StreamEventListenerFactory implements EventListenerProviderFa
                 .sorted(Comparator.comparing(SinkProviderFactory::getId))
                 .toList();
         relay = new Relay(factory, settings, sinks);
-        outbox = new Outbox(sinks.stream().map(SinkProviderFactory::getId).toList(), relay::wake);
+        outbox = new Outbox(sinks, relay::wake);
         LOG.infof("Approval Guard: event stream sinks %s", outbox.sinkIds());
         // Deliver only once Keycloak's database migration (our outbox tables included) has run.
         factory.register(event -> {

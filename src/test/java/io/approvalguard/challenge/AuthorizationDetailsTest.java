@@ -32,4 +32,14 @@ class AuthorizationDetailsTest {
             assertThrows(AuthorizationDetails.Invalid.class, () -> AuthorizationDetails.parse(bad), bad.length() > 80 ? bad.substring(0, 80) : bad);
         }
     }
+
+    @Test
+    void refusesNullValuesSoThatWhatIsShownIsWhatIsHashed() {
+        for (String withNull : List.of("[{\"type\":\"t\",\"creditorName\":null}]",
+                "[{\"type\":\"t\",\"nested\":{\"a\":null}}]", "[{\"type\":\"t\",\"list\":[1,null]}]")) {
+            AuthorizationDetails.Invalid refused = assertThrows(AuthorizationDetails.Invalid.class,
+                    () -> AuthorizationDetails.parse(withNull), withNull);
+            assertEquals("authorization_details holds a null value; leave the member out instead", refused.getMessage());
+        }
+    }
 }

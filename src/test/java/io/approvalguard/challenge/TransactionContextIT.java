@@ -44,11 +44,12 @@ class TransactionContextIT {
         BrowserFlow browser = signIn(user, Map.of("authorization_details", PAYMENT, "binding_message", "Pay 123.50 EUR"));
         Map<String, Object> challenge = user.challenge();
         Map<String, Object> context = context(challenge);
-        assertEquals("Pay 123.50 EUR", browser.currentPage().selectFirst("#ag-binding-message").text(),
+        // From the browser's address anyone could write it, so digit runs that could pose as the code are masked.
+        assertEquals("Pay \u2026.\u2026 EUR", browser.currentPage().selectFirst("#ag-binding-message").text(),
                 "the sign-in page shows the message the device shows");
 
         assertEquals(Json.read(PAYMENT), context.get("authorization_details"));
-        assertEquals("Pay 123.50 EUR", context.get("binding_message"));
+        assertEquals("Pay \u2026.\u2026 EUR", context.get("binding_message"));
         assertEquals("unsigned", context.get("request_integrity"), "plain query parameters are not signed");
         assertEquals("openid", context.get("scope"));
         assertTrue(((String) context.get("browser")).length() > 0);
@@ -143,6 +144,47 @@ class TransactionContextIT {
         assertTrue(browser.pressEnrol().isLoggedIn(), "the first login enrols; push does not run in it");
         Map<String, Object> claims = claims(browser.exchangeCode(), "access_token");
         assertFalse(claims.containsKey("approval"), claims.toString());
+    }
+
+    @Test
+    void transactionDetailsAreGrantedOnlyWithThisSignInsOwnUnspentApproval() {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        BrowserFlow browser = signIn(user, Map.of("authorization_details", PAYMENT));
+        Map<String, Object> challenge = user.challenge();
+        assertEquals(200, user.device.answer(challenge, "approve", browser.code()).status());
+        assertTrue(browser.pressWait("continue").isLoggedIn());
+        assertEquals(Json.read(PAYMENT), browser.exchangeCode().get("authorization_details"));
+
+        // SSO: the same browser asks again without a fresh authentication, for the same transaction and another one.
+        for (String details : List.of(PAYMENT, PAYMENT.replace("123.50", "9999.00"))) {
+            browser.startWithParameters(REALM, CLIENT, CALLBACK, Map.of("authorization_details", details));
+            assertTrue(browser.isLoggedIn(), "SSO answers at once: " + browser.describePage());
+            Map<String, Object> refused = browser.exchangeCode();
+            assertEquals(400, refused.get("http_status"), refused.toString());
+            assertEquals("invalid_authorization_details", refused.get("error"), refused.toString());
+        }
+        assertTrue(user.device.challenges().isEmpty(), "no prompt was sent for the SSO requests");
+    }
+
+    @Test
+    void aFirstLoginEnrolmentGrantsNoTransactionDetails() {
+        PushScenario user = PushScenario.newUser(admin);
+        BrowserFlow browser = signIn(user, Map.of("authorization_details", PAYMENT));
+        user.enrol(browser, user.device, "phone");
+        assertTrue(browser.pressEnrol().isLoggedIn(), "the first login enrols; push does not run in it");
+        Map<String, Object> refused = browser.exchangeCode();
+        assertEquals(400, refused.get("http_status"), refused.toString());
+        assertEquals("invalid_authorization_details", refused.get("error"), refused.toString());
+    }
+
+    @Test
+    void nullMembersAreRefusedBeforeAnyPromptSoWhatIsShownIsWhatIsHashed() {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        BrowserFlow browser = signIn(user, Map.of("authorization_details",
+                "[{\"type\":\"payment_initiation\",\"instructedAmount\":{\"currency\":\"EUR\",\"amount\":\"1.00\"},\"creditorName\":null}]"));
+        assertFalse(browser.onWaitPage(), browser.describePage());
+        assertTrue(browser.errorMessage().contains("null value"), browser.errorMessage());
+        assertTrue(user.device.challenges().isEmpty(), "no prompt was sent");
     }
 
     @Test

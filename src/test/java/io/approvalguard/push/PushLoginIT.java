@@ -300,6 +300,8 @@ class PushLoginIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> context = (Map<String, Object>) confirmation.get("context");
         assertEquals("add-device", context.get("reason"));
+        assertEquals(Map.of("type", "code", "length", 6), confirmation.get("verification"),
+                "a new device approves every later sign-in: its confirmation asks for 6 digits even where sign-ins ask for 2");
         assertEquals(200, user.device.answer(confirmation, "approve", browser.code()).status());
 
         browser.pressWait("continue");

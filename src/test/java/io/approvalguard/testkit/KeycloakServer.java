@@ -390,6 +390,9 @@ public final class KeycloakServer implements BeforeAllCallback {
             // As behind a reverse proxy: tests set the client address with X-Forwarded-For.
             command.add("--proxy-headers=xforwarded");
             command.add("--spi-ciba-auth-channel--provider=approval-guard");
+            // Lifespans in the single-use store (spacing, quota and IP claims) follow the clock a test
+            // moves with TimeOffset, as Keycloak's own test suite does.
+            command.add("--spi-connections-infinispan--default--use-keycloak-time-service=true");
             Path geoip = realmsDir.getParent().resolve("geoip");
             command.add("--spi-approval-guard-location--maxmind--city-database=" + geoip.resolve("GeoLite2-City-Test.mmdb"));
             command.add("--spi-approval-guard-location--maxmind--asn-database=" + geoip.resolve("GeoLite2-ASN-Test.mmdb"));

@@ -11,6 +11,18 @@ public record RequestLocation(String city, String countryCode, String countryNam
 
     public static final RequestLocation UNKNOWN = new RequestLocation(null, null, null, null, null);
 
+    /**
+     * The network part of a context's {@code network} member that identifies it: "AS15169 Google
+     * LLC" is AS15169 (the name is decoration); null stays null.
+     */
+    public static String networkId(Object network) {
+        if (!(network instanceof String value)) {
+            return null;
+        }
+        int space = value.indexOf(' ');
+        return space < 0 ? value : value.substring(0, space);
+    }
+
     /** Adds {@code location}, {@code country} and {@code network} to an approval context, where known. */
     public void addTo(Map<String, Object> context) {
         String place = city != null && countryName != null ? city + ", " + countryName

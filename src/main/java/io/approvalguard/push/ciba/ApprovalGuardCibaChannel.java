@@ -1,7 +1,5 @@
 package io.approvalguard.push.ciba;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.jboss.logging.Logger;
@@ -15,9 +13,10 @@ import org.keycloak.protocol.oidc.grants.ciba.channel.AuthenticationChannelProvi
 import org.keycloak.protocol.oidc.grants.ciba.channel.CIBAAuthenticationRequest;
 import org.keycloak.representations.AccessToken;
 
+import io.approvalguard.challenge.ApprovalContext;
 import io.approvalguard.challenge.AuthorizationDetails;
+import io.approvalguard.challenge.Purpose;
 import io.approvalguard.challenge.VerificationProfile;
-import io.approvalguard.device.DeviceRegistry;
 import io.approvalguard.fatigue.ThrottleSettings;
 import io.approvalguard.push.PushChallenges;
 import io.approvalguard.push.PushSettings;
@@ -42,54 +41,29 @@ final class ApprovalGuardCibaChannel implements AuthenticationChannelProvider {
         RealmModel realm = session.getContext().getRealm();
         UserModel user = request.getUser();
         ClientModel client = request.getClient();
-        if (!new DeviceRegistry().hasActiveDevice(user)) {
-            LOG.infof("Approval Guard: CIBA request of client %s for a user without an active device", client.getClientId());
-            return false;
-        }
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).client(client).user(user);
         PushChallenges challenges = new PushChallenges(session);
         Map<String, Object> context;
         try {
-            context = context(realm, user, client, request);
+            Object details = request.getOtherClaims().get(ApprovalContext.AUTHORIZATION_DETAILS);
+            context = ApprovalContext.forBackchannelRequest(realm, user, client, request.getScope(),
+                    details instanceof String raw ? raw : null, request.getBindingMessage());
         } catch (AuthorizationDetails.Invalid e) {
-            challenges.refuseRequest(client, user, CibaChallenges.REASON, e, event);
+            challenges.refuseRequest(client, user, Purpose.CIBA, e, event);
             return false;
         }
         // No sign-in screen to show a code: the binding message, shown on both sides, takes its place.
-        long lifetime = Math.max(10, request.getExp() - Time.currentTime());
+        long lifetime = Math.min(PushSettings.MAX_LIFETIME, Math.max(PushSettings.MIN_LIFETIME, request.getExp() - Time.currentTime()));
         PushSettings settings = new PushSettings((int) lifetime, VerificationProfile.APPROVE_ONLY, 0, ThrottleSettings.DEFAULTS);
         PushChallenges.Opening opening = challenges.dispatch(new PushChallenges.Binding(CibaChallenges.BINDING,
-                request.getAuthResultId()), client, user, null, context, CibaChallenges.REASON, settings, event);
+                request.getAuthResultId()), client, user, null, context, Purpose.CIBA, settings, event);
         if (!opening.isOpened()) {
+            LOG.infof("Approval Guard: CIBA request of client %s not sent to the device: %s", client.getClientId(),
+                    opening.isClosed() ? opening.closed().description() : "throttled (" + opening.refusal() + ")");
             return false;
         }
         CibaChallenges.rememberCallbackToken(session, opening.challenge(), callbackToken(request), lifetime + 60);
         return true;
-    }
-
-    private Map<String, Object> context(RealmModel realm, UserModel user, ClientModel client, CIBAAuthenticationRequest request)
-            throws AuthorizationDetails.Invalid {
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put("reason", CibaChallenges.REASON);
-        context.put("realm", realm.getName());
-        context.put("username", user.getUsername());
-        context.put("client_id", client.getClientId());
-        context.put("client_name", client.getName() == null || client.getName().isBlank() ? client.getClientId() : client.getName());
-        if (request.getScope() != null) {
-            context.put("scope", request.getScope());
-        }
-        if (request.getBindingMessage() != null) {
-            context.put("binding_message", request.getBindingMessage());
-        }
-        Object details = request.getOtherClaims().get("authorization_details");
-        List<Object> parsed = AuthorizationDetails.parse(details instanceof String raw ? raw : null);
-        if (parsed != null) {
-            context.put("authorization_details", parsed);
-        }
-        // An authenticated client asked over the backchannel: nothing came through a browser.
-        context.put("request_integrity", "backchannel");
-        context.put("requested_at", Time.currentTime());
-        return context;
     }
 
     /** The bearer token Keycloak's CIBA callback verifies: built as Keycloak's own HTTP channel builds it. */

@@ -6,6 +6,8 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.grants.ciba.channel.AuthenticationChannelProvider;
 import org.keycloak.protocol.oidc.grants.ciba.channel.AuthenticationChannelProviderFactory;
 
+import io.approvalguard.challenge.ChallengeDecided;
+
 /** Select with {@code --spi-ciba-auth-channel--provider=approval-guard}. */
 public final class ApprovalGuardCibaChannelFactory implements AuthenticationChannelProviderFactory {
 
@@ -22,6 +24,11 @@ public final class ApprovalGuardCibaChannelFactory implements AuthenticationChan
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof ChallengeDecided decided) {
+                CibaChallenges.onDecided(decided);
+            }
+        });
     }
 
     @Override

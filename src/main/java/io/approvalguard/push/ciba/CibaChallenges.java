@@ -5,26 +5,35 @@ import java.util.Optional;
 
 import jakarta.ws.rs.core.HttpHeaders;
 
+import org.jboss.logging.Logger;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.grants.ciba.channel.AuthenticationChannelResponse;
 import org.keycloak.protocol.oidc.grants.ciba.endpoints.BackchannelAuthenticationCallbackEndpoint;
 
+import io.approvalguard.challenge.ApprovalGates;
 import io.approvalguard.challenge.Challenge;
+import io.approvalguard.challenge.ChallengeDecided;
 import io.approvalguard.challenge.ChallengeStatus;
 
 /**
  * Challenges that stand for an OpenID CIBA request instead of a browser tab. Their binding names
  * the CIBA request; the bearer token Keycloak's callback expects is kept beside the challenge
- * for as long as it lives, and the device's decision is handed to Keycloak's own callback logic.
+ * for as long as it lives. Whatever decides the challenge (the device, its expiry, a newer
+ * challenge) completes the CIBA request through Keycloak's own callback logic, once, at the end of
+ * the deciding transaction, so that every gate (a risk response to this very approval included)
+ * is asked last.
  */
 public final class CibaChallenges {
 
     /** The "root session" of a challenge that belongs to a CIBA request. */
     public static final String BINDING = "ciba";
-    public static final String REASON = "ciba";
     private static final String CALLBACK_TOKEN = "ag:ciba-callback:";
+    private static final Logger LOG = Logger.getLogger(CibaChallenges.class);
 
     private CibaChallenges() {
     }
@@ -37,21 +46,57 @@ public final class CibaChallenges {
         session.singleUseObjects().put(CALLBACK_TOKEN + challenge.id(), lifespanSeconds, Map.of("token", token));
     }
 
-    /** Completes the CIBA request of a decided challenge through Keycloak's callback logic, once. */
-    public static void complete(KeycloakSession session, Challenge decided) {
+    /** Registered for {@link ChallengeDecided}: completes a CIBA request when the rest of the deciding transaction is done. */
+    static void onDecided(ChallengeDecided decided) {
+        if (!isCiba(decided.challenge())) {
+            return;
+        }
+        KeycloakSession session = decided.session();
+        session.getTransactionManager().enlistPrepare(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                try {
+                    complete(session, decided.challenge());
+                } catch (RuntimeException e) {
+                    // The decision stands; the client's poll then ends with the request's expiry.
+                    LOG.warnf("Approval Guard: completing CIBA request of challenge %s failed: %s",
+                            decided.challenge().id(), e.toString());
+                }
+            }
+
+            @Override
+            protected void rollbackImpl() {
+            }
+        });
+    }
+
+    private static void complete(KeycloakSession session, Challenge decided) {
         Map<String, String> stored = session.singleUseObjects().remove(CALLBACK_TOKEN + decided.id());
         if (stored == null) {
             return;
         }
-        AuthenticationChannelResponse.Status status = decided.status() == ChallengeStatus.APPROVED
-                ? AuthenticationChannelResponse.Status.SUCCEED
-                : decided.status() == ChallengeStatus.EXPIRED ? AuthenticationChannelResponse.Status.CANCELLED
-                : AuthenticationChannelResponse.Status.UNAUTHORIZED;
-        ClientModel client = session.getContext().getRealm().getClientById(decided.clientId());
+        RealmModel realm = session.realms().getRealm(decided.realmId());
+        session.getContext().setRealm(realm);
+        ClientModel client = realm.getClientById(decided.clientId());
         Optional.ofNullable(client).ifPresent(session.getContext()::setClient);
-        EventBuilder event = new EventBuilder(session.getContext().getRealm(), session, session.getContext().getConnection());
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection());
         new InProcessCallback(session, event, stored.get("token")).processAuthenticationChannelResult(
-                new AuthenticationChannelResponse(status));
+                new AuthenticationChannelResponse(statusOf(session, realm, decided)));
+    }
+
+    private static AuthenticationChannelResponse.Status statusOf(KeycloakSession session, RealmModel realm, Challenge decided) {
+        return switch (decided.status()) {
+            case APPROVED -> {
+                UserModel user = session.users().getUserById(realm, decided.userId());
+                Optional<ApprovalGates.Closed> closed = user == null ? Optional.of(ApprovalGates.Closed.USER_DISABLED)
+                        : new ApprovalGates(session).forDecision(realm, user, decided);
+                closed.ifPresent(c -> LOG.infof("Approval Guard: CIBA approval %s refused: %s", decided.id(), c.description()));
+                yield closed.isEmpty() ? AuthenticationChannelResponse.Status.SUCCEED
+                        : AuthenticationChannelResponse.Status.UNAUTHORIZED;
+            }
+            case EXPIRED, SUPERSEDED, CANCELLED -> AuthenticationChannelResponse.Status.CANCELLED;
+            default -> AuthenticationChannelResponse.Status.UNAUTHORIZED;
+        };
     }
 
     /** Keycloak's callback endpoint, given the bearer token directly instead of from HTTP headers. */

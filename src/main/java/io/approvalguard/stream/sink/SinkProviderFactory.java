@@ -11,6 +11,15 @@ public interface SinkProviderFactory extends ProviderFactory<SinkProvider> {
     /** Whether records are written for this sink: it is enabled and configured (decided at start). */
     boolean isActive();
 
+    /**
+     * Whether records of this CloudEvents type are written for this sink. Every sink takes every
+     * streamed type unless it handles some of them elsewhere (the risk scorer scores devices'
+     * decisions as they are made).
+     */
+    default boolean takes(String eventType) {
+        return true;
+    }
+
     /** The most records handed to one {@link SinkProvider#deliver} call. */
     default int batchSize() {
         return 50;

@@ -72,6 +72,29 @@ class CibaIT {
         assertTrue(poll(authReqId).get("access_token") instanceof String);
     }
 
+    @Test
+    void aSuspendedUserGetsNoBackchannelPrompt() throws Exception {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        assertEquals(200, admin.send("POST", "/admin/realms/" + REALM + "/approval-guard/risk/users/" + user.userId + "/actions",
+                Map.of("action", "suspend_push", "reason_code", "test.ciba", "duration_seconds", 600)).status());
+        HttpResponse<String> refused = post("/protocol/openid-connect/ext/ciba/auth", Map.of(
+                "client_id", CLIENT, "client_secret", SECRET, "scope", "openid", "login_hint", user.username,
+                "binding_message", "Till4"));
+        assertTrue(refused.statusCode() >= 400, refused.statusCode() + " " + refused.body());
+        assertTrue(user.device.challenges().isEmpty(), "no challenge for a suspended user");
+    }
+
+    @Test
+    void aBackchannelRequestReplacedByANewerPromptEndsAtOnce() throws Exception {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        String authReqId = backchannelRequest(user, "Till5");
+        user.challenge();
+        // The user signs in in a browser meanwhile: the newer prompt replaces the CIBA one.
+        user.signInToWaitPage();
+        Map<String, Object> answer = poll(authReqId);
+        assertEquals("access_denied", answer.get("error"), "the client is told at once, not left polling: " + answer);
+    }
+
     private String backchannelRequest(PushScenario user, String bindingMessage) throws Exception {
         return backchannelRequest(user, bindingMessage, Map.of());
     }

@@ -1,0 +1,18 @@
+package io.approvalguard.challenge;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.provider.ProviderEvent;
+
+/**
+ * Published in the deciding transaction, the moment a challenge has left PENDING (answered,
+ * expired, superseded or cancelled), through Keycloak's provider events: the packages that react
+ * to a decision (the risk scorer, the CIBA channel) register for it, so the engine needs to know
+ * none of them. A listener that throws fails the decision.
+ */
+public record ChallengeDecided(KeycloakSession session, Challenge challenge) implements ProviderEvent {
+
+    /** Decided by a device's signed answer (approve, deny, "this wasn't me", a wrong code), not by time or the browser. */
+    public boolean byDevice() {
+        return challenge.deciderDeviceId() != null;
+    }
+}

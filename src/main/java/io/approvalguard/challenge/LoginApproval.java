@@ -1,0 +1,91 @@
+package io.approvalguard.challenge;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.util.JsonSerialization;
+
+/**
+ * What a login keeps of its push approval, for the packages that read it: the enrolment action
+ * ("push passed in this login"), the risk scorer ("this session was approved by push, and when"),
+ * the token claim and the transaction-details check (the approval record). Notes are set only when
+ * an approval was really spent for the login, and a new challenge withdraws an older record.
+ */
+public final class LoginApproval {
+
+    /** Auth-session note: push approval passed in this login. */
+    private static final String NOTE_PASSED = "ag.push.passed";
+    /** User-session note: when a push-approved login created or refreshed this session. */
+    private static final String USER_SESSION_NOTE_PASSED = "ag.push.passed-at";
+    /** Record member holding the approved authorization_details, as parsed when the challenge was built. */
+    static final String AUTHORIZATION_DETAILS = "authorization_details";
+    /** Record member holding the canonical context text, which only some tokens carry. */
+    public static final String CONTEXT = "context";
+    /** Client note copied by Keycloak into the client session: the approval record. */
+    private static final String CLIENT_NOTE_RECORD = "ag.approval";
+
+    private LoginApproval() {
+    }
+
+    /** Records a spent sign-in approval on the login: flags for later steps and the record for the tokens. */
+    public static void recordSpent(AuthenticationSessionModel authSession, Challenge challenge, String deviceThumbprint) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("approval_id", challenge.id());
+        record.put("context_hash", challenge.contextHash());
+        record.put("verification", challenge.requiresCode() ? "code-" + challenge.codeLength() : "approve-only");
+        record.put("device_jkt", deviceThumbprint);
+        record.put("approved_at", challenge.decidedAt());
+        record.put("reason", challenge.context().get(ApprovalContext.REASON));
+        Object details = challenge.context().get(ApprovalContext.AUTHORIZATION_DETAILS);
+        if (details != null) {
+            record.put(AUTHORIZATION_DETAILS, details);
+        }
+        record.put(CONTEXT, CanonicalJson.canonicalize(challenge.context()));
+        try {
+            authSession.setClientNote(CLIENT_NOTE_RECORD, JsonSerialization.writeValueAsString(record));
+        } catch (IOException e) {
+            throw new IllegalStateException("approval record cannot be serialised", e);
+        }
+        markPassed(authSession);
+    }
+
+    /** This login passed push without spending a sign-in record (an add-device confirmation). */
+    public static void markPassed(AuthenticationSessionModel authSession) {
+        authSession.setAuthNote(NOTE_PASSED, "true");
+        authSession.setUserSessionNote(USER_SESSION_NOTE_PASSED, Long.toString(Time.currentTime()));
+    }
+
+    /** A new challenge for this login: a record from an earlier approval no longer stands for it. */
+    public static void withdraw(AuthenticationSessionModel authSession) {
+        authSession.removeClientNote(CLIENT_NOTE_RECORD);
+    }
+
+    public static boolean passedInThisLogin(AuthenticationSessionModel authSession) {
+        return "true".equals(authSession.getAuthNote(NOTE_PASSED));
+    }
+
+    /** When a push approval last passed for this user session (seconds), or null. */
+    public static Long passedAt(UserSessionModel userSession) {
+        String value = userSession == null ? null : userSession.getNote(USER_SESSION_NOTE_PASSED);
+        return value == null ? null : Long.valueOf(value);
+    }
+
+    /** The approval record behind a client session, or null when no push approval ran for it. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> record(AuthenticatedClientSessionModel clientSession) {
+        String note = clientSession == null ? null : clientSession.getNote(CLIENT_NOTE_RECORD);
+        if (note == null) {
+            return null;
+        }
+        try {
+            return JsonSerialization.readValue(note, LinkedHashMap.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
