@@ -16,22 +16,26 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.approvalguard.testkit.AdminClient;
 import io.approvalguard.testkit.BrowserFlow;
+import io.approvalguard.testkit.HttpResult;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.PushScenario;
 import io.approvalguard.testkit.SmtpReceiver;
+import io.approvalguard.testkit.TimeOffset;
 
 /**
- * A password reset never signs in without the second factor: realm {@code ag-strict} binds the
- * reset-credentials flow that ships in the demo realm (the emailed link, then push approval, then
- * the new password), with its mail going to a receiver on 127.0.0.1:8025.
+ * A password reset never signs in without the second factor, with the reset-credentials flow the
+ * demo realm ships (the emailed link, then push approval, then the new password): the test server
+ * imports {@code src/demo/demo-realm.json} as it is, and this test gives it what an operator adds,
+ * an SMTP server (a receiver on 127.0.0.1:8025), "Forgot password" and a client.
  */
 @ExtendWith(KeycloakServer.class)
 class PasswordResetIT {
 
-    private static final String REALM = FailClosedIT.REALM;
+    private static final String REALM = "demo";
     private static final String CLIENT = "ag-test-client";
     private static final Pattern RESET_LINK = Pattern.compile("https?://[^\\s\"<>]+/login-actions/action-token\\?[^\\s\"<>]+");
 
@@ -39,9 +43,21 @@ class PasswordResetIT {
 
     private final AdminClient admin = AdminClient.forTestServer();
 
+    @RegisterExtension
+    final TimeOffset time = new TimeOffset();
+
     @BeforeAll
-    static void startMailReceiver() throws Exception {
+    static void startMailReceiverAndConfigureTheDemoRealm() throws Exception {
         smtp = new SmtpReceiver(8025);
+        AdminClient admin = AdminClient.forTestServer();
+        HttpResult realm = admin.send("PUT", "/admin/realms/" + REALM, Map.of("resetPasswordAllowed", true,
+                "smtpServer", Map.of("host", "127.0.0.1", "port", "8025", "from", "security@approvalguard.test")));
+        assertEquals(204, realm.status(), realm.body());
+        if (admin.send("GET", "/admin/realms/" + REALM + "/clients?clientId=" + CLIENT, null).jsonList().isEmpty()) {
+            HttpResult client = admin.send("POST", "/admin/realms/" + REALM + "/clients", Map.of("clientId", CLIENT,
+                    "publicClient", true, "standardFlowEnabled", true, "redirectUris", List.of(PushScenario.CALLBACK)));
+            assertEquals(201, client.status(), client.body());
+        }
     }
 
     @AfterAll
@@ -55,12 +71,13 @@ class PasswordResetIT {
 
         BrowserFlow denied = followResetLink(user);
         assertTrue(denied.onWaitPage(), "the emailed link leads to push approval first: " + denied.describePage());
-        assertEquals("password-reset", reason(user.challenge()));
+        assertEquals("password-reset", reason(user.challenge()), "the device says what it approves");
         assertEquals(200, user.device.answer(user.challenge(), "deny", null).status());
         BrowserFlow afterDenial = denied.pressWait("continue");
         assertFalse(afterDenial.reachedClient(), afterDenial.describePage());
         assertFalse(onPasswordUpdate(afterDenial), "no new password without the approval: " + afterDenial.describePage());
 
+        time.shift(Duration.ofSeconds(40)); // past the demo's 30 s back-off after a denial
         BrowserFlow approved = followResetLink(user);
         assertTrue(approved.onWaitPage(), approved.describePage());
         assertEquals(200, user.device.answer(user.challenge(), "approve", approved.code()).status());

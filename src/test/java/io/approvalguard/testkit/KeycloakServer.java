@@ -43,7 +43,7 @@ import java.util.stream.Stream;
  * or better the {@link TimeOffset} extension, which always resets afterwards.
  *
  * <p>Configuration comes from the system properties that failsafe sets (see pom.xml):
- * {@code keycloak.dist.dir}, {@code approvalguard.jar}, {@code approvalguard.test.realms},
+ * {@code keycloak.dist.dir}, {@code approvalguard.jar}, {@code approvalguard.test.realms}, {@code approvalguard.demo.realm},
  * {@code approvalguard.work.dir}.
  */
 public final class KeycloakServer implements BeforeAllCallback {
@@ -284,11 +284,11 @@ public final class KeycloakServer implements BeforeAllCallback {
     }
 
     /** Paths the server needs, read from the failsafe system properties. */
-    private record Settings(Path distDir, Path providerJar, Path realmsDir, Path workDir) {
+    private record Settings(Path distDir, Path providerJar, Path realmsDir, Path demoRealm, Path workDir) {
 
         static Settings fromSystemProperties() {
             return new Settings(requiredDir("keycloak.dist.dir"), requiredFile("approvalguard.jar"),
-                    requiredDir("approvalguard.test.realms"), workDirFromProperty());
+                    requiredDir("approvalguard.test.realms"), requiredFile("approvalguard.demo.realm"), workDirFromProperty());
         }
 
         static Path workDirFromProperty() {
@@ -438,6 +438,8 @@ public final class KeycloakServer implements BeforeAllCallback {
                     Files.copy(realm, imports.resolve(realm.getFileName()));
                 }
             }
+            // The demo realm exactly as the README's demo imports it, so tests can hold what it ships.
+            Files.copy(settings.demoRealm(), imports.resolve("demo-realm.json"));
             // kc.sh may have lost its execute bit when the distribution was unpacked by Maven.
             dist.resolve("bin/kc.sh").toFile().setExecutable(true);
         }
