@@ -22,7 +22,8 @@
 #     dead-webhook (diagnostic): the dead webhook alone, risk scorer off: the relay backs off and stays idle, so
 #     the listener runs without the relay's work competing for the CPUs.
 #   BENCH_DB [h2]: h2 (start-dev's file database) or postgres (a throw-away local PostgreSQL on 127.0.0.1:15432,
-#     needs initdb/pg_ctl/psql; as root it runs as user postgres)
+#     needs initdb/pg_ctl/psql; as root it runs as user postgres; its files are in a fresh directory under /tmp,
+#     removed at exit after its log is copied to $BENCH_OUT)
 #   KC_EXTRA_ARGS: extra kc.sh options, for diagnosis only (for example --spi-user-sessions--infinispan--use-batches=false)
 #   PG_OPTS: extra postgres server options, for diagnosis only (for example "-c synchronous_commit=off")
 #   E2E [1]: also time real logins (first scenario only); E2E_BLOCKS [10] pairs of blocks of E2E_BLOCK [200] logins
@@ -67,6 +68,7 @@ REALM=bench
 
 KC_PID=
 PG_STARTED=0
+PG_DIR= # the throw-away PostgreSQL's own directory under /tmp (data, socket, log)
 WATCHDOG_PID=
 OWN_DIRS=0
 
@@ -93,8 +95,13 @@ pg() { # runs a PostgreSQL tool as the postgres user when we are root (postgres 
 stop_postgres() {
   if [[ $PG_STARTED == 1 ]]; then
     log "stopping PostgreSQL"
-    timeout 60 bash -c "$(declare -f pg); pg '$PGBIN/pg_ctl' -D '$WORK/pgdata' -m fast -w stop" >/dev/null 2>&1 || true
+    timeout 60 bash -c "$(declare -f pg); pg '$PGBIN/pg_ctl' -D '$PG_DIR/pgdata' -m fast -w stop" >/dev/null 2>&1 || true
     PG_STARTED=0
+  fi
+  if [[ -n $PG_DIR ]]; then
+    cp "$PG_DIR/postgres.log" "$OUT/postgres.log" 2>/dev/null || true
+    rm -rf "$PG_DIR"
+    PG_DIR=
   fi
 }
 
@@ -163,12 +170,13 @@ DB_ARGS=()
 if [[ $BENCH_DB == postgres ]]; then
   PGBIN=$(dirname "$(readlink -f "$(command -v postgres || command -v pg_ctl)")")
   port_busy $PG_PORT && die "port $PG_PORT is in use"
-  mkdir -p "$WORK/pgdata" && chmod 755 "$WORK"
-  [[ $(id -u) == 0 ]] && chown postgres "$WORK/pgdata"
-  pg "$PGBIN/initdb" -D "$WORK/pgdata" -U postgres --auth=trust -E UTF8 >"$OUT/postgres-initdb.log" 2>&1 || die "initdb"
-  touch "$OUT/postgres.log" && { [[ $(id -u) == 0 ]] && chown postgres "$OUT/postgres.log" || true; }
-  timeout 90 bash -c "$(declare -f pg); pg '$PGBIN/pg_ctl' -D '$WORK/pgdata' -l '$OUT/postgres.log' -w -t 60 \
-    -o '-p $PG_PORT -k $WORK/pgdata -c listen_addresses=$HOST $PG_OPTS' start" >/dev/null || die "PostgreSQL start"
+  # Its files go into a fresh directory of its own under /tmp, owned by the user it runs as: the postgres
+  # user may not be able to enter the checkout (a private home directory); copied to $OUT and removed at exit.
+  PG_DIR=$(mktemp -d /tmp/ag-bench-pg.XXXXXX)
+  [[ $(id -u) == 0 ]] && chown postgres "$PG_DIR"
+  pg "$PGBIN/initdb" -D "$PG_DIR/pgdata" -U postgres --auth=trust -E UTF8 >"$OUT/postgres-initdb.log" 2>&1 || die "initdb"
+  timeout 90 bash -c "$(declare -f pg); pg '$PGBIN/pg_ctl' -D '$PG_DIR/pgdata' -l '$PG_DIR/postgres.log' -w -t 60 \
+    -o '-p $PG_PORT -k $PG_DIR -c listen_addresses=$HOST $PG_OPTS' start" >/dev/null || die "PostgreSQL start"
   PG_STARTED=1
   log "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on $HOST:$PG_PORT"
   DB_ARGS=(--db=postgres "--db-url=jdbc:postgresql://$HOST:$PG_PORT/keycloak" --db-username=keycloak --db-password=keycloak)

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +17,11 @@ import java.util.stream.Stream;
  * A throw-away PostgreSQL server from Debian's package ({@code apt-get install postgresql}) on
  * 127.0.0.1 only, with database and user {@code keycloak}. As root it runs as user
  * {@code postgres}, because PostgreSQL refuses to run as root. fsync is off: a test database.
+ *
+ * <p>The server's files (data, socket, log) live in a fresh directory under the system's temporary
+ * directory, owned by the user the server runs as, never under the checkout: a checkout inside a
+ * private home directory (mode 700) is out of the {@code postgres} user's reach. The directory is
+ * removed on {@link #close()}; the server log is copied to the work directory first.
  */
 public final class ClusterDatabase implements AutoCloseable {
 
@@ -23,44 +30,48 @@ public final class ClusterDatabase implements AutoCloseable {
     public static final String NAME = "keycloak";
 
     private final Path binDir;
+    private final Path workDir;
+    private final Path serverDir;
     private final Path dataDir;
     private final Path log;
+    private boolean closed;
 
-    private ClusterDatabase(Path binDir, Path workDir) {
+    private ClusterDatabase(Path binDir, Path workDir, Path serverDir) {
         this.binDir = binDir;
-        this.dataDir = workDir.resolve("pgdata");
-        this.log = workDir.resolve("postgres.log");
+        this.workDir = workDir;
+        this.serverDir = serverDir;
+        this.dataDir = serverDir.resolve("pgdata");
+        this.log = serverDir.resolve("postgres.log");
     }
 
     public static ClusterDatabase start(Path workDir) {
-        ClusterDatabase db = new ClusterDatabase(findBinDir(), workDir);
-        db.initAndStart();
-        Runtime.getRuntime().addShutdownHook(new Thread(db::close));
-        return db;
+        try {
+            ClusterDatabase db = new ClusterDatabase(findBinDir(), workDir, Files.createTempDirectory(reachableTempRoot(),
+                    "approval-guard-pg-"));
+            Runtime.getRuntime().addShutdownHook(new Thread(db::close));
+            db.initAndStart();
+            return db;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String jdbcUrl() {
         return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + NAME;
     }
 
-    private void initAndStart() {
-        try {
-            deleteRecursively(dataDir);
-            Files.createDirectories(dataDir);
-            Files.deleteIfExists(log);
-            Files.createFile(log);
-            if (isRoot()) {
-                run(List.of("chown", "postgres", dataDir.toString(), log.toString()));
-            }
-            run(asPostgres(binDir.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", "postgres",
-                    "--auth=trust", "-E", "UTF8"));
-            run(asPostgres(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-l", log.toString(), "-w", "-t", "60",
-                    "-o", "-h " + HOST + " -p " + PORT + " -c fsync=off -c max_connections=200", "start"));
-            psql("CREATE USER keycloak PASSWORD 'keycloak'");
-            psql("CREATE DATABASE keycloak OWNER keycloak");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private void initAndStart() throws IOException {
+        Files.deleteIfExists(toolsLog());
+        if (isRoot()) {
+            run(List.of("chown", "postgres", serverDir.toString()));
         }
+        run(asPostgres(binDir.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", "postgres",
+                "--auth=trust", "-E", "UTF8"));
+        // the socket goes into our own directory too, so that servers of parallel runs never share one
+        run(asPostgres(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-l", log.toString(), "-w", "-t", "60",
+                "-o", "-h " + HOST + " -p " + PORT + " -k " + serverDir + " -c fsync=off -c max_connections=200", "start"));
+        psql("CREATE USER keycloak PASSWORD 'keycloak'");
+        psql("CREATE DATABASE keycloak OWNER keycloak");
     }
 
     private void psql(String sql) {
@@ -68,8 +79,13 @@ public final class ClusterDatabase implements AutoCloseable {
                 "-v", "ON_ERROR_STOP=1", "-q", "-c", sql));
     }
 
+    /** Stops the server, keeps its log as {@code postgres.log} in the work directory and removes its files. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (Files.exists(dataDir.resolve("postmaster.pid"))) {
             try {
                 run(asPostgres(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "fast", "-w", "stop"));
@@ -77,6 +93,31 @@ public final class ClusterDatabase implements AutoCloseable {
                 // already stopped
             }
         }
+        try {
+            if (Files.exists(log)) {
+                Files.copy(log, workDir.resolve("postgres.log"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            deleteRecursively(serverDir);
+        } catch (IOException e) {
+            System.err.println("could not remove the test database's directory " + serverDir + ": " + e);
+        }
+    }
+
+    /**
+     * {@code java.io.tmpdir} when the {@code postgres} user can enter it (every directory on the
+     * way is searchable by others), else {@code /tmp}.
+     */
+    private static Path reachableTempRoot() throws IOException {
+        Path tmp = Paths.get(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        if (!isRoot()) {
+            return tmp;
+        }
+        for (Path dir = tmp; dir != null; dir = dir.getParent()) {
+            if (!Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                return Paths.get("/tmp");
+            }
+        }
+        return tmp;
     }
 
     private static Path findBinDir() {
@@ -106,17 +147,21 @@ public final class ClusterDatabase implements AutoCloseable {
         return full;
     }
 
+    /** Where the tools' output goes: written by this JVM, so it may stay in the work directory. */
+    private Path toolsLog() {
+        return workDir.resolve("postgres-tools.log");
+    }
+
     private void run(List<String> command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.getParent().resolve("postgres-tools.log").toFile())).start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(toolsLog().toFile())).start();
             if (!process.waitFor(90, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("timed out: " + command);
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException("failed (" + process.exitValue() + "): " + command + "; see "
-                        + log.getParent().resolve("postgres-tools.log"));
+                throw new IllegalStateException("failed (" + process.exitValue() + "): " + command + "; see " + toolsLog());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
