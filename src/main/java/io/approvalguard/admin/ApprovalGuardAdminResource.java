@@ -29,6 +29,6 @@ public final class ApprovalGuardAdminResource {
 
     @Path("stream")
     public StreamAdminResource stream() {
-        return new StreamAdminResource(session, realm, auth);
+        return new StreamAdminResource(session, realm, auth, adminEvent);
     }
 }

@@ -6,12 +6,15 @@ import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
+import org.keycloak.services.managers.RealmManager;
 import org.keycloak.services.resources.admin.AdminAuth;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
- * The dedicated role {@value #RISK_ROLE} of every realm's management client: it lets an external
- * scorer (a service account with only this role) read risk state and apply responses. Realm
- * administrators get it through their composite role.
+ * Who may use the admin API beyond Keycloak's own roles. The dedicated role {@value #RISK_ROLE}
+ * lets an external scorer use the risk API (which users it may act on is Keycloak's user
+ * permission, checked separately); realm administrators get it through their composite role.
+ * Server-wide operations (the event stream's sinks serve every realm) need a server administrator.
  */
 public final class ApprovalGuardRoles {
 
@@ -20,7 +23,11 @@ public final class ApprovalGuardRoles {
     private ApprovalGuardRoles() {
     }
 
-    /** Creates the role where it is missing: in the realm's realm-management client and, for master admins, in master's {@code <realm>-realm} client. */
+    /**
+     * Creates the role where it is missing: in the realm's realm-management client and, for master
+     * admins, in master's {@code <realm>-realm} client (for the master realm itself: {@code master-realm},
+     * which is where master keeps its own admin roles).
+     */
     public static void ensure(KeycloakSession session, RealmModel realm) {
         ensureIn(realm.getClientByClientId(Constants.REALM_MANAGEMENT_CLIENT_ID), AdminRoles.REALM_ADMIN);
         ensureIn(realm.getMasterAdminClient(), AdminRoles.ADMIN);
@@ -41,11 +48,17 @@ public final class ApprovalGuardRoles {
         }
     }
 
-    /** Whether the caller's token carries the role for this realm. */
-    public static boolean hasRiskRole(AdminAuth auth, RealmModel realm) {
-        ClientModel client = auth.getRealm().getId().equals(realm.getId())
-                ? realm.getClientByClientId(Constants.REALM_MANAGEMENT_CLIENT_ID)
-                : realm.getMasterAdminClient();
-        return client != null && auth.getRealm().getId().equals(client.getRealm().getId()) && auth.hasAppRole(client, RISK_ROLE);
+    /**
+     * Whether the caller holds the role for the evaluator's realm, looked up where Keycloak looks up
+     * admin roles: the realm's {@code realm-management} client for its own principals, master's
+     * {@code <realm>-realm} client for master's (master's own admin client for the master realm).
+     */
+    public static boolean hasRiskRole(AdminPermissionEvaluator auth) {
+        return auth.hasOneAdminRole(RISK_ROLE);
+    }
+
+    /** Whether the caller is a server administrator: signed in to the master realm and holding its {@code admin} role. */
+    public static boolean isServerAdmin(AdminAuth auth) {
+        return RealmManager.isAdministrationRealm(auth.getRealm()) && auth.hasRealmRole(AdminRoles.ADMIN);
     }
 }

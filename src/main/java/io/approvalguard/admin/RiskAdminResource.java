@@ -36,8 +36,10 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
  * The closed loop for an external scorer: read a user's risk state, apply the scorer's own
- * responses with a reason code, idempotently. Guarded by {@value ApprovalGuardRoles#RISK_ROLE};
- * the realm's risk settings need manage-realm to change. See docs/risk-api.md.
+ * responses with a reason code, idempotently. Guarded by {@value ApprovalGuardRoles#RISK_ROLE} and,
+ * for each user, by Keycloak's own user permissions (view to read, manage to act; roles or
+ * fine-grained admin permissions), so the API never reaches a user the caller could not manage
+ * through Keycloak itself. The realm's risk settings need manage-realm to change. See docs/risk-api.md.
  */
 public final class RiskAdminResource {
 
@@ -65,6 +67,10 @@ public final class RiskAdminResource {
         return ApiError.respond(() -> {
             requireRiskRole();
             UserModel user = user(userId);
+            if (!auth.users().canView(user)) {
+                throw ApiError.forbidden("forbidden", "this needs permission to view this user (view-users, or a"
+                        + " fine-grained admin permission that covers the user)");
+            }
             RiskStanding standing = RiskStanding.of(session, realm, user);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("user_id", user.getId());
@@ -86,6 +92,10 @@ public final class RiskAdminResource {
         return ApiError.respond(() -> {
             requireRiskRole();
             UserModel user = user(userId);
+            if (!auth.users().canManage(user)) {
+                throw ApiError.forbidden("forbidden", "this needs permission to manage this user (manage-users, or a"
+                        + " fine-grained admin permission that covers the user)");
+            }
             ActionRequest request = ActionRequest.from(JsonBody.object(JsonBody.read(headers, body, MAX_BODY_BYTES)));
             String actor = auth.adminAuth().getUser() == null ? null : auth.adminAuth().getUser().getId();
             RiskResponder.Applied applied = new RiskResponder(session, realm).apply(user, request.action(),
@@ -93,7 +103,8 @@ public final class RiskAdminResource {
                     request.durationSeconds(), request.level());
             if (applied.applied()) {
                 adminEvent.operation(OperationType.ACTION).resource(ResourceType.USER)
-                        .resourcePath(session.getContext().getUri()).detail("approval_guard_action", request.action().wireName())
+                        .resourcePath(session.getContext().getUri()).representation(request.describe())
+                        .detail("approval_guard_action", request.action().wireName())
                         .detail("reason_code", request.reasonCode()).success();
             }
             Map<String, Object> answer = new LinkedHashMap<>();
@@ -184,6 +195,21 @@ public final class RiskAdminResource {
             }
             return new ActionRequest(action, reason, key == null ? UUID.randomUUID().toString() : (String) key, duration, level);
         }
+
+        /** The request as the admin event's representation: every member, none of them secret. */
+        Map<String, Object> describe() {
+            Map<String, Object> shown = new LinkedHashMap<>();
+            shown.put("action", action.wireName());
+            shown.put("reason_code", reasonCode);
+            shown.put("idempotency_key", idempotencyKey);
+            if (action == RiskAction.SUSPEND_PUSH) {
+                shown.put("duration_seconds", durationSeconds);
+            }
+            if (level != null) {
+                shown.put("level", level.wireName());
+            }
+            return shown;
+        }
     }
 
     static Map<String, Object> describe(RiskActionEntity record) {
@@ -203,13 +229,17 @@ public final class RiskAdminResource {
     private UserModel user(String userId) {
         UserModel user = userId == null || userId.length() > 64 ? null : session.users().getUserById(realm, userId);
         if (user == null) {
+            // as Keycloak's own users endpoint: who may not query users cannot probe which ids exist
+            if (!auth.users().canQuery()) {
+                throw ApiError.forbidden("forbidden", "this needs permission to query users");
+            }
             throw new ApiError(Response.Status.NOT_FOUND, "user_not_found", "no such user in this realm");
         }
         return user;
     }
 
     private void requireRiskRole() {
-        if (!ApprovalGuardRoles.hasRiskRole(auth.adminAuth(), realm)) {
+        if (!ApprovalGuardRoles.hasRiskRole(auth)) {
             throw ApiError.forbidden("forbidden", "this needs the realm-management role " + ApprovalGuardRoles.RISK_ROLE);
         }
     }

@@ -24,29 +24,37 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
  * The event stream for operators: sinks and their backlog, dead letters of this realm, replay,
- * and resuming a sink whose receiver said it was gone. Reading needs view-events, changing
- * manage-events.
+ * and resuming a sink whose receiver said it was gone. Reading needs view-events and replaying this
+ * realm's dead letters manage-events. A sink serves every realm (one relay per node), so resuming
+ * it is a server administrator's call. Every change is an admin event of this realm.
  */
 public final class StreamAdminResource {
 
     private static final int MAX_BODY_BYTES = 64 * 1024;
     private static final int MAX_PAGE = 500;
+    /** Admin event resource types of our own (Keycloak keeps custom types as they are). */
+    static final String SINK_RESOURCE = "APPROVAL_GUARD_SINK";
+    static final String DEAD_LETTER_RESOURCE = "APPROVAL_GUARD_DEAD_LETTERS";
 
     private final KeycloakSession session;
     private final RealmModel realm;
     private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
     private final EntityManager em;
 
-    StreamAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth) {
+    StreamAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
+        this.adminEvent = adminEvent;
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
@@ -75,11 +83,16 @@ public final class StreamAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response resume(@PathParam("sinkId") String sinkId) {
         return ApiError.respond(() -> {
-            requireManage();
+            requireServerAdmin();
             if (!StreamEventListenerFactory.outbox(session).sinkIds().contains(sinkId)) {
                 throw new ApiError(Response.Status.NOT_FOUND, "sink_not_found", "no active sink with this id");
             }
             boolean resumed = SinkPauses.resume(em, sinkId);
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("sink", sinkId);
+            change.put("resumed", resumed);
+            adminEvent.operation(OperationType.ACTION).resource(SINK_RESOURCE)
+                    .resourcePath(session.getContext().getUri()).representation(change).success();
             return Response.ok(Map.of("sink", sinkId, "resumed", resumed)).header("Cache-Control", "no-store").build();
         });
     }
@@ -112,14 +125,20 @@ public final class StreamAdminResource {
             requireManage();
             Map<String, Object> json = JsonBody.object(JsonBody.read(headers, body, MAX_BODY_BYTES));
             int replayed;
+            Map<String, Object> change = new LinkedHashMap<>();
             if (json.size() == 1 && json.get("ids") instanceof List<?> ids && !ids.isEmpty() && ids.size() <= MAX_PAGE
                     && ids.stream().allMatch(id -> id instanceof String s && s.length() <= 36)) {
                 replayed = DeadLetters.replay(em, realm.getId(), ids.stream().map(String.class::cast).toList());
+                change.put("ids", ids);
             } else if (json.size() == 1 && json.get("sink") instanceof String sink) {
                 replayed = DeadLetters.replayAll(em, realm.getId(), sink);
+                change.put("sink", sink);
             } else {
                 throw ApiError.invalidRequest("send {\"ids\": [up to " + MAX_PAGE + " dead-letter ids]} or {\"sink\": \"<sink id>\"}");
             }
+            change.put("replayed", replayed);
+            adminEvent.operation(OperationType.ACTION).resource(DEAD_LETTER_RESOURCE)
+                    .resourcePath(session.getContext().getUri()).representation(change).success();
             StreamEventListenerFactory.outbox(session).wakeAfterCommit(session);
             return Response.ok(Map.of("replayed", replayed)).header("Cache-Control", "no-store").build();
         });
@@ -141,6 +160,12 @@ public final class StreamAdminResource {
     private void requireView() {
         if (!auth.realm().canViewEvents()) {
             throw ApiError.forbidden("forbidden", "this needs the realm-management role view-events");
+        }
+    }
+
+    private void requireServerAdmin() {
+        if (!ApprovalGuardRoles.isServerAdmin(auth.adminAuth())) {
+            throw ApiError.forbidden("forbidden", "a sink serves every realm: this needs the master realm's admin role");
         }
     }
 

@@ -51,8 +51,10 @@ class RiskResponseIT {
         String management = clientUuid(admin, "realm-management");
         Map<String, Object> role = admin.send("GET", realmPath() + "/clients/" + management + "/roles/approval-guard-risk", null).jsonMap();
         assertEquals("approval-guard-risk", role.get("name"), "the dedicated role exists in every realm");
+        // the risk API acts on users the caller may manage in Keycloak: this scorer may manage all of them
+        Map<String, Object> manageUsers = admin.send("GET", realmPath() + "/clients/" + management + "/roles/manage-users", null).jsonMap();
         HttpResult granted = admin.send("POST", realmPath() + "/users/" + serviceAccount + "/role-mappings/clients/" + management,
-                List.of(role));
+                List.of(role, manageUsers));
         assertEquals(204, granted.status(), granted.body());
     }
 

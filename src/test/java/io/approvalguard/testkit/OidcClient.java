@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
-/** Token endpoint calls a relying party makes: refresh, client credentials. */
+/** Token endpoint calls a relying party makes: refresh, client credentials, password. */
 public final class OidcClient {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -31,6 +31,16 @@ public final class OidcClient {
                 "client_secret", secret);
         if (!(answer.get("access_token") instanceof String token)) {
             throw new IllegalStateException("client credentials grant failed: " + answer);
+        }
+        return token;
+    }
+
+    /** A user's access token from the password grant (for example of {@code admin-cli}, to call the admin API as that user). */
+    public static String passwordToken(String realm, String clientId, String username, String password) {
+        Map<String, Object> answer = tokenRequest(realm, "grant_type", "password", "client_id", clientId,
+                "username", username, "password", password);
+        if (!(answer.get("access_token") instanceof String token)) {
+            throw new IllegalStateException("password grant failed: " + answer);
         }
         return token;
     }
