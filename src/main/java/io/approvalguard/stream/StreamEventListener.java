@@ -11,7 +11,8 @@ import org.keycloak.models.KeycloakSession;
 /**
  * Writes the events the stream carries to the outbox. Keycloak calls it in the transaction of a
  * successful change, and in a transaction of its own for a failure, so the record commits exactly
- * when the event is stored. Nothing else happens on the request thread.
+ * when the event is stored. Anonymous failures beyond their budget are counted instead
+ * ({@link AnonymousFailures}). Nothing else happens on the request thread.
  */
 final class StreamEventListener implements EventListenerProvider {
 
@@ -22,17 +23,24 @@ final class StreamEventListener implements EventListenerProvider {
 
     private final KeycloakSession session;
     private final Outbox outbox;
+    private final AnonymousFailures anonymousFailures;
 
-    StreamEventListener(KeycloakSession session, Outbox outbox) {
+    StreamEventListener(KeycloakSession session, Outbox outbox, AnonymousFailures anonymousFailures) {
         this.session = session;
         this.outbox = outbox;
+        this.anonymousFailures = anonymousFailures;
     }
 
     @Override
     public void onEvent(Event event) {
-        if (CloudEvents.isStreamed(event.getType())) {
-            outbox.append(session, CloudEvents.of(event, CloudEvents.source(session, event.getRealmName(), event.getRealmId())));
+        if (!CloudEvents.isStreamed(event.getType()) || outbox.sinkIds().isEmpty()) {
+            return;
         }
+        String source = CloudEvents.source(session, event.getRealmName(), event.getRealmId());
+        if (AnonymousFailures.isAnonymousFailure(event) && !anonymousFailures.countAndAdmit(event, source)) {
+            return; // counted: its window's record will say so
+        }
+        outbox.append(session, CloudEvents.of(event, source));
     }
 
     @Override

@@ -14,20 +14,26 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.timer.ScheduledTask;
+import org.keycloak.timer.TimerProvider;
 
 /**
  * Event listener {@value #PROVIDER_ID}: enabled in a realm's event settings, it writes the realm's
- * security events to the outbox in the transaction of the change. Owns this node's relay.
+ * security events to the outbox in the transaction of the change. Owns this node's relay and the
+ * task that turns the counts of anonymous failures into records.
  */
 public final class StreamEventListenerFactory implements EventListenerProviderFactory {
 
     public static final String PROVIDER_ID = "approval-guard";
 
     private static final Logger LOG = Logger.getLogger(StreamEventListenerFactory.class);
+    private static final String FLUSH_TASK = "approval-guard-anonymous-failures";
 
     private RelaySettings settings;
+    private AnonymousFailureSettings anonymousSettings;
     private Relay relay;
     private Outbox outbox;
+    private AnonymousFailures anonymousFailures;
 
     /** The outbox of this node, for code that raises stream events of its own. */
     public static Outbox outbox(KeycloakSession session) {
@@ -37,12 +43,14 @@ public final class StreamEventListenerFactory implements EventListenerProviderFa
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
-        return new StreamEventListener(session, outbox);
+        return new StreamEventListener(session, outbox, anonymousFailures);
     }
 
     @Override
     public void init(Config.Scope config) {
-        settings = RelaySettings.from(new SpiOptions(config, "spi-events-listener--" + PROVIDER_ID));
+        SpiOptions options = new SpiOptions(config, "spi-events-listener--" + PROVIDER_ID);
+        settings = RelaySettings.from(options);
+        anonymousSettings = AnonymousFailureSettings.from(options);
     }
 
     @Override
@@ -54,13 +62,32 @@ public final class StreamEventListenerFactory implements EventListenerProviderFa
                 .toList();
         relay = new Relay(factory, settings, sinks);
         outbox = new Outbox(sinks, relay::wake);
+        anonymousFailures = new AnonymousFailures(factory, anonymousSettings);
         LOG.infof("Approval Guard: event stream sinks %s", outbox.sinkIds());
         // Deliver only once Keycloak's database migration (our outbox tables included) has run.
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {
                 relay.start();
+                scheduleFlush(factory);
             }
         });
+    }
+
+    /** Every node looks for windows that are over; the count's row lock makes each record be written once. */
+    private void scheduleFlush(KeycloakSessionFactory factory) {
+        try (KeycloakSession session = factory.create()) {
+            session.getProvider(TimerProvider.class).scheduleTask(new ScheduledTask() {
+                @Override
+                public void run(KeycloakSession s) {
+                    anonymousFailures.flush(s, outbox);
+                }
+
+                @Override
+                public String getTaskName() {
+                    return FLUSH_TASK;
+                }
+            }, settings.pollIntervalMillis(), FLUSH_TASK);
+        }
     }
 
     @Override
@@ -88,6 +115,12 @@ public final class StreamEventListenerFactory implements EventListenerProviderFa
                 .helpText("Longest delay between two delivery attempts, in ms.").add()
                 .property().name(RelaySettings.RETENTION).type("int").defaultValue(604800)
                 .helpText("How long delivered records are kept before they are purged, in seconds.").add()
+                .property().name(AnonymousFailureSettings.WINDOW).type("int").defaultValue(60)
+                .helpText("Time window in which failures that name no user are counted per realm and source address, in seconds.").add()
+                .property().name(AnonymousFailureSettings.PER_ADDRESS).type("int").defaultValue(10)
+                .helpText("Failures that name no user streamed as records of their own per address and window; the rest become one count record.").add()
+                .property().name(AnonymousFailureSettings.ADDRESSES).type("int").defaultValue(100)
+                .helpText("Addresses counted on their own per realm and window; failures from further addresses share one count.").add()
                 .build();
     }
 }

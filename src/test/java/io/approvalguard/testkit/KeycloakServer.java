@@ -53,6 +53,8 @@ public final class KeycloakServer implements BeforeAllCallback {
     public static final int MANAGEMENT_PORT = 9000;
     public static final String ADMIN_USERNAME = "admin";
     public static final String ADMIN_PASSWORD = "admin";
+    /** Longer than the default (60 s), so that a test's whole flood of anonymous failures fits into one window. */
+    public static final int ANONYMOUS_FAILURES_WINDOW_SECONDS = 300;
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -408,6 +410,7 @@ public final class KeycloakServer implements BeforeAllCallback {
             command.add("--spi-approval-guard-sink--kafka--delivery-timeout-ms=5000");
             command.add("--spi-approval-guard-sink--kafka--request-timeout-ms=2000");
             command.add("--spi-events-listener--approval-guard--backoff-max-ms=2000");
+            command.add("--spi-events-listener--approval-guard--anonymous-failures-window-seconds=" + ANONYMOUS_FAILURES_WINDOW_SECONDS);
             command.add("--log-level=" + System.getProperty("approvalguard.log-level",
                     "INFO,io.approvalguard:debug,io.approvalguard.shaded.kafka:error"));
             return command;
