@@ -11,9 +11,9 @@ import org.keycloak.models.KeycloakSession;
 import io.approvalguard.stream.sink.SinkProviderFactory;
 
 /**
- * Writes stream records in the caller's transaction: one row per active sink that takes the event's type, so the record
- * exists exactly when the change it describes does. The relay on this node is woken once the
- * transaction has committed.
+ * Writes stream records in the caller's transaction: one row per active sink that takes the
+ * event's type, so the record exists exactly when the change it describes does. The relay on this
+ * node is woken once the transaction has committed.
  */
 public final class Outbox {
 

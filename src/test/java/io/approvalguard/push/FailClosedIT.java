@@ -133,11 +133,12 @@ class FailClosedIT {
         riskAction(user, "clear");
         assertEquals(200, user.device.answer(challenge, "approve", browser.code()).status());
         riskAction(user, "suspend_push");
+        String statusUrl = browser.statusUrl();
         BrowserFlow refused = browser.pressWait("continue");
         assertFalse(refused.reachedClient(), "approved, then suspended: " + refused.describePage());
         assertTrue(refused.lastBody().contains("paused"), refused.describePage());
         // Every gate ran before the approval was spent: it is refused, not used up.
-        assertEquals("approved", browser.pollStatus(), "the refused approval was not consumed");
+        assertEquals("approved", browser.get(statusUrl).jsonMap().get("state"), "the refused approval was not consumed");
     }
 
     @Test

@@ -18,7 +18,6 @@ import org.keycloak.protocol.oidc.grants.ciba.endpoints.BackchannelAuthenticatio
 import io.approvalguard.challenge.ApprovalGates;
 import io.approvalguard.challenge.Challenge;
 import io.approvalguard.challenge.ChallengeDecided;
-import io.approvalguard.challenge.ChallengeStatus;
 
 /**
  * Challenges that stand for an OpenID CIBA request instead of a browser tab. Their binding names
@@ -75,13 +74,20 @@ public final class CibaChallenges {
         if (stored == null) {
             return;
         }
-        RealmModel realm = session.realms().getRealm(decided.realmId());
-        session.getContext().setRealm(realm);
-        ClientModel client = realm.getClientById(decided.clientId());
-        Optional.ofNullable(client).ifPresent(session.getContext()::setClient);
-        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection());
-        new InProcessCallback(session, event, stored.get("token")).processAuthenticationChannelResult(
-                new AuthenticationChannelResponse(statusOf(session, realm, decided)));
+        // Keycloak's callback reads the realm and client from the context; the deciding request's are put back after.
+        RealmModel previousRealm = session.getContext().getRealm();
+        ClientModel previousClient = session.getContext().getClient();
+        try {
+            RealmModel realm = session.realms().getRealm(decided.realmId());
+            session.getContext().setRealm(realm);
+            Optional.ofNullable(realm.getClientById(decided.clientId())).ifPresent(session.getContext()::setClient);
+            EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection());
+            new InProcessCallback(session, event, stored.get("token")).processAuthenticationChannelResult(
+                    new AuthenticationChannelResponse(statusOf(session, realm, decided)));
+        } finally {
+            session.getContext().setRealm(previousRealm);
+            session.getContext().setClient(previousClient);
+        }
     }
 
     private static AuthenticationChannelResponse.Status statusOf(KeycloakSession session, RealmModel realm, Challenge decided) {
