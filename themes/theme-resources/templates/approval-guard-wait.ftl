@@ -6,7 +6,6 @@
         <link rel="stylesheet" href="${url.resourcesPath}/approval-guard/approval-guard.css"/>
         <form id="ag-wait-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post"
               data-status-url="${agStatusUrl}" data-state="${agState}">
-            <#if agCode??><input type="hidden" name="ag_code" value="${agCode}"/></#if>
             <div id="ag-message" data-state="${agState}" data-quiet="${(agQuiet!false)?c}">
             <#if agState == "pending">
                 <#if agCode??>
@@ -24,12 +23,18 @@
                 </dl>
                 <p class="ag-hint" id="ag-waiting" data-expires-at="${(agExpiresAt!0)?c}">${msg("approvalGuardWaiting")}</p>
                 <noscript><p>${msg("approvalGuardNoScript")}</p></noscript>
+            <#elseif agState == "throttled" && agRetryAfter??>
+                <p class="ag-hint" id="ag-retry" data-retry-after="${agRetryAfter?c}" hidden>${msg("approvalGuardRetryIn")} <span id="ag-retry-countdown"></span></p>
             </#if>
             </div>
             <div class="${properties.kcFormGroupClass!}">
                 <#if agState == "pending">
+                    <#-- The page moves on by itself; without script the user continues once the device has answered. -->
+                    <noscript><button class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
+                            type="submit" name="action" value="continue" id="ag-continue">${msg("approvalGuardContinue")}</button></noscript>
+                <#elseif agState == "throttled">
                     <button class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
-                            type="submit" name="action" value="continue" id="ag-continue">${msg("approvalGuardContinue")}</button>
+                            type="submit" name="action" value="resend" id="ag-try-again">${msg("approvalGuardTryAgain")}</button>
                 <#elseif agCanResend>
                     <button class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
                             type="submit" name="action" value="resend" id="ag-resend">${msg("approvalGuardResend")}</button>

@@ -67,7 +67,11 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
     public void requiredActionChallenge(RequiredActionContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         if (devices.hasActiveDevice(context.getUser()) && !SecondFactorCheck.passed(session, authSession)) {
-            startConfirmation(context);
+            if (new PushChallenges(session).unfinished(authSession, Purpose.ADD_DEVICE).isPresent()) {
+                processConfirmation(context, null); // a reload shows the same confirmation request
+            } else {
+                startConfirmation(context);
+            }
         } else if (devices.devicesOf(context.getUser()).findAny().isPresent() && !SecondFactorCheck.passed(session, authSession)) {
             // Every device is suspended (a risk response asked for re-enrolment): the password may be
             // the attacker's, so a new device needs another factor in this login, or an administrator.
@@ -94,7 +98,7 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
             return;
         }
         if (STAGE_CONFIRM.equals(authSession.getAuthNote(NOTE_STAGE))) {
-            processConfirmation(context, action, form.getFirst(WaitPage.FORM_CODE));
+            processConfirmation(context, action);
             return;
         }
         if (!STAGE_ENROL.equals(authSession.getAuthNote(NOTE_STAGE))) {
@@ -156,16 +160,16 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
             return;
         }
         if (!opening.isOpened()) {
-            context.challenge(WaitPage.render(session,
+            context.challenge(WaitPage.throttled(session,
                     PushMessages.throttled(context.form(), opening.refusal(), opening.retryAfterSeconds()),
-                    authSession, null, null, WaitPage.STATE_THROTTLED, false, false));
+                    authSession, opening.retryAfterSeconds()));
             return;
         }
         context.challenge(WaitPage.render(session, context.form().setInfo("approvalGuardConfirmNewDevice"),
                 authSession, opening.challenge(), opening.code(), "pending", false, opening.quiet()));
     }
 
-    private void processConfirmation(RequiredActionContext context, String action, String submittedCode) {
+    private void processConfirmation(RequiredActionContext context, String action) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         PushChallenges challenges = new PushChallenges(session);
         PushVerdict verdict = challenges.conclude(authSession, context.getUser(), Purpose.ADD_DEVICE, context.getEvent());
@@ -178,7 +182,7 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
             return;
         }
         Challenge challenge = challenges.current(authSession).orElse(null);
-        String code = challenge == null ? null : PushChallenges.codeToRedisplay(challenge, submittedCode);
+        String code = challenge == null ? null : PushChallenges.codeShown(authSession, challenge);
         var form = context.form();
         if (verdict == PushVerdict.PENDING) {
             form.setInfo("approvalGuardConfirmNewDevice");
@@ -207,6 +211,7 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
         Response page = form.setAttribute("agEnrolLink", link.toString())
                 .setAttribute("agEnrolQr", qrDataUri(link.toString()))
                 .setAttribute("agEnrolExpiresAt", issued.expiresAt())
+                .setAttribute("agEnrolAccount", context.getUser().getUsername())
                 .setAttribute("agStatusUrl", WaitPage.statusUrl(session, authSession).toString())
                 .createForm(TEMPLATE);
         context.challenge(page);

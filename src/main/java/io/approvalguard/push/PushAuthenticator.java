@@ -41,25 +41,40 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
         this.session = session;
     }
 
+    /**
+     * A reload of the page (or Keycloak showing this step again) while this tab's request still
+     * stands shows that request, with its code: no new prompt, nothing counted, nothing stranded.
+     */
     @Override
     public void authenticate(AuthenticationFlowContext context) {
-        sendChallenge(context, true);
+        if (new PushChallenges(session).unfinished(context.getAuthenticationSession(), purposeOf(context)).isPresent()) {
+            respond(context, null);
+        } else {
+            sendChallenge(context, true);
+        }
     }
 
     @Override
     public void action(AuthenticationFlowContext context) {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         String action = form.getFirst(WaitPage.FORM_ACTION);
-        PushChallenges challenges = new PushChallenges(session);
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
         if (WaitPage.ACTION_CANCEL.equals(action)) {
-            challenges.cancel(authSession);
+            new PushChallenges(session).cancel(context.getAuthenticationSession());
             context.cancelLogin();
             return;
         }
+        respond(context, action);
+    }
+
+    /** Concludes this tab's challenge and answers: the login, the waiting page, or why not. */
+    private void respond(AuthenticationFlowContext context, String action) {
+        PushChallenges challenges = new PushChallenges(session);
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
         UserModel user = context.getUser();
+        boolean hadChallenge = challenges.current(authSession).isPresent();
         PushVerdict verdict = challenges.conclude(authSession, user, purposeOf(context), context.getEvent());
-        if (WaitPage.ACTION_RESEND.equals(action) && verdict.allowsResend()) {
+        // "Send a new request" after an ended one, or "Try again" on a throttled page (no request yet)
+        if (WaitPage.ACTION_RESEND.equals(action) && (verdict.allowsResend() || !hadChallenge)) {
             sendChallenge(context, false);
             return;
         }
@@ -67,9 +82,12 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
         switch (verdict) {
             case APPROVED -> context.success(DeviceCredentialModel.TYPE);
             case PENDING -> {
-                String code = challenge == null ? null : PushChallenges.codeToRedisplay(challenge, form.getFirst(WaitPage.FORM_CODE));
-                context.challenge(WaitPage.render(session, context.form().setInfo(PushMessages.forVerdict(verdict)),
-                        authSession, challenge, code, verdict));
+                String code = challenge == null ? null : PushChallenges.codeShown(authSession, challenge);
+                var form = context.form();
+                if (action != null) {
+                    form.setInfo(PushMessages.forVerdict(verdict)); // pressed Continue too early
+                }
+                context.challenge(WaitPage.render(session, form, authSession, challenge, code, verdict));
             }
             // The device side already counted these for brute-force protection and the back-off;
             // the page only explains.
@@ -112,9 +130,9 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
             context.failureChallenge(AuthenticationFlowError.ACCESS_DENIED,
                     context.form().setError(message).createErrorPage(Response.Status.FORBIDDEN));
         } else {
-            context.challenge(WaitPage.render(session,
+            context.challenge(WaitPage.throttled(session,
                     PushMessages.throttled(context.form(), opening.refusal(), opening.retryAfterSeconds()),
-                    authSession, null, null, WaitPage.STATE_THROTTLED, false, false));
+                    authSession, opening.retryAfterSeconds()));
         }
     }
 

@@ -46,6 +46,11 @@ public final class PushChallenges {
 
     /** Auth-session note: the id of this tab's current challenge. */
     public static final String NOTE_CHALLENGE = "ag.challenge";
+    /**
+     * Auth-session note: the code this tab shows, so that a reload shows the same request. Kept
+     * only with the browser's own server-side session; the challenge store keeps only its hash.
+     */
+    private static final String NOTE_CODE = "ag.code";
     /** Auth-session note: devices enrolled during this login, which may not approve it. */
     public static final String NOTE_ENROLLED_DEVICES = "ag.enrolled-devices";
 
@@ -102,13 +107,38 @@ public final class PushChallenges {
         }
         // Whatever happens next, an approval recorded earlier in this login no longer stands for it.
         LoginApproval.withdraw(authSession);
-        authSession.removeAuthNote(NOTE_CHALLENGE);
+        forget(authSession);
         Opening opening = dispatch(new Binding(authSession.getParentSession().getId(), authSession.getTabId()), client, user,
                 session.getContext().getConnection().getRemoteAddr(), context, purpose, settings, event);
         if (opening.isOpened()) {
             authSession.setAuthNote(NOTE_CHALLENGE, opening.challenge().id());
+            if (opening.code() != null) {
+                authSession.setAuthNote(NOTE_CODE, opening.code());
+            }
         }
         return opening;
+    }
+
+    /**
+     * This tab's challenge for {@code purpose} while it still has something to tell (pending,
+     * decided, expired): a reload of the page shows it again instead of sending a new prompt.
+     */
+    public Optional<Challenge> unfinished(AuthenticationSessionModel authSession, Purpose purpose) {
+        return current(authSession)
+                .filter(c -> Purpose.of(c).filter(purpose::equals).isPresent())
+                .filter(c -> c.status() != ChallengeStatus.CONSUMED && c.status() != ChallengeStatus.CANCELLED);
+    }
+
+    /** The code this tab showed for its challenge, to show again; null when there is none or it does not match. */
+    public static String codeShown(AuthenticationSessionModel authSession, Challenge challenge) {
+        String code = authSession.getAuthNote(NOTE_CODE);
+        return code != null && challenge.requiresCode() && VerificationCodes.matches(challenge.id(), code, challenge.codeHash())
+                ? code : null;
+    }
+
+    private static void forget(AuthenticationSessionModel authSession) {
+        authSession.removeAuthNote(NOTE_CHALLENGE);
+        authSession.removeAuthNote(NOTE_CODE);
     }
 
     /** What a challenge is bound to: a browser tab of an auth session, or a CIBA request. */
@@ -188,7 +218,7 @@ public final class PushChallenges {
             // The device's held listing answers at once: the request is gone from it.
             Wakes.afterCommit(session, Wakes.user(c.realmId(), c.userId()), "cancelled");
         });
-        authSession.removeAuthNote(NOTE_CHALLENGE);
+        forget(authSession);
     }
 
     /**
@@ -237,7 +267,7 @@ public final class PushChallenges {
         if (!store.consume(challenge)) {
             return PushVerdict.INVALID;
         }
-        authSession.removeAuthNote(NOTE_CHALLENGE);
+        forget(authSession);
         if (purpose == Purpose.ADD_DEVICE) {
             LoginApproval.markPassed(authSession);
         } else {
@@ -274,13 +304,5 @@ public final class PushChallenges {
     public static void rememberEnrolledDuringThisLogin(AuthenticationSessionModel authSession, String deviceId) {
         String note = authSession.getAuthNote(NOTE_ENROLLED_DEVICES);
         authSession.setAuthNote(NOTE_ENROLLED_DEVICES, note == null ? deviceId : note + "," + deviceId);
-    }
-
-    /** The code to show again on a re-rendered page: only one the browser already had and that matches. */
-    public static String codeToRedisplay(Challenge challenge, String submitted) {
-        if (submitted == null || !submitted.matches("[0-9]{2,8}")) {
-            return null;
-        }
-        return VerificationCodes.matches(challenge.id(), submitted, challenge.codeHash()) ? submitted : null;
     }
 }

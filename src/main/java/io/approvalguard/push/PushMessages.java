@@ -40,12 +40,29 @@ public final class PushMessages {
         return form.setError("approvalGuardInvalidRequest", reason);
     }
 
-    /** Says why no prompt was sent and, where known, when one may be sent again. Reveals nothing about devices. */
+    /**
+     * Says which rule refused the prompt and when the next one may be sent, in the page's language
+     * with proper plurals. Reveals nothing about devices.
+     */
     public static LoginFormsProvider throttled(LoginFormsProvider form, Admission.Refusal refusal, long retryAfterSeconds) {
-        if (refusal == Admission.Refusal.QUOTA_SPENT) {
-            return form.setError("approvalGuardQuotaSpent");
+        String key = switch (refusal) {
+            case BACKING_OFF -> "approvalGuardThrottledBackingOff";
+            case TOO_SOON -> "approvalGuardThrottledTooSoon";
+            case QUOTA_SPENT -> "approvalGuardThrottledQuota";
+            case IP_LIMIT -> "approvalGuardThrottledIpLimit";
+            case BUSY -> "approvalGuardThrottledBusy";
+        };
+        return form.setError(key, duration(form, Math.max(1, retryAfterSeconds)));
+    }
+
+    /** "45 seconds", "1 minute", "3 hours": rounded up to the unit that reads best. */
+    static String duration(LoginFormsProvider form, long seconds) {
+        if (seconds < 90) {
+            return form.getMessage("approvalGuardSeconds", seconds);
         }
-        long minutes = Math.max(1, (retryAfterSeconds + 59) / 60);
-        return form.setError("approvalGuardThrottled", Long.toString(minutes));
+        if (seconds < 90 * 60) {
+            return form.getMessage("approvalGuardMinutes", (seconds + 59) / 60);
+        }
+        return form.getMessage("approvalGuardHours", (seconds + 3599) / 3600);
     }
 }

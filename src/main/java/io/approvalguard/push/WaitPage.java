@@ -20,7 +20,6 @@ import io.approvalguard.challenge.Challenge;
 public final class WaitPage {
 
     public static final String TEMPLATE = "approval-guard-wait.ftl";
-    public static final String FORM_CODE = "ag_code";
     public static final String FORM_ACTION = "action";
     public static final String ACTION_RESEND = "resend";
     public static final String ACTION_CANCEL = "cancel";
@@ -52,6 +51,16 @@ public final class WaitPage {
                     .setAttribute("agExpiresAt", challenge.expiresAt());
         }
         return form.createForm(TEMPLATE);
+    }
+
+    /**
+     * The page for a prompt the throttle refused: the reason, and when the next one may be sent;
+     * a short wait counts down and tries again by itself.
+     */
+    public static Response throttled(KeycloakSession session, LoginFormsProvider form, AuthenticationSessionModel authSession,
+            long retryAfterSeconds) {
+        form.setAttribute("agRetryAfter", Math.max(1, retryAfterSeconds));
+        return render(session, form, authSession, null, null, STATE_THROTTLED, false, false);
     }
 
     /** The status endpoint of this tab, answered from the auth session cookie. */
