@@ -16,10 +16,23 @@ public final class JsonBody {
 
     /** The raw bytes of an {@code application/json} body of at most {@code maxBytes}. */
     public static byte[] read(HttpHeaders headers, InputStream in, int maxBytes) {
-        MediaType type = headers.getMediaType();
-        if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+        return read(headers.getMediaType(), in, maxBytes);
+    }
+
+    /**
+     * Like {@link #read(HttpHeaders, InputStream, int)} for the request's content type: JSON,
+     * without a {@code charset} or with {@code charset=utf-8} (JSON has no other encoding).
+     */
+    static byte[] read(MediaType type, InputStream in, int maxBytes) {
+        if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE) || type.isWildcardType() || type.isWildcardSubtype()) {
             throw new ApiError(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "the body must be application/json");
         }
+        type.getParameters().forEach((name, value) -> {
+            if ("charset".equalsIgnoreCase(name) && !"utf-8".equalsIgnoreCase(value)) {
+                throw new ApiError(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                        "the body must be UTF-8: send no charset or charset=utf-8");
+            }
+        });
         try {
             byte[] bytes = in.readNBytes(maxBytes + 1);
             if (bytes.length > maxBytes) {
@@ -39,6 +52,8 @@ public final class JsonBody {
         }
         try {
             return StrictJson.readObject(body);
+        } catch (StrictJson.NotUtf8Exception e) {
+            throw ApiError.invalidRequest("the body is not UTF-8: " + e.getMessage());
         } catch (IOException e) {
             throw ApiError.invalidRequest("the body is not a single JSON object");
         }
