@@ -15,7 +15,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -124,13 +123,13 @@ public final class DeviceResource {
     @GET
     @Path("challenges")
     @Produces(MediaType.APPLICATION_JSON)
-    public CompletionStage<Response> pending(@QueryParam("wait") String wait) {
-        return ApiError.respondLater(() -> listOrHold(wait));
+    public CompletionStage<Response> pending() {
+        return ApiError.respondLater(this::listOrHold);
     }
 
     /** The list now, or once a challenge exists (or the time is up) when the request is held. */
-    private CompletionStage<Response> listOrHold(String wait) {
-        int holdSeconds = waiting.holdSeconds(wait);
+    private CompletionStage<Response> listOrHold() {
+        int holdSeconds = waiting.holdSecondsOf(session.getContext().getUri().getRequestUri());
         DeviceRequest.AuthenticatedDevice caller = DeviceRequest.withoutBody(session, realm).authenticate(devices);
         PendingChallenges pending = new PendingChallenges(realm.getId(), caller.user().getId(), caller.device().getId(),
                 session.getContext().getConnection().getRemoteAddr());

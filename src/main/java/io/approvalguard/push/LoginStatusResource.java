@@ -50,18 +50,17 @@ public final class LoginStatusResource {
     @GET
     @Path("status")
     @Produces(MediaType.APPLICATION_JSON)
-    public CompletionStage<Response> status(@QueryParam("client_id") String clientId, @QueryParam("tab_id") String tabId,
-            @QueryParam("wait") String wait) {
-        return ApiError.respondLater(() -> answerOrHold(clientId, tabId, wait));
+    public CompletionStage<Response> status(@QueryParam("client_id") String clientId, @QueryParam("tab_id") String tabId) {
+        return ApiError.respondLater(() -> answerOrHold(clientId, tabId));
     }
 
     /** The answer now, or once the decision exists (or the time is up) when the request is held. */
-    private CompletionStage<Response> answerOrHold(String clientId, String tabId, String wait) {
+    private CompletionStage<Response> answerOrHold(String clientId, String tabId) {
         RealmModel realm = session.getContext().getRealm();
         if (clientId == null || tabId == null || clientId.length() > 255 || tabId.length() > 64) {
             throw ApiError.invalidRequest("client_id and tab_id are required");
         }
-        int holdSeconds = waiting.holdSeconds(wait);
+        int holdSeconds = waiting.holdSecondsOf(session.getContext().getUri().getRequestUri());
         ClientModel client = realm.getClientByClientId(clientId);
         AuthenticationSessionModel authSession = client == null ? null
                 : new AuthenticationSessionManager(session).getCurrentAuthenticationSession(realm, client, tabId);

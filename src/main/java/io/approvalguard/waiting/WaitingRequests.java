@@ -1,5 +1,8 @@
 package io.approvalguard.waiting;
 
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -32,6 +35,7 @@ public final class WaitingRequests {
     private static final int ANSWER_THREADS = 2;
     private static final int TOO_MANY_REQUESTS = 429;
     private static final int RETRY_AFTER_SECONDS = 2;
+    private static final String WAIT = "wait";
 
     private final Waiters waiters;
     private final ThreadPoolExecutor answering;
@@ -59,16 +63,47 @@ public final class WaitingRequests {
 
     /**
      * How long to hold a request that asked {@code ?wait=<seconds>}: 0 (answer at once) when it
-     * did not ask or waiting is off, else within the node's bound.
+     * did not ask or waiting is off, else within the node's bound. A {@code wait} without a
+     * number ({@code ?wait=} or {@code ?wait}) is refused like any other bad value.
      */
     public int holdSeconds(String rawWait) {
-        if (rawWait == null || rawWait.isEmpty()) {
+        if (rawWait == null) {
             return 0;
         }
-        if (rawWait.length() > 4 || !rawWait.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (rawWait.isEmpty() || rawWait.length() > 4 || !rawWait.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw ApiError.invalidRequest("wait must be a whole number of seconds from 0 to 9999");
         }
         return settings().holdSeconds(Integer.parseInt(rawWait));
+    }
+
+    /**
+     * {@link #holdSeconds(String)} for the {@code wait} in the request's own query. JAX-RS hands an
+     * empty {@code ?wait=} to a {@code @QueryParam} as if it were absent, so the raw query is read
+     * here; {@code wait} given twice is refused too.
+     */
+    public int holdSecondsOf(URI requestUri) {
+        String rawQuery = requestUri.getRawQuery();
+        String wait = null;
+        for (String parameter : rawQuery == null ? new String[0] : rawQuery.split("&")) {
+            int equals = parameter.indexOf('=');
+            String name = equals < 0 ? parameter : parameter.substring(0, equals);
+            if (!WAIT.equals(decode(name))) {
+                continue;
+            }
+            if (wait != null) {
+                throw ApiError.invalidRequest("give wait once");
+            }
+            wait = equals < 0 ? "" : decode(parameter.substring(equals + 1));
+        }
+        return holdSeconds(wait);
+    }
+
+    private static String decode(String queryPart) {
+        try {
+            return URLDecoder.decode(queryPart, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalidRequest("the query is not percent-encoded correctly");
+        }
     }
 
     /**

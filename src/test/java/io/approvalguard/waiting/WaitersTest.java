@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -88,6 +89,19 @@ class WaitersTest {
             assertThrows(ApiError.class, () -> waiting.holdSeconds(bad), bad);
         }
         assertEquals(0, new WaitingRequests(new WaitSettings(0, 2, 25)).holdSeconds("25"));
+    }
+
+    @Test
+    void anEmptyOrRepeatedWaitIsRefusedNotReadAsAbsent() {
+        WaitingRequests waiting = new WaitingRequests(new WaitSettings(10, 2, 25));
+        assertThrows(ApiError.class, () -> waiting.holdSeconds(""));
+        assertEquals(0, waiting.holdSecondsOf(URI.create("http://h/p")));
+        assertEquals(0, waiting.holdSecondsOf(URI.create("http://h/p?client_id=a&tab_id=b")));
+        assertEquals(5, waiting.holdSecondsOf(URI.create("http://h/p?client_id=a&wait=5&tab_id=b")));
+        assertEquals(5, waiting.holdSecondsOf(URI.create("http://h/p?wait=%35")));
+        for (String query : List.of("wait=", "wait", "a=1&wait=", "wait=5&wait=6", "wait=+5", "wait=%2D1")) {
+            assertThrows(ApiError.class, () -> waiting.holdSecondsOf(URI.create("http://h/p?" + query)), query);
+        }
     }
 
     private static Waiter<String> browser(String key, String owner) {
