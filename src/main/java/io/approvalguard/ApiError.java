@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -19,6 +20,7 @@ public final class ApiError extends RuntimeException {
 
     private final int status;
     private final String error;
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ApiError(Response.Status status, String error, String description) {
         this(status.getStatusCode(), error, description);
@@ -38,12 +40,29 @@ public final class ApiError extends RuntimeException {
         return error;
     }
 
+    /** Adds a response header that belongs to this error (for example {@code Allow} on a 405). */
+    public ApiError header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
     public Response toResponse() {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("error_description", getMessage());
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .header("Cache-Control", "no-store").entity(body).build();
+        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", "no-store").entity(body);
+        headers.forEach(response::header);
+        return response.build();
+    }
+
+    /**
+     * This error for code that cannot return a response, such as a sub-resource locator. JAX-RS
+     * sends a WebApplicationException's response as it is when it has an entity (spec 3.3.4), so
+     * Keycloak's catch-all exception mapper does not replace this JSON body.
+     */
+    public WebApplicationException toException() {
+        return new WebApplicationException(getMessage(), toResponse());
     }
 
     /** Runs an endpoint's work and answers an {@link ApiError} as its JSON response. */
