@@ -45,25 +45,37 @@ final class DeviceRequest {
         return JsonBody.object(body);
     }
 
-    /** The device this request is from: signature, binding, freshness, device and user status, then jti. */
+    /**
+     * The device this request is from: the proof's cheap checks, then the user and device it names,
+     * the signature, the user's and device's status, and last the jti.
+     */
     AuthenticatedDevice authenticate(DeviceRegistry devices) {
-        DeviceProof proof = DeviceProofVerifier.parse(proofHeader(), true);
-        String userId = proof.subject();
-        UserModel user = userId == null || userId.length() > 64 ? null : session.users().getUserById(realm, userId);
-        if (user == null) {
-            throw ApiError.unauthorized("unknown_device", "no device with this kid and sub in this realm");
-        }
-        DeviceCredentialModel device = devices.find(user, proof.keyId())
-                .orElseThrow(() -> ApiError.unauthorized("unknown_device", "no device with this kid and sub in this realm"));
-        DeviceProofVerifier.verify(proof, device.key(), method(), url(), body);
+        Signer signer = DeviceProofVerifier.authenticate(proofHeader(), true, boundRequest(),
+                proof -> findSigner(proof, devices), found -> found.device().key());
+        UserModel user = signer.user();
+        DeviceCredentialModel device = signer.device();
         if (!user.isEnabled() || isLockedOut(user)) {
             throw ApiError.forbidden("user_disabled", "the user is disabled or locked");
         }
         if (!device.isActive()) {
             throw ApiError.forbidden("device_suspended", "this device is suspended");
         }
-        recordJti("ag:jti:" + device.getId() + ":" + proof.jti());
+        recordJti("ag:jti:" + device.getId() + ":" + signer.jti());
         return new AuthenticatedDevice(user, device);
+    }
+
+    /** The user ({@code sub}) and their device ({@code kid}) a proof names: the first store lookups. */
+    private Signer findSigner(DeviceProof proof, DeviceRegistry devices) {
+        UserModel user = session.users().getUserById(realm, proof.subject());
+        if (user == null) {
+            throw ApiError.unauthorized("unknown_device", "no device with this kid and sub in this realm");
+        }
+        DeviceCredentialModel device = devices.find(user, proof.keyId())
+                .orElseThrow(() -> ApiError.unauthorized("unknown_device", "no device with this kid and sub in this realm"));
+        return new Signer(user, device, proof.jti());
+    }
+
+    private record Signer(UserModel user, DeviceCredentialModel device, String jti) {
     }
 
     /**
@@ -71,8 +83,7 @@ final class DeviceRequest {
      * under which its jti is to be recorded once the enrolment token has been checked too.
      */
     String verifyEnrolmentProof(DeviceKey newKey) {
-        DeviceProof proof = DeviceProofVerifier.parse(proofHeader(), false);
-        DeviceProofVerifier.verify(proof, newKey, method(), url(), body);
+        DeviceProof proof = DeviceProofVerifier.authenticate(proofHeader(), false, boundRequest(), p -> p, p -> newKey);
         return "ag:jti:enrol:" + newKey.thumbprint() + ":" + proof.jti();
     }
 
@@ -101,8 +112,8 @@ final class DeviceRequest {
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    private String method() {
-        return session.getContext().getHttpRequest().getHttpMethod();
+    private DeviceProofVerifier.BoundRequest boundRequest() {
+        return new DeviceProofVerifier.BoundRequest(session.getContext().getHttpRequest().getHttpMethod(), url(), body);
     }
 
     /** The request URL as the device addressed it, without query: what {@code htu} must equal. */

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.interfaces.ECPublicKey;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import javax.crypto.Mac;
@@ -124,8 +127,108 @@ class DeviceProofVerifierTest {
         assertThrows(ApiError.class, () -> DeviceProofVerifier.parse(withKid, false));
     }
 
+    @Test
+    void rAndSOutsideOneToNMinusOneAreRejectedBeforeTheJdkVerifies() {
+        // CVE-2022-21449 ("psychic signatures"): r = s = 0 verified any message on unpatched Java 15 to 18.
+        String input = b64(Json.write(header())) + "." + b64(Json.write(claims()));
+        BigInteger n = ((ECPublicKey) deviceKeys.getPublic()).getParams().getOrder();
+        byte[][] outOfRange = {
+            signature(BigInteger.ZERO, BigInteger.ZERO),
+            signature(n, n),
+            signature(BigInteger.ZERO, BigInteger.ONE),
+            signature(BigInteger.ONE, BigInteger.ZERO),
+            signature(n, BigInteger.ONE),
+            signature(BigInteger.ONE, n),
+            signature(n.add(BigInteger.ONE), BigInteger.ONE),
+            signature(BigInteger.TWO.pow(256).subtract(BigInteger.ONE), BigInteger.TWO.pow(256).subtract(BigInteger.ONE)),
+        };
+        for (byte[] signature : outOfRange) {
+            ApiError error = assertThrows(ApiError.class,
+                    () -> verify(input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature)));
+            assertEquals("invalid_proof", error.error());
+            // Refused by our range check, not left to the JDK's verifier.
+            assertEquals("the proof's signature is not an ES256 signature: r and s must be from 1 to n-1", error.getMessage());
+        }
+        // In range but wrong: the JDK's verifier says no.
+        ApiError inRange = assertThrows(ApiError.class, () -> verify(input + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(signature(BigInteger.ONE, n.subtract(BigInteger.ONE)))));
+        assertEquals("the proof's signature does not verify", inRange.getMessage());
+    }
+
+    @Test
+    void everyCheapCheckRunsBeforeTheLookupAndTheSignatureAfterIt() {
+        String badSignature = "." + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[64]);
+        List<String> failingCheaply = List.of(
+                "not-a-jws",
+                "x".repeat(DeviceProofVerifier.MAX_PROOF_LENGTH + 1),
+                unsigned(h -> h.put("typ", "JWT"), c -> { }) + badSignature,
+                unsigned(h -> h.put("alg", "none"), c -> { }) + ".",
+                unsigned(h -> h.put("jwk", Es256.publicJwk((ECPublicKey) deviceKeys.getPublic())), c -> { }) + badSignature,
+                unsigned(h -> h.remove("kid"), c -> { }) + badSignature,
+                unsigned(h -> { }, c -> c.put("htm", "GET")) + badSignature,
+                unsigned(h -> { }, c -> c.put("htu", URL + "x")) + badSignature,
+                unsigned(h -> { }, c -> c.put("iat", Time.currentTime() - 3600)) + badSignature,
+                unsigned(h -> { }, c -> c.put("jti", "short")) + badSignature,
+                unsigned(h -> { }, c -> c.remove("sub")) + badSignature,
+                unsigned(h -> { }, c -> c.put("bh", "wrong")) + badSignature);
+        for (String proof : failingCheaply) {
+            AtomicInteger lookups = new AtomicInteger();
+            ApiError error = assertThrows(ApiError.class, () -> DeviceProofVerifier.authenticate(proof, true,
+                    new DeviceProofVerifier.BoundRequest("POST", URL, BODY), p -> lookups.incrementAndGet(), found -> deviceKey));
+            assertEquals("invalid_proof", error.error(), proof);
+            assertEquals(0, lookups.get(), "looked up the device for a proof that fails a cheap check: " + error.getMessage());
+        }
+
+        // Only a proof that passes every cheap check is looked up, and then its signature decides.
+        AtomicInteger lookups = new AtomicInteger();
+        String wrongSignature = unsigned(h -> { }, c -> { }) + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(Es256.sign(Es256.newKeyPair().getPrivate(), BODY));
+        ApiError error = assertThrows(ApiError.class, () -> DeviceProofVerifier.authenticate(wrongSignature, true,
+                new DeviceProofVerifier.BoundRequest("POST", URL, BODY), p -> lookups.incrementAndGet(), found -> deviceKey));
+        assertEquals("the proof's signature does not verify", error.getMessage());
+        assertEquals(1, lookups.get());
+    }
+
+    @Test
+    void anEnrolmentProofHasNoSub() {
+        String withSub = proof(h -> h.remove("kid"), c -> { });
+        ApiError error = assertThrows(ApiError.class, () -> DeviceProofVerifier.authenticate(withSub, false,
+                new DeviceProofVerifier.BoundRequest("POST", URL, BODY), p -> deviceKey, k -> k));
+        assertEquals("invalid_proof", error.error());
+        String withoutSub = proof(h -> h.remove("kid"), c -> c.remove("sub"));
+        assertDoesNotThrow(() -> DeviceProofVerifier.authenticate(withoutSub, false,
+                new DeviceProofVerifier.BoundRequest("POST", URL, BODY), p -> deviceKey, k -> k));
+    }
+
+    private static byte[] signature(BigInteger r, BigInteger s) {
+        byte[] out = new byte[64];
+        byte[] rBytes = unsigned32(r);
+        byte[] sBytes = unsigned32(s);
+        System.arraycopy(rBytes, 0, out, 0, 32);
+        System.arraycopy(sBytes, 0, out, 32, 32);
+        return out;
+    }
+
+    private static byte[] unsigned32(BigInteger value) {
+        byte[] raw = value.toByteArray();
+        byte[] out = new byte[32];
+        int length = Math.min(raw.length, 32);
+        System.arraycopy(raw, raw.length - length, out, 32 - length, length);
+        return out;
+    }
+
+    /** Header and payload of a proof, without the signature part. */
+    private static String unsigned(Consumer<Map<String, Object>> headerChange, Consumer<Map<String, Object>> claimsChange) {
+        Map<String, Object> header = header();
+        headerChange.accept(header);
+        Map<String, Object> claims = claims();
+        claimsChange.accept(claims);
+        return b64(Json.write(header)) + "." + b64(Json.write(claims));
+    }
+
     private static void verify(String proof) {
-        DeviceProofVerifier.verify(DeviceProofVerifier.parse(proof, true), deviceKey, "POST", URL, BODY);
+        DeviceProofVerifier.authenticate(proof, true, new DeviceProofVerifier.BoundRequest("POST", URL, BODY),
+                p -> deviceKey, key -> key);
     }
 
     private static void assertInvalid(String proof) {
