@@ -333,8 +333,9 @@ async function submitEnrolment(event) {
   event.preventDefault();
   const button = $('#enrol-button');
   const status = $('#enrol-status');
-  // Control characters are rejected by the server; strip them rather than fail.
-  const deviceName = $('#device-name').value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
+  // Control and format characters (and separators, lone surrogates) are rejected by the server;
+  // strip them rather than fail.
+  const deviceName = $('#device-name').value.replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu, '').trim();
   if (deviceName.length < 1 || deviceName.length > DEVICE_NAME_MAX) {
     showNotice(status, 'Please enter a name of 1 to 64 characters.', 'error');
     return;

@@ -48,8 +48,6 @@ public final class DeviceResource {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DeviceResource.class);
 
-    private static final int MAX_DEVICE_NAME = 64;
-
     private final KeycloakSession session;
     private final RealmModel realm;
     private final DeviceRegistry devices = new DeviceRegistry();
@@ -77,9 +75,9 @@ public final class DeviceResource {
         DeviceRequest request = DeviceRequest.withJsonBody(session, realm, headers, body);
         Map<String, Object> json = request.json();
         String token = requiredString(json, "enrolment_token", 20, 128);
-        String deviceName = requiredString(json, "device_name", 1, MAX_DEVICE_NAME);
-        if (deviceName.codePoints().anyMatch(Character::isISOControl) || deviceName.isBlank()) {
-            throw ApiError.invalidRequest("device_name must be visible text");
+        String deviceName = requiredString(json, "device_name", 1, DeviceNames.MAX_LENGTH);
+        if (!DeviceNames.isDisplayable(deviceName)) {
+            throw ApiError.invalidRequest("device_name must be visible text, without control or format characters");
         }
         DeviceKey key;
         try {
