@@ -2,6 +2,7 @@ package io.approvalguard.device;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.ws.rs.GET;
@@ -11,13 +12,15 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 
 import org.keycloak.headers.SecurityHeadersProvider;
+import org.keycloak.models.BrowserSecurityHeaders;
 import org.keycloak.models.KeycloakSession;
 
 import io.approvalguard.ApiError;
 
 /**
  * Serves the web approver ({@code /realms/{realm}/approval-guard/app/}), static files from the
- * provider JAR under a strict content security policy: no inline script, no foreign origin.
+ * provider JAR under a strict content security policy (no inline script, no foreign origin) and
+ * the realm's other browser security headers, HSTS included.
  */
 public final class WebApproverResource {
 
@@ -28,6 +31,12 @@ public final class WebApproverResource {
             "app.css", "text/css; charset=utf-8");
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+    /** Where this page is stricter than a realm may be; every other header is the realm's. */
+    private static final Map<BrowserSecurityHeaders, String> STRICTER = Map.of(
+            BrowserSecurityHeaders.CONTENT_SECURITY_POLICY, CSP,
+            BrowserSecurityHeaders.X_FRAME_OPTIONS, "DENY",
+            BrowserSecurityHeaders.X_CONTENT_TYPE_OPTIONS, "nosniff");
 
     private final KeycloakSession session;
 
@@ -60,17 +69,35 @@ public final class WebApproverResource {
             if (in == null) {
                 throw new ApiError(Response.Status.NOT_FOUND, "not_found", "no such file");
             }
-            // The realm's browser headers would replace this page's stricter policy: send our own set.
+            Response.ResponseBuilder response = Response.ok(in.readAllBytes(), type).header("Cache-Control", "no-cache");
+            securityHeaders().forEach(response::header);
+            // Keycloak's own filter would put the realm's looser CSP over ours: it is skipped, and
+            // securityHeaders() sends the realm's set itself.
             session.getProvider(SecurityHeadersProvider.class).options().skipHeaders();
-            return Response.ok(in.readAllBytes(), type)
-                    .header("Content-Security-Policy", CSP)
-                    .header("X-Frame-Options", "DENY")
-                    .header("X-Content-Type-Options", "nosniff")
-                    .header("Referrer-Policy", "no-referrer")
-                    .header("Cache-Control", "no-cache")
-                    .build();
+            return response.build();
         } catch (IOException e) {
             throw new IllegalStateException("web approver file " + name + " cannot be read", e);
         }
+    }
+
+    /**
+     * The realm's browser security headers as Keycloak sends them on its own pages (the realm's
+     * value, else Keycloak's default; an empty value sends none): HSTS, Referrer-Policy,
+     * X-Robots-Tag, CSP-Report-Only. This page's CSP, X-Frame-Options and X-Content-Type-Options
+     * are fixed and stricter.
+     */
+    private Map<String, String> securityHeaders() {
+        Map<String, String> realmValues = session.getContext().getRealm().getBrowserSecurityHeaders();
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (BrowserSecurityHeaders header : BrowserSecurityHeaders.values()) {
+            String value = STRICTER.get(header);
+            if (value == null) {
+                value = realmValues == null ? header.getDefaultValue() : realmValues.getOrDefault(header.getKey(), header.getDefaultValue());
+            }
+            if (value != null && !value.isEmpty()) {
+                headers.put(header.getHeaderName(), value);
+            }
+        }
+        return headers;
     }
 }
