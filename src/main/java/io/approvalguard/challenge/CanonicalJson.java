@@ -23,7 +23,18 @@ public final class CanonicalJson {
 
     public static String canonicalize(Object value) {
         StringBuilder out = new StringBuilder();
-        write(value, out);
+        write(value, true, out);
+        return out.toString();
+    }
+
+    /**
+     * The value as JSON whose strings, numbers and literals are written exactly as in the
+     * canonical form, with object members in their own order rather than sorted: what a device is
+     * shown, so that the text of each value it displays is the text it hashes.
+     */
+    public static String writeInOrder(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(value, false, out);
         return out.toString();
     }
 
@@ -41,7 +52,7 @@ public final class CanonicalJson {
         }
     }
 
-    private static void write(Object value, StringBuilder out) {
+    private static void write(Object value, boolean sortMembers, StringBuilder out) {
         if (value == null) {
             out.append("null");
         } else if (value instanceof String s) {
@@ -53,14 +64,14 @@ public final class CanonicalJson {
         } else if (value instanceof Double || value instanceof Float) {
             out.append(number(((Number) value).doubleValue()));
         } else if (value instanceof Map<?, ?> map) {
-            writeObject(map, out);
+            writeObject(map, sortMembers, out);
         } else if (value instanceof List<?> list) {
             out.append('[');
             for (int i = 0; i < list.size(); i++) {
                 if (i > 0) {
                     out.append(',');
                 }
-                write(list.get(i), out);
+                write(list.get(i), sortMembers, out);
             }
             out.append(']');
         } else {
@@ -125,7 +136,7 @@ public final class CanonicalJson {
         return exact;
     }
 
-    private static void writeObject(Map<?, ?> map, StringBuilder out) {
+    private static void writeObject(Map<?, ?> map, boolean sortMembers, StringBuilder out) {
         List<String> keys = new ArrayList<>();
         for (Object key : map.keySet()) {
             if (!(key instanceof String)) {
@@ -133,8 +144,10 @@ public final class CanonicalJson {
             }
             keys.add((String) key);
         }
-        // String.compareTo compares UTF-16 code units, which is the order RFC 8785 asks for.
-        keys.sort(String::compareTo);
+        if (sortMembers) {
+            // String.compareTo compares UTF-16 code units, which is the order RFC 8785 asks for.
+            keys.sort(String::compareTo);
+        }
         out.append('{');
         boolean first = true;
         for (String key : keys) {
@@ -144,7 +157,7 @@ public final class CanonicalJson {
             first = false;
             writeString(key, out);
             out.append(':');
-            write(map.get(key), out);
+            write(map.get(key), sortMembers, out);
         }
         out.append('}');
     }

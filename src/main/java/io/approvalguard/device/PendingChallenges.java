@@ -12,7 +12,10 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
+import com.fasterxml.jackson.databind.util.RawValue;
+
 import io.approvalguard.challenge.ApprovalGates;
+import io.approvalguard.challenge.CanonicalJson;
 import io.approvalguard.challenge.Challenge;
 import io.approvalguard.challenge.ChallengeStore;
 import io.approvalguard.challenge.location.LocationProvider;
@@ -55,7 +58,9 @@ record PendingChallenges(String realmId, String userId, String deviceId, String 
         item.put("id", challenge.id());
         item.put("created_at", challenge.createdAt());
         item.put("expires_at", challenge.expiresAt());
-        item.put("context", challenge.context());
+        // Written by CanonicalJson rather than Jackson, which would send 1e21 as 1.0E21 and a
+        // character outside the BMP as an escaped surrogate pair: each value is sent as its canonical text.
+        item.put("context", new RawValue(CanonicalJson.writeInOrder(challenge.context())));
         item.put("context_hash", challenge.contextHash());
         item.put("verification", challenge.requiresCode()
                 ? Map.of("type", "code", "length", challenge.codeLength())

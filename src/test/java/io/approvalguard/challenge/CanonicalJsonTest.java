@@ -30,6 +30,29 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void theListingFormWritesEveryValueAsTheCanonicalFormDoesButKeepsMemberOrder() throws Exception {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("type", "payment");
+        detail.put("big", 1e21);
+        detail.put("small", 0.000001);
+        detail.put("fee", 4.5);
+        detail.put("count", 7);
+        detail.put("note", "\uD83D\uDE00 \u00e9 \u0007 \"\\ \uDBFF");
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("reason", "sign-in");
+        context.put("authorization_details", List.of(detail));
+
+        String listed = CanonicalJson.writeInOrder(context);
+        assertEquals("{\"reason\":\"sign-in\",\"authorization_details\":[{\"type\":\"payment\",\"big\":1e+21,"
+                + "\"small\":0.000001,\"fee\":4.5,\"count\":7,\"note\":\"\uD83D\uDE00 \u00e9 \\u0007 \\\"\\\\ \\udbff\"}]}",
+                listed);
+        // Read back as a device reads it, the canonical form (and so the hash) is the server's.
+        Map<String, Object> read = io.approvalguard.StrictJson.readObject(listed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(CanonicalJson.canonicalize(context), CanonicalJson.canonicalize(read));
+        assertEquals(CanonicalJson.hash(context), CanonicalJson.hash(read));
+    }
+
+    @Test
     void agreesWithTheReferenceClientOnEveryPowerOfTwoAndRandomDoubles() {
         java.util.Random random = new java.util.Random(8785);
         for (int exponent = -1074; exponent <= 1023; exponent++) {
