@@ -5,6 +5,10 @@ import static io.approvalguard.testkit.PushScenario.id;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.approvalguard.testkit.AdminClient;
 import io.approvalguard.testkit.BrowserFlow;
 import io.approvalguard.testkit.DeviceClient;
+import io.approvalguard.testkit.Json;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.ProofSpec;
 import io.approvalguard.testkit.PushScenario;
@@ -36,6 +41,8 @@ import io.approvalguard.testkit.PushScenario;
 @ExtendWith(KeycloakServer.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeviceApiAttackIT {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     private final AdminClient admin = AdminClient.forTestServer();
     private PushScenario victim;
@@ -220,6 +227,140 @@ class DeviceApiAttackIT {
 
         assertEquals(201, device.enrol(token, "phone").status(), "the token was not spent by the failures");
         assertTrue(browser.pressEnrol().isLoggedIn());
+    }
+
+    @Test
+    void headersOverEightKibOrAHundredFieldsAreRefused() {
+        String pad = "x".repeat(9 * 1024);
+        rejected(431, "request_headers_too_large", overHttp11("POST", DeviceClient.answerPath(id(challenge)), approveBody(),
+                Map.of("X-Pad", pad)));
+        Map<String, String> hundredAndTwenty = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 120; i++) {
+            hundredAndTwenty.put(String.format("X-Pad-%03d", i), "x".repeat(80));
+        }
+        rejected(431, "request_headers_too_large", overHttp11("POST", DeviceClient.answerPath(id(challenge)), approveBody(),
+                hundredAndTwenty));
+        Map<String, String> manySmall = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 120; i++) {
+            manySmall.put(String.format("X-%03d", i), "x");
+        }
+        rejected(431, "request_headers_too_large", overHttp11("GET", DeviceClient.CHALLENGES_PATH, null, manySmall));
+        // HTTP/2: the HTTP server's own 8 KiB header-list limit may answer first, without a body.
+        DeviceClient.Response overHttp2 = answer("approve", ProofSpec.valid().httpHeader("X-Pad", pad));
+        assertEquals(431, overHttp2.status(), overHttp2.toString());
+        assertUnchanged();
+        // Within the limits a large header is fine.
+        assertEquals(200, overHttp11("GET", DeviceClient.CHALLENGES_PATH, null, Map.of("X-Pad", "x".repeat(4 * 1024))).status());
+    }
+
+    @Test
+    void anEmptyWaitIsRefused() {
+        for (String query : List.of("?wait=", "?wait", "?wait=&wait=5", "?wait=5&wait=")) {
+            rejected(400, "invalid_request", victim.device.request("GET", DeviceClient.CHALLENGES_PATH + query, null, ProofSpec.valid()));
+            io.approvalguard.testkit.HttpResult status = victimLogin.get(victimLogin.statusUrl() + query.replace('?', '&'));
+            assertEquals(400, status.status(), query + ": " + status.body());
+            assertEquals("invalid_request", status.jsonMap().get("error"));
+            assertTrue(status.jsonMap().get("error_description") instanceof String);
+            assertUnchanged();
+        }
+    }
+
+    @Test
+    void bodiesThatAreNotUtf8AreRefused() {
+        String json = new String(approveBody(), StandardCharsets.UTF_8);
+        rejected(400, "invalid_request", answer(json.getBytes(StandardCharsets.UTF_16), ProofSpec.valid()));   // BOM FE FF
+        rejected(400, "invalid_request", answer(json.getBytes(StandardCharsets.UTF_16LE), ProofSpec.valid()));
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        rejected(400, "invalid_request", answer(concat(bom, approveBody()), ProofSpec.valid()));
+        // "approve" with its "a" as the overlong C1 A1: a lenient decoder reads an approval.
+        int a = json.indexOf("approve");
+        byte[] overlong = concat(bytes(json.substring(0, a)), new byte[] {(byte) 0xC1, (byte) 0xA1}, bytes(json.substring(a + 1)));
+        rejected(400, "invalid_request", answer(overlong, ProofSpec.valid()));
+        rejected(415, "unsupported_media_type", answer(approveBody(), ProofSpec.valid().contentType("application/json; charset=utf-16")));
+    }
+
+    @Test
+    void aWrongMethodIs405WithAllowOnEveryPath() {
+        String device = victim.device.url("");
+        assertMethodNotAllowed("PUT", device + DeviceClient.CHALLENGES_PATH, "GET, HEAD");
+        assertMethodNotAllowed("POST", device + DeviceClient.CHALLENGES_PATH, "GET, HEAD");
+        assertMethodNotAllowed("GET", device + DeviceClient.ENROL_PATH, "POST");
+        assertMethodNotAllowed("GET", device + DeviceClient.answerPath(id(challenge)), "POST");
+        assertMethodNotAllowed("PATCH", device + DeviceClient.DEVICE_PATH, "DELETE");
+        assertMethodNotAllowed("POST", device + "/login/status", "GET, HEAD");
+        assertMethodNotAllowed("POST", device + "/app/", "GET, HEAD");
+        assertMethodNotAllowed("PUT", device + "/app/app.js", "GET, HEAD");
+        // With the victim's own valid proof: a DELETE aimed at the listing removes nothing.
+        DeviceClient.Response delete = victim.device.request("DELETE", DeviceClient.CHALLENGES_PATH, null, ProofSpec.valid());
+        rejected(405, "method_not_allowed", delete);
+        HttpResponse<String> unknown = send("GET", device + "/device/nothing");
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        assertEquals("not_found", Json.readMap(unknown.body()).get("error"));
+        assertTrue(Json.readMap(unknown.body()).get("error_description") instanceof String, unknown.body());
+    }
+
+    @Test
+    void enrolmentRefusesFormatCharactersInTheDeviceName() {
+        PushScenario user = PushScenario.newUser(admin);
+        BrowserFlow browser = user.signInWithPassword(PushScenario.CLIENT);
+        String token = browser.enrolmentToken();
+        for (String name : List.of("enohp s'ecil\u202eA", "Alice\u200b's phone", "phone\ufeff", "\u2066phone\u2069")) {
+            rejected(400, "invalid_request", user.device.enrol(token, name));
+        }
+        assertEquals("pending", browser.pollStatus());
+        assertEquals(201, user.device.enrol(token, "Alice's phone \uD83D\uDCF1").status(), "the token was not spent by the failures");
+        assertTrue(browser.pressEnrol().isLoggedIn());
+    }
+
+    private void assertMethodNotAllowed(String method, String url, String allow) {
+        HttpResponse<String> response = send(method, url);
+        assertEquals(405, response.statusCode(), method + " " + url + ": " + response.body());
+        assertEquals(allow, response.headers().firstValue("Allow").orElse(null), method + " " + url);
+        Map<String, Object> json = Json.readMap(response.body());
+        assertEquals("method_not_allowed", json.get("error"), response.body());
+        assertTrue(json.get("error_description") instanceof String, response.body());
+        assertUnchanged();
+    }
+
+    /** A request of the victim's device over HTTP/1.1 (the test client otherwise moves to HTTP/2). */
+    private DeviceClient.Response overHttp11(String method, String path, byte[] body, Map<String, String> headers) {
+        String url = victim.device.url(path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).version(HttpClient.Version.HTTP_1_1)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+                .header(DeviceClient.PROOF_HEADER, victim.device.proof(method, url, body, ProofSpec.valid()));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        headers.forEach(request::header);
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new DeviceClient.Response(response.statusCode(), Json.readMapOrEmpty(response.body()), response.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpResponse<String> send(String method, String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody())
+                    .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
     }
 
     // ---------------------------------------------------------------- helpers
