@@ -188,6 +188,23 @@ class TransactionContextIT {
     }
 
     @Test
+    void theListingWritesNumbersAndCharactersAsTheCanonicalFormDoes() {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        String details = "[{\"type\":\"payment_initiation\",\"limit\":1e21,\"rate\":0.000001,\"fee\":4.50,"
+                + "\"creditorName\":\"Caf\u00e9 \uD83D\uDE00\"}]";
+        BrowserFlow browser = signIn(user, Map.of("authorization_details", details));
+        DeviceClient.Response listing = user.device.listChallenges();
+        assertEquals(200, listing.status(), listing.toString());
+        // Not Jackson's 1.0E21 and \ud83d\ude00: the text of each value is its RFC 8785 text.
+        assertTrue(listing.body().contains("\"limit\":1e+21,\"rate\":0.000001,\"fee\":4.5,\"creditorName\":\"Caf\u00e9 \uD83D\uDE00\""),
+                listing.body());
+        Map<String, Object> challenge = user.challenge();
+        assertEquals(DeviceClient.computeContextHash(context(challenge)), challenge.get("context_hash"));
+        assertEquals(200, user.device.answer(challenge, "deny", null).status());
+        assertEquals("denied", browser.pollStatus());
+    }
+
+    @Test
     void malformedAuthorizationDetailsAreRefusedBeforeAnyPrompt() {
         PushScenario user = PushScenario.enrolledUser(admin);
         List<String> malformed = List.of(
