@@ -49,7 +49,7 @@ public final class DeviceProofVerifier {
     private DeviceProofVerifier() {
     }
 
-    /** Splits and decodes the proof, and checks the header members; no key is involved yet. */
+    /** Splits and decodes the proof, checks the header members and the signature's length; no key is involved yet. */
     static DeviceProof parse(String headerValue, boolean expectKeyId) {
         if (headerValue == null || headerValue.isBlank()) {
             throw invalid("the Device-Proof header is missing");
@@ -82,6 +82,9 @@ public final class DeviceProofVerifier {
         }
         if (!expectKeyId && kid != null) {
             throw invalid("an enrolment proof has no kid");
+        }
+        if (signature.length != 2 * P256_SCALAR_BYTES) {
+            throw invalid("the proof's signature is not the 64 bytes R || S of ES256");
         }
         return new DeviceProof(header, claims, parts[0] + "." + parts[1], signature);
     }
@@ -148,11 +151,7 @@ public final class DeviceProofVerifier {
         if (!key.algorithm().equals(proof.header().get("alg"))) {
             throw invalid("the proof algorithm is not the one pinned for this device");
         }
-        byte[] signature = proof.signature();
-        if (signature.length != 2 * P256_SCALAR_BYTES) {
-            throw invalid("the proof's signature does not verify");
-        }
-        if (!inSignatureRange(signature, (ECPublicKey) key.publicKey())) {
+        if (!inSignatureRange(proof.signature(), (ECPublicKey) key.publicKey())) {
             throw invalid("the proof's signature is not an ES256 signature: r and s must be from 1 to n-1");
         }
         if (!signatureVerifies(proof, key)) {

@@ -170,7 +170,8 @@ class DeviceProofVerifierTest {
                 unsigned(h -> { }, c -> c.put("iat", Time.currentTime() - 3600)) + badSignature,
                 unsigned(h -> { }, c -> c.put("jti", "short")) + badSignature,
                 unsigned(h -> { }, c -> c.remove("sub")) + badSignature,
-                unsigned(h -> { }, c -> c.put("bh", "wrong")) + badSignature);
+                unsigned(h -> { }, c -> c.put("bh", "wrong")) + badSignature,
+                unsigned(h -> { }, c -> { }) + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[63]));
         for (String proof : failingCheaply) {
             AtomicInteger lookups = new AtomicInteger();
             ApiError error = assertThrows(ApiError.class, () -> DeviceProofVerifier.authenticate(proof, true,
