@@ -47,13 +47,19 @@ public final class ApprovalGates {
         this.session = session;
     }
 
-    /** Whether this user may take part in any approval now. */
-    public Optional<Closed> forUser(RealmModel realm, UserModel user) {
+    /** Whether the account may be used at all: enabled, and not locked by brute-force protection. */
+    public Optional<Closed> forAccount(RealmModel realm, UserModel user) {
         if (!user.isEnabled()) {
             return Optional.of(Closed.USER_DISABLED);
         }
-        if (isLockedOut(realm, user)) {
-            return Optional.of(Closed.USER_LOCKED);
+        return isLockedOut(realm, user) ? Optional.of(Closed.USER_LOCKED) : Optional.empty();
+    }
+
+    /** Whether this user may take part in any approval now: the account, and push not suspended. */
+    public Optional<Closed> forUser(RealmModel realm, UserModel user) {
+        Optional<Closed> account = forAccount(realm, user);
+        if (account.isPresent()) {
+            return account;
         }
         if (RiskStanding.of(session, realm, user).isPushSuspended()) {
             return Optional.of(Closed.PUSH_SUSPENDED);

@@ -8,9 +8,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.services.managers.BruteForceProtector;
 
 import io.approvalguard.ApiError;
+import io.approvalguard.challenge.ApprovalGates;
 import io.approvalguard.JsonBody;
 
 /**
@@ -54,7 +54,7 @@ final class DeviceRequest {
                 proof -> findSigner(proof, devices), found -> found.device().key());
         UserModel user = signer.user();
         DeviceCredentialModel device = signer.device();
-        if (!user.isEnabled() || isLockedOut(user)) {
+        if (new ApprovalGates(session).forAccount(realm, user).isPresent()) {
             throw ApiError.forbidden("user_disabled", "the user is disabled or locked");
         }
         if (!device.isActive()) {
@@ -94,14 +94,6 @@ final class DeviceRequest {
         if (!session.singleUseObjects().putIfAbsent(key, JTI_RETENTION_SECONDS)) {
             throw ApiError.unauthorized("proof_replayed", "this proof has been used before");
         }
-    }
-
-    private boolean isLockedOut(UserModel user) {
-        if (!realm.isBruteForceProtected()) {
-            return false;
-        }
-        BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
-        return protector.isTemporarilyDisabled(session, realm, user) || protector.isPermanentlyLockedOut(session, realm, user);
     }
 
     private String proofHeader() {
