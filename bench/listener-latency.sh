@@ -125,14 +125,18 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 port_busy() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+KC_OWNER="another bench run, WaitingSignInsBench, or ProxyHeadersIT's nginx (18080)"
+require_free() { # $1 port, $2 what it is for, $3 what probably holds it: never talk to a server this run did not start
+  port_busy "$1" && die "port $1 on $HOST ($2) is already in use, probably by $3; stop it, or run in a network namespace of its own"
+  return 0
+}
 
 for tool in java jar mvn curl jq tar setsid timeout column; do
   command -v "$tool" >/dev/null || die "$tool is needed"
 done
 [[ -x $SRC_DIST/bin/kc.sh || -f $SRC_DIST/bin/kc.sh ]] || die "no Keycloak distribution at $SRC_DIST (mvn package unpacks it)"
-for port in $HTTP_PORT $MGMT_PORT; do
-  port_busy "$port" && die "port $port is in use"
-done
+require_free $HTTP_PORT "Keycloak's HTTP port" "$KC_OWNER"
+require_free $MGMT_PORT "Keycloak's management port" "$KC_OWNER"
 port_busy 18091 && die "port 18091 must be closed (the dead webhook points at it)"
 mkdir -p "$OUT"
 # the watchdog stops Keycloak first, so that a request the script waits for returns at once
@@ -169,7 +173,7 @@ log "product JAR $(basename "$AG_JAR") ($(stat -c %s "$AG_JAR") bytes), bench JA
 DB_ARGS=()
 if [[ $BENCH_DB == postgres ]]; then
   PGBIN=$(dirname "$(readlink -f "$(command -v postgres || command -v pg_ctl)")")
-  port_busy $PG_PORT && die "port $PG_PORT is in use"
+  require_free $PG_PORT "the bench PostgreSQL" "another bench run's PostgreSQL"
   # Its files go into a fresh directory of its own under /tmp, owned by the user it runs as: the postgres
   # user may not be able to enter the checkout (a private home directory); copied to $OUT and removed at exit.
   PG_DIR=$(mktemp -d /tmp/ag-bench-pg.XXXXXX)
@@ -212,6 +216,9 @@ start_keycloak() { # $1 scenario
       -c "create role keycloak login password 'keycloak'" -c "create database keycloak owner keycloak" || die "database"
   fi
   rm -rf "$DIST/data"
+  # again for every scenario: the ports were free for a moment between two of them
+  require_free $HTTP_PORT "Keycloak's HTTP port" "$KC_OWNER"
+  require_free $MGMT_PORT "Keycloak's management port" "$KC_OWNER"
   log "starting Keycloak ($1): kc.sh ${args[*]}"
   KC_BOOTSTRAP_ADMIN_USERNAME=$ADMIN_USER KC_BOOTSTRAP_ADMIN_PASSWORD=$ADMIN_PASSWORD JAVA_OPTS_APPEND=$KC_JAVA_OPTS \
     setsid "$DIST/bin/kc.sh" "${args[@]}" >"$OUT/keycloak-$1.log" 2>&1 </dev/null &

@@ -34,6 +34,7 @@ import io.approvalguard.testkit.AdminClient;
 import io.approvalguard.testkit.BrowserFlow;
 import io.approvalguard.testkit.DeviceClient;
 import io.approvalguard.testkit.HttpResult;
+import io.approvalguard.testkit.Ports;
 import io.approvalguard.testkit.TestingProviderJar;
 
 /**
@@ -370,6 +371,9 @@ class WaitingSignInsBench {
 
     /** A copy of the distribution with the provider, start-dev on H2, the test realm imported, waiting caps raised. */
     private Process startKeycloak(Path work) throws Exception {
+        String owner = "another bench run (bench/*.sh), or ProxyHeadersIT's nginx (18080)";
+        Ports.requireFree(HTTP_PORT, "the bench Keycloak's HTTP port", owner);
+        Ports.requireFree(MANAGEMENT_PORT, "the bench Keycloak's management port", owner);
         Path dist = work.resolve("keycloak");
         Files.createDirectories(work);
         new ProcessBuilder("rm", "-rf", dist.toString()).start().waitFor();

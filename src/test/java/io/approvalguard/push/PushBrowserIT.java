@@ -6,6 +6,7 @@ import io.approvalguard.testkit.Chromium;
 import io.approvalguard.testkit.Chromium.Viewport;
 import io.approvalguard.testkit.DeviceClient;
 import io.approvalguard.testkit.KeycloakServer;
+import io.approvalguard.testkit.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,8 @@ class PushBrowserIT {
     static final String REALM = "ag-test";
     static final String CLIENT_ID = "ag-test-client";
     static final String CLIENT_NAME = "Approval Guard test client";
-    static final String CALLBACK = "http://127.0.0.1:8089/callback";
+    static final int CALLBACK_PORT = 8089;
+    static final String CALLBACK = "http://127.0.0.1:" + CALLBACK_PORT + "/callback";
     static final String PASSWORD = "correct horse battery staple";
     static final String DEVICE_TYPE = "approval-guard-device";
 
@@ -62,6 +64,8 @@ class PushBrowserIT {
     @BeforeEach
     void requireChromium(TestInfo info) {
         assumeTrue(Chromium.isAvailable(), "Chromium or chromedriver is not installed");
+        // Nothing may listen at the client's callback: a real browser follows the redirect there, code and all.
+        Ports.requireFree(CALLBACK_PORT, "the test client's redirect URI", "a server left running on it");
         testName = info.getTestMethod().map(m -> m.getName()).orElse("test");
     }
 

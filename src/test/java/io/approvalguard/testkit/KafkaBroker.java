@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +46,7 @@ import org.apache.kafka.server.metrics.KafkaYammerMetrics;
  * beyond loopback.
  *
  * <pre>{@code
- * KafkaBroker broker = new KafkaBroker().start(KafkaBroker.freePort(), Path.of("target", "kafka-x"));
+ * KafkaBroker broker = new KafkaBroker().start(Ports.freePort(), Path.of("target", "kafka-x"));
  * broker.createTopic("events", 2);
  * ... produce to broker.bootstrapServers() ...
  * List<KafkaBroker.Received> records = broker.readAll("events", Duration.ofSeconds(10));
@@ -91,7 +88,7 @@ public final class KafkaBroker implements AutoCloseable {
         this.port = port;
         this.logDir = logDir.toAbsolutePath();
         if (controllerPort == 0) {
-            controllerPort = freePort();
+            controllerPort = Ports.freePort();
         }
         startServer();
         return this;
@@ -124,7 +121,7 @@ public final class KafkaBroker implements AutoCloseable {
             Exit.resetHaltProcedure();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (accepts(port) || accepts(controllerPort)) {
+        while (Ports.accepts(port) || Ports.accepts(controllerPort)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the Kafka broker still accepts connections after its shutdown");
             }
@@ -200,27 +197,10 @@ public final class KafkaBroker implements AutoCloseable {
         return received;
     }
 
-    /** A port nothing listens on right now. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Whether something accepts TCP connections on {@code port} of 127.0.0.1. */
-    public static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(HOST, port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
+    /** Both listeners, checked before every start (a restart too): the ports may have been taken meanwhile. */
     private void startServer() {
+        Ports.requireFree(port, "the test Kafka broker", "another test run's Kafka broker, or a Kafka left running");
+        Ports.requireFree(controllerPort, "the test Kafka broker's KRaft controller", "a process that took the port while the broker was down");
         Exit.setExitProcedure((code, message) -> {
             throw new IllegalStateException("the Kafka broker asked to exit (" + code + "): " + message);
         });

@@ -6,8 +6,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,6 +57,7 @@ public final class KeycloakServer implements BeforeAllCallback {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int LOG_LINES_ON_FAILURE = 60;
+    private static final String PROBABLE_OWNER = "another Keycloak: the demo (mvn -Pdemo) or another test run";
     /** Any realm serves the testing endpoints (the clock is server-wide); this one always exists. */
     private static final String TESTING_REALM = "ag-test";
     private static final HttpClient TESTING_HTTP = HttpClient.newBuilder()
@@ -350,8 +349,8 @@ public final class KeycloakServer implements BeforeAllCallback {
         }
 
         private static RunningServer launch(Settings settings, boolean freshDatabase) {
-            refuseIfPortBusy(HTTP_PORT);
-            refuseIfPortBusy(MANAGEMENT_PORT);
+            Ports.requireFree(HTTP_PORT, "Keycloak's HTTP port", PROBABLE_OWNER);
+            Ports.requireFree(MANAGEMENT_PORT, "Keycloak's management port", PROBABLE_OWNER);
             try {
                 if (freshDatabase) {
                     prepareDistribution(settings);
@@ -501,16 +500,6 @@ public final class KeycloakServer implements BeforeAllCallback {
             } catch (Exception e) {
                 tree.forEach(ProcessHandle::destroyForcibly);
             }
-        }
-
-        private static void refuseIfPortBusy(int port) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(HOST, port), 500);
-            } catch (IOException e) {
-                return; // nothing listens: the port is free for us
-            }
-            throw new IllegalStateException("port " + port + " on " + HOST + " is already in use; another "
-                    + "Keycloak (a demo or another test run?) is probably running. Stop it and run the tests again.");
         }
     }
 

@@ -2,8 +2,6 @@ package io.approvalguard.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +36,8 @@ public final class NginxProxy implements AutoCloseable {
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("nginx is not installed (" + binary + "): apt-get install -y nginx; .ci/run does this");
         }
-        if (listening()) {
-            throw new IllegalStateException("port " + PORT + " on 127.0.0.1 is already in use; stop what listens there");
-        }
+        Ports.requireFree(PORT, "the nginx proxy in front of the test Keycloak",
+                "another test run's nginx, or a bench Keycloak (bench/listener-latency.sh, WaitingSignInsBench use it too)");
         try {
             Path dir = Files.createDirectories(KeycloakServer.logFile().getParent().resolve("nginx").toAbsolutePath());
             Files.createDirectories(dir.resolve("tmp"));
@@ -51,7 +48,7 @@ public final class NginxProxy implements AutoCloseable {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
             NginxProxy proxy = new NginxProxy(process, dir);
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!listening()) {
+            while (!Ports.accepts(PORT)) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     proxy.close();
                     throw new IllegalStateException("nginx did not start: " + Files.readString(dir.resolve("nginx.out")));
@@ -84,15 +81,6 @@ public final class NginxProxy implements AutoCloseable {
                 .replace("upstream keycloak {", files + "  upstream keycloak {\n    server "
                         + KeycloakServer.HOST + ":" + KeycloakServer.HTTP_PORT + ";")
                 .replace("listen 8080;", "listen 127.0.0.1:" + PORT + ";");
-    }
-
-    private static boolean listening() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", PORT), 300);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override

@@ -26,8 +26,10 @@ public final class SmtpReceiver implements AutoCloseable {
     private final List<Message> messages = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
+    /** Listens on {@code port} of 127.0.0.1; fails naming the port when something else holds it. */
     public SmtpReceiver(int port) throws IOException {
-        server = new ServerSocket(port, 10, InetAddress.getLoopbackAddress());
+        Ports.requireFree(port, "the test SMTP server", "another test run's SMTP receiver, or a mail server");
+        server = new ServerSocket(port, 10, InetAddress.getByName(Ports.HOST));
         acceptor = new Thread(this::acceptLoop, "test-smtp-" + port);
         acceptor.setDaemon(true);
         acceptor.start();

@@ -85,13 +85,17 @@ public final class WebhookReceiver implements AutoCloseable {
         this.port = port;
     }
 
+    /** Listens (again); fails naming the port when something else holds it. */
     public WebhookReceiver start() {
         synchronized (lock) {
             if (server != null) {
                 return this;
             }
+            if (port != 0) {
+                Ports.requireFree(port, "the test webhook receiver", "another test run's webhook receiver");
+            }
             try {
-                HttpServer created = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 50);
+                HttpServer created = HttpServer.create(new InetSocketAddress(InetAddress.getByName(Ports.HOST), port), 50);
                 executor = Executors.newCachedThreadPool(task -> {
                     Thread thread = new Thread(task, "webhook-receiver");
                     thread.setDaemon(true);

@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.approvalguard.testkit.Ports;
+
 /**
  * A throw-away PostgreSQL server from Debian's package ({@code apt-get install postgresql}) on
  * 127.0.0.1 only, with database and user {@code keycloak}. As root it runs as user
@@ -45,6 +47,7 @@ public final class ClusterDatabase implements AutoCloseable {
     }
 
     public static ClusterDatabase start(Path workDir) {
+        Ports.requireFree(PORT, "the cluster test's PostgreSQL", "a PostgreSQL of another ClusterIT run, or one left running");
         try {
             ClusterDatabase db = new ClusterDatabase(findBinDir(), workDir, Files.createTempDirectory(reachableTempRoot(),
                     "approval-guard-pg-"));

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.approvalguard.testkit.Ports;
 import io.approvalguard.testkit.TestingProviderJar;
 
 /**
@@ -51,6 +52,14 @@ public final class TwoNodeCluster implements AutoCloseable {
         public int httpPort() {
             return httpPort;
         }
+
+        /** Its HTTP, management and JGroups ports (JGroups would quietly move to the next free port). */
+        void requirePortsFree() {
+            String owner = "a node of another ClusterIT run, or a clustered Keycloak left running";
+            Ports.requireFree(httpPort, "node " + this + "'s HTTP port", owner);
+            Ports.requireFree(managementPort, "node " + this + "'s management port", owner);
+            Ports.requireFree(jgroupsPort, "node " + this + "'s JGroups port", owner);
+        }
     }
 
     private final Path workDir;
@@ -65,6 +74,10 @@ public final class TwoNodeCluster implements AutoCloseable {
     /** PostgreSQL, one build of the distribution, then node A (which imports the realms) and node B. */
     public static TwoNodeCluster start() {
         Path workDir = Paths.get(System.getProperty("approvalguard.work.dir", "target/it-work")).toAbsolutePath().resolve("cluster");
+        // all at once, before minutes of preparation
+        for (Node node : Node.values()) {
+            node.requirePortsFree();
+        }
         try {
             Files.createDirectories(workDir);
             ClusterDatabase database = ClusterDatabase.start(workDir);
@@ -80,7 +93,9 @@ public final class TwoNodeCluster implements AutoCloseable {
         }
     }
 
+    /** Starts {@code node} (again, after {@link #stopNode}); fails naming a port that something else holds. */
     public void startNode(Node node) {
+        node.requirePortsFree();
         try {
             Path dist = dist(node);
             Path log = log(node);

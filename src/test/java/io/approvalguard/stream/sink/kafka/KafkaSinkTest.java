@@ -27,6 +27,7 @@ import io.approvalguard.stream.sink.DeliveryOutcome;
 import io.approvalguard.stream.sink.DeliveryOutcome.Kind;
 import io.approvalguard.stream.sink.SinkProvider;
 import io.approvalguard.testkit.KafkaBroker;
+import io.approvalguard.testkit.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -64,7 +65,7 @@ class KafkaSinkTest {
     static void startBroker() throws IOException {
         threadsBefore = Set.copyOf(Thread.getAllStackTraces().keySet());
         deleteRecursively(LOG_DIR);
-        BROKER.start(KafkaBroker.freePort(), LOG_DIR);
+        BROKER.start(Ports.freePort(), LOG_DIR);
         BROKER.createTopic(TOPIC, 2);
         factory = factory(withBroker(Map.of()));
     }
@@ -78,7 +79,7 @@ class KafkaSinkTest {
         } finally {
             BROKER.close();
         }
-        assertFalse(KafkaBroker.accepts(BROKER.port()), "connections are refused after stop");
+        assertFalse(Ports.accepts(BROKER.port()), "connections are refused after stop");
         // nothing the broker or the producers started may keep running
         List<String> left = List.of();
         for (int i = 0; i < 50; i++) {
@@ -147,7 +148,7 @@ class KafkaSinkTest {
     @Order(3)
     void aStoppedBrokerGetsRetriesWithinTheDeadlineAndARestartedOneEverything() {
         BROKER.stop();
-        assertFalse(KafkaBroker.accepts(BROKER.port()));
+        assertFalse(Ports.accepts(BROKER.port()));
 
         List<StreamEvent> whileDown = List.of(event("carol"), event("dave"), event("carol"));
         long start = System.nanoTime();
@@ -183,7 +184,7 @@ class KafkaSinkTest {
     @Test
     @Order(4)
     void aBrokerThatIsDownAtStartNeitherBlocksStartNorDelivery() {
-        int nothingThere = KafkaBroker.freePort();
+        int nothingThere = Ports.freePort();
         Map<String, String> options = new HashMap<>(FAST);
         options.put("bootstrap-servers", "127.0.0.1:" + nothingThere);
         options.put("topic", TOPIC);
