@@ -10,8 +10,8 @@ import org.jboss.logging.Logger;
 /**
  * The requests this node holds open, by what they wait for. Caps protect the node: a total, and
  * a number per browser or device; a refused request is told to retry later. A slot is freed the
- * moment its request ends, whatever ends it. Node-local by design: each node holds its own
- * clients' connections, and {@link WakeEvent}s reach every node.
+ * moment its request ends, whatever ends it, and before its answer goes out. Node-local by
+ * design: each node holds its own clients' connections, and {@link WakeEvent}s reach every node.
  */
 public final class Waiters {
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,39 @@ class WaitersTest {
         assertEquals("pending", answerOf(timedOut));
         assertTrue(gone.answer().toCompletableFuture().isCancelled());
         assertEquals(0, waiters.size());
+    }
+
+    @Test
+    void theSlotIsFreeBeforeTheAnswerCompletesWhateverEndsTheRequest() throws Exception {
+        Waiter<String> woken = browser("challenge:1", "s1");
+        Waiter<String> timedOut = browser("challenge:2", "s2");
+        Waiter<String> closing = browser("challenge:3", "s3");
+        assertNull(waiters.admit(woken, 25));
+        assertNull(waiters.admit(timedOut, 1));
+        assertNull(waiters.admit(closing, 25));
+        // Subscribed after admit, as Keycloak's REST layer subscribes to the returned answer: these
+        // callbacks see the registry as the client does the moment its answer arrives.
+        CompletableFuture<Integer> heldAtWake = woken.answer().toCompletableFuture().thenApply(answer -> waiters.size());
+        CompletableFuture<Integer> heldAtTimeout = timedOut.answer().toCompletableFuture().thenApply(answer -> waiters.size());
+        CompletableFuture<Integer> heldAtClose = closing.answer().toCompletableFuture().thenApply(answer -> waiters.size());
+
+        waiters.wake(new WakeEvent("challenge:1", "approved"));
+        assertEquals(2, heldAtWake.get(5, TimeUnit.SECONDS), "woken: its slot was still taken when it answered");
+        assertEquals(1, heldAtTimeout.get(5, TimeUnit.SECONDS), "timed out: its slot was still taken when it answered");
+        waiters.releaseAll();
+        assertEquals(0, heldAtClose.get(5, TimeUnit.SECONDS), "node closing: its slot was still taken when it answered");
+    }
+
+    @Test
+    void aBrowserThatAsksAgainTheMomentItsAnswerArrivesIsAdmitted() {
+        Waiter<String> first = browser("challenge:1", "s1");
+        assertNull(waiters.admit(first, 25));
+        assertNull(waiters.admit(browser("challenge:1", "s1"), 25));
+        // The session holds both its slots; the wait page asks again as soon as an answer arrives.
+        CompletableFuture<Waiters.Refusal> again = first.answer().toCompletableFuture()
+                .thenApply(answer -> waiters.admit(browser("challenge:1", "s1"), 25));
+        first.answer("pending");
+        assertNull(again.join(), "the answered request's slot is free for the next one");
     }
 
     @Test
