@@ -103,7 +103,9 @@ class ClusterIT {
         System.out.printf("cross-node, B's answer received to the waiting browser on A: %s%n", percentiles(fromAnswered));
         // The decision is committed before B responds: held to the 250 ms from there. The
         // upper bound includes B's own work on the answer (one 333 ms outlier on a cold node in CI).
-        assertTrue(percentile(fromAnswered, 0.99) <= 250_000, "cross-node decision p99 " + percentiles(fromAnswered));
+        assertTrue(percentile(fromAnswered, 0.99) <= 250_000, "cross-node wake over its 250 ms bound: a decision answered on"
+                + " node B reached the browser waiting on node A after " + percentiles(fromAnswered) + " (" + fromAnswered.size()
+                + " sign-ins, from B's answer received); from the device's request sent: " + percentiles(fromSent));
     }
 
     @Test

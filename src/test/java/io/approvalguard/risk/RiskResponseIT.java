@@ -5,6 +5,7 @@ import static io.approvalguard.testkit.PushScenario.CLIENT;
 import static io.approvalguard.testkit.PushScenario.PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,7 +65,7 @@ class RiskResponseIT {
     }
 
     @Test
-    void thisWasntMeEndsEverySessionAndTokenWithinOneSecond() throws Exception {
+    void thisWasntMeHasEndedEverySessionAndTokenByTheTimeTheDevicesAnswerReturns() throws Exception {
         PushScenario user = PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
         Map<String, Object> offline = approvedSignIn(user, "openid offline_access");
         Map<String, Object> online = approvedSignIn(user, "openid");
@@ -78,22 +79,13 @@ class RiskResponseIT {
         Map<String, Object> challenge = user.challenge();
         long reported = System.nanoTime();
         assertEquals(200, user.device.answer(challenge, "fraud", null).status());
-
-        long revokedAfterMillis = -1;
-        Object onlineAnswer = null;
-        Object offlineAnswer = null;
-        while (System.nanoTime() - reported < Duration.ofSeconds(5).toNanos()) {
-            onlineAnswer = refresh(online).get("http_status");
-            offlineAnswer = refresh(offline).get("http_status");
-            if (!Integer.valueOf(200).equals(onlineAnswer) && !Integer.valueOf(200).equals(offlineAnswer)) {
-                revokedAfterMillis = (System.nanoTime() - reported) / 1_000_000;
-                break;
-            }
-            Thread.sleep(25);
-        }
-        assertTrue(revokedAfterMillis >= 0, "refresh and offline tokens were still accepted 5 s after the report: "
-                + onlineAnswer + " / " + offlineAnswer + "; sessions " + admin.userSessions(REALM, user.userId));
-        assertTrue(revokedAfterMillis <= 1000, "tokens rejected only after " + revokedAfterMillis + " ms");
+        // The sessions end as part of the device's decision: refused at the very next request, no polling.
+        Object onlineAnswer = refresh(online).get("http_status");
+        Object offlineAnswer = refresh(offline).get("http_status");
+        long revokedAfterMillis = (System.nanoTime() - reported) / 1_000_000;
+        assertNotEquals(200, onlineAnswer, "the refresh token still worked right after the report");
+        assertNotEquals(200, offlineAnswer, "the offline token still worked right after the report");
+        // The figure for docs/benchmarks.md (report sent to both refusals received); a benchmark, not asserted.
         System.out.printf("\"this wasn't me\" to refresh and offline tokens rejected: %d ms%n", revokedAfterMillis);
         assertTrue(admin.userSessions(REALM, user.userId).isEmpty(), "no online session left");
         String clientUuid = clientUuid(admin, CLIENT);
@@ -106,7 +98,7 @@ class RiskResponseIT {
         assertEquals(true, state.get("push_suspended"));
         assertTrue(actions(state).stream().anyMatch(a -> "revoke_sessions".equals(a.get("action"))
                 && "risk.fraud_report".equals(a.get("reason_code")) && "scorer".equals(a.get("source"))), state.toString());
-        SmtpReceiver.Message mail = smtp.awaitMessageTo(user.username + "@example.test", Duration.ofSeconds(10));
+        SmtpReceiver.Message mail = smtp.awaitMessageTo(user.username + "@example.test", Duration.ofSeconds(30));
         assertNotNull(mail, "the user is told by email");
         assertTrue(mail.data().contains("risk.fraud_report"), mail.data());
     }
@@ -125,15 +117,10 @@ class RiskResponseIT {
         assertEquals(6, code.length(), "after a streak of denials the code is longer");
         assertEquals(200, user.device.answer(user.challenge(), "approve", code).status());
 
-        // Either the scorer was quicker than the browser (the sign-in is refused), or the session
-        // it produced is ended moments later: no usable session either way.
-        if (worn.pressWait("continue").isLoggedIn()) {
-            Map<String, Object> tokens = worn.exchangeCode();
-            awaitUntil(Duration.ofSeconds(2), () -> !Integer.valueOf(200).equals(refresh(tokens).get("http_status"))
-                    && admin.userSessions(REALM, user.userId).isEmpty(), "the fatigue session is revoked");
-        } else {
-            assertTrue(admin.userSessions(REALM, user.userId).isEmpty());
-        }
+        // The approval is scored as part of the decision: refused the moment the browser continues.
+        BrowserFlow after = worn.pressWait("continue");
+        assertFalse(after.isLoggedIn(), "the fatigue approval was spent: " + after.describePage());
+        assertTrue(admin.userSessions(REALM, user.userId).isEmpty(), "no session");
         Map<String, Object> state = riskState(user);
         assertEquals("critical", state.get("level"));
         assertTrue(actions(state).stream().anyMatch(a -> "revoke_sessions".equals(a.get("action"))
@@ -275,21 +262,5 @@ class RiskResponseIT {
         assertEquals(status, result.status(), result.body());
         assertEquals(error, result.jsonMap().get("error"), result.body());
         assertNotNull(result.jsonMap().get("error_description"), result.body());
-    }
-
-    private static void awaitUntil(Duration timeout, java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new AssertionError(what + " within " + timeout);
     }
 }

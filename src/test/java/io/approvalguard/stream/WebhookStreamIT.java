@@ -68,10 +68,12 @@ class WebhookStreamIT {
     @Order(1)
     void aReceiverThatWasDownGetsEveryEventSignedAndVerifiable() throws Exception {
         receiver.stop();
+        KeycloakServer.LogMark mark = KeycloakServer.logMark();
         PushScenario user = StreamedEvents.approvedUser(admin);
         Set<String> ids = StreamedEvents.userEventIds(admin, user);
         assertTrue(ids.size() >= 5, "enrolment and sign-in raised events: " + ids);
-        Thread.sleep(3000); // the relay fails and backs off meanwhile
+        awaitUntil(() -> KeycloakServer.logSince(mark).lines().anyMatch(line -> ids.stream()
+                .anyMatch(id -> line.contains("webhook delivery of " + id + " failed"))), "the relay fails on the user's events");
 
         receiver.start();
         Map<String, WebhookReceiver.Delivery> delivered = awaitAccepted(ids);
@@ -101,18 +103,26 @@ class WebhookStreamIT {
 
     @Test
     @Order(2)
-    void aDeadReceiverAddsNoLatencyToSignIns() {
+    void aReceiverThatNeverAnswersHoldsUpNoSignIn() {
         PushScenario user = StreamedEvents.approvedUser(admin);
         receiver.start();
         List<Long> up = signInTimes(user, 12);
-        receiver.stop();
-        List<Long> down = signInTimes(user, 12);
+        // The worst dead receiver: it takes every request and never answers, so each delivery costs
+        // the sink's whole time-out. A sign-in that waited for one would take that much longer.
+        receiver.neverAnswer();
+        List<Long> hanging = signInTimes(user, 12);
+        awaitUntil(() -> receiver.deliveries().stream().anyMatch(d -> d.answeredStatus() == 0), "the relay reaches the receiver");
+        receiver.stop(); // ends the held requests
         receiver.start();
         long upMedian = median(up);
-        long downMedian = median(down);
-        System.out.printf("sign-in (password to approved) median: receiver up %d ms, down %d ms; up %s, down %s%n",
-                upMedian, downMedian, up, down);
-        assertTrue(downMedian <= upMedian * 3 / 2 + 25, "receiver down: " + down + " vs up: " + up);
+        long hangingMedian = median(hanging);
+        // The figures are printed (timing belongs to docs/benchmarks.md); the bound is the point:
+        // a sign-in never waits out a delivery's time-out.
+        System.out.printf("sign-in (password to approved) median: receiver up %d ms, never answering %d ms; up %s, never answering %s%n",
+                upMedian, hangingMedian, up, hanging);
+        assertTrue(hangingMedian < upMedian + StreamSinks.WEBHOOK_TIMEOUT_MS, "with a receiver that never answers, sign-ins took "
+                + hanging + " ms, against " + up + " ms with one that answers: more than the sink's time-out ("
+                + StreamSinks.WEBHOOK_TIMEOUT_MS + " ms) longer");
     }
 
     @Test
@@ -124,6 +134,8 @@ class WebhookStreamIT {
         Set<String> ids = StreamedEvents.userEventIds(admin, user);
         awaitSink(true);
         receiver.respondWith(200, null);
+        // An absence: the settle gives a delivery the paused sink must not make the time to show;
+        // it cannot make the test fail when there is none.
         Thread.sleep(2500);
         Set<String> seen = accepted().keySet();
         assertTrue(Collections.disjoint(seen, ids), "a paused sink delivers nothing");
@@ -142,7 +154,9 @@ class WebhookStreamIT {
         PushScenario user = PushScenario.newUser(admin);
         Set<String> ids = StreamedEvents.adminEventIds(admin, user);
         try {
-            Thread.sleep(1500);
+            // refused at least once inside the retry window, then the window ends
+            awaitUntil(() -> receiver.deliveries().stream().anyMatch(d -> ids.contains(d.id()) && d.answeredStatus() == 500),
+                    "a refused delivery of the user's records");
             KeycloakServer.setTimeOffset(25 * 3600); // past the 24-hour retry window
             List<Map<String, Object>> dead = awaitDeadLetters(user);
             assertTrue(dead.stream().allMatch(d -> "webhook".equals(d.get("sink")) && ((Number) d.get("attempts")).intValue() >= 1));
@@ -262,6 +276,16 @@ class WebhookStreamIT {
 
     private static String streamPath() {
         return "/admin/realms/" + REALM + "/approval-guard/stream";
+    }
+
+    private static void awaitUntil(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + DELIVERY_WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not within " + DELIVERY_WAIT);
+            }
+            sleep(200);
+        }
     }
 
     private static void sleep(long millis) {

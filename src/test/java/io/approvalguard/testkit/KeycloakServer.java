@@ -257,6 +257,24 @@ public final class KeycloakServer implements BeforeAllCallback {
     }
 
     /**
+     * Waits until at least {@code count} lines after {@code mark} contain {@code needle}, for lines
+     * the server writes off the request's thread (after commit, on an executor); answers them all.
+     */
+    public static List<String> awaitLogLines(LogMark mark, String needle, int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> hits = logLinesContaining(mark, needle);
+        while (hits.size() < count && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(100));
+            hits = logLinesContaining(mark, needle);
+        }
+        if (hits.size() < count) {
+            throw new AssertionError(count + " server log line(s) with \"" + needle + "\" expected within " + timeout
+                    + ", found " + hits.size() + (hits.isEmpty() ? "" : ":\n" + String.join("\n", hits)));
+        }
+        return hits;
+    }
+
+    /**
      * Fails when {@code needle} appears in the log after {@code mark}. Waits {@code settle} first,
      * because the server may still be writing lines about the request that was just answered.
      */
@@ -402,7 +420,7 @@ public final class KeycloakServer implements BeforeAllCallback {
             command.add("--spi-approval-guard-sink--log--enabled=true");
             command.add("--spi-approval-guard-sink--webhook--url=" + StreamSinks.WEBHOOK_URL);
             command.add("--spi-approval-guard-sink--webhook--secrets=" + String.join(",", StreamSinks.WEBHOOK_SECRETS));
-            command.add("--spi-approval-guard-sink--webhook--timeout-ms=2000");
+            command.add("--spi-approval-guard-sink--webhook--timeout-ms=" + StreamSinks.WEBHOOK_TIMEOUT_MS);
             command.add("--spi-approval-guard-sink--kafka--bootstrap-servers=" + StreamSinks.KAFKA_BOOTSTRAP);
             command.add("--spi-approval-guard-sink--kafka--topic=" + StreamSinks.KAFKA_TOPIC);
             command.add("--spi-approval-guard-sink--kafka--max-block-ms=2000");

@@ -2,6 +2,7 @@ package io.approvalguard.waiting;
 
 import static io.approvalguard.testkit.PushScenario.CLIENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -37,6 +38,11 @@ class WaitingIT {
 
     private static final int NODE_CAP = 6;
     private static final int SESSION_CAP = 4;
+    /**
+     * Longest wait for something that happens "at once" (a wake, a freed slot): generous for a
+     * loaded machine, and still well short of the 25 s a held request waits when nothing happens.
+     */
+    private static final Duration WOKEN_WITHIN = Duration.ofSeconds(15);
 
     private final AdminClient admin = AdminClient.forTestServer();
 
@@ -49,21 +55,21 @@ class WaitingIT {
         long askedAt = System.nanoTime();
         CompletableFuture<HttpResult> held = CompletableFuture.supplyAsync(() -> browser.waitStatus(25));
         awaitWaiters(1);
-        Thread.sleep(300);
-        assertTrue(!held.isDone(), "a pending state must be held, not answered");
+        assertFalse(held.isDone(), "a pending state must be held, not answered");
 
         DeviceClient.Response answered = user.device.answer(challenge, "approve", browser.code());
         long decidedAt = System.nanoTime();
         assertEquals(200, answered.status(), answered.toString());
-        HttpResult state = held.get(5, TimeUnit.SECONDS);
+        // Asked before the decision and answered "approved": the decision woke it (its time limit
+        // answers "pending"). The bound only keeps a lost wake from waiting out the 25 s.
+        HttpResult state = held.get(WOKEN_WITHIN.toSeconds(), TimeUnit.SECONDS);
         long answeredAt = System.nanoTime();
         assertEquals(200, state.status(), state.body());
         assertEquals("approved", state.jsonMap().get("state"));
         assertEquals("no-store", state.header("Cache-Control"));
-        long latencyMillis = TimeUnit.NANOSECONDS.toMillis(answeredAt - decidedAt);
-        System.out.printf("decision to waiting browser: %d ms (held %d ms)%n", latencyMillis,
+        // A figure, not asserted: latency belongs to the benchmarks (docs/benchmarks.md).
+        System.out.printf("decision to waiting browser: %d ms (held %d ms)%n", TimeUnit.NANOSECONDS.toMillis(answeredAt - decidedAt),
                 TimeUnit.NANOSECONDS.toMillis(answeredAt - askedAt));
-        assertTrue(latencyMillis < 1000, "the held request answered " + latencyMillis + " ms after the decision");
         awaitWaiters(0);
 
         assertTrue(browser.pressWait("continue").isLoggedIn(), browser.describePage());
@@ -78,7 +84,9 @@ class WaitingIT {
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals(200, state.status(), state.body());
         assertEquals("pending", state.jsonMap().get("state"));
-        assertTrue(tookMillis >= 1800 && tookMillis < 6000, "held " + tookMillis + " ms for wait=2");
+        // Held until its limit (a load can only lengthen that), and answered at it, not at the 25 s default.
+        assertTrue(tookMillis >= 1800, "answered after " + tookMillis + " ms, before its 2 s were up");
+        assertTrue(tookMillis < WOKEN_WITHIN.toMillis(), "held " + tookMillis + " ms for wait=2");
         awaitWaiters(0);
         denyAndSettle(user, browser);
     }
@@ -90,7 +98,8 @@ class WaitingIT {
         awaitWaiters(1);
         BrowserFlow browser = user.signInToWaitPage();
         long openedAt = System.nanoTime();
-        DeviceClient.Response listed = held.get(5, TimeUnit.SECONDS);
+        // One challenge listed: woken by it (its time limit answers an empty list).
+        DeviceClient.Response listed = held.get(WOKEN_WITHIN.toSeconds(), TimeUnit.SECONDS);
         System.out.printf("new challenge to waiting device: %d ms after the wait page%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAt));
         assertEquals(200, listed.status(), listed.toString());
@@ -192,7 +201,7 @@ class WaitingIT {
 
     /** Waits until the node's gauge shows {@code expected} held requests. */
     static void awaitWaiters(int expected) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long deadline = System.nanoTime() + WOKEN_WITHIN.toNanos();
         int last = -1;
         while (System.nanoTime() < deadline) {
             last = KeycloakServer.waiters();
@@ -206,6 +215,6 @@ class WaitingIT {
                 throw new IllegalStateException(e);
             }
         }
-        throw new AssertionError("the node holds " + last + " requests, expected " + expected);
+        throw new AssertionError("the node holds " + last + " requests, expected " + expected + " within " + WOKEN_WITHIN);
     }
 }
