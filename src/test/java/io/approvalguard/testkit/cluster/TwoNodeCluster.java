@@ -29,7 +29,8 @@ import io.approvalguard.testkit.TestingProviderJar;
 public final class TwoNodeCluster implements AutoCloseable {
 
     private static final String HOST = "127.0.0.1";
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+    /** A ceiling for a live but slow node on a loaded machine; a node that dies is noticed at once. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(600);
 
     /** One node: its ports and its process. */
     public enum Node {
@@ -164,7 +165,7 @@ public final class TwoNodeCluster implements AutoCloseable {
 
     /** Waits until {@code node}'s log shows a cluster view of {@code members} members after the last start. */
     public void awaitMembers(Node node, int members) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         String wanted = "(" + members + ") [";
         while (System.nanoTime() < deadline) {
             List<String> views = readLog(node).lines().filter(l -> l.contains("ISPN000094")).toList();
