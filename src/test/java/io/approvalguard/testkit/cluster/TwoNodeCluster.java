@@ -54,7 +54,12 @@ public final class TwoNodeCluster implements AutoCloseable {
             return httpPort;
         }
 
-        /** Its HTTP, management and JGroups ports (JGroups would quietly move to the next free port). */
+        /**
+         * Its HTTP, management and JGroups ports (JGroups would quietly move to the next free port).
+         * Not JGroups' failure detection (FD_SOCK2, JGroups port + 50000): it lies in the ephemeral
+         * range, where any client socket may hold it for a moment, and a node announces the port it
+         * actually got, so a taken one cannot lead the other node to a stranger.
+         */
         void requirePortsFree() {
             String owner = "a node of another ClusterIT run, or a clustered Keycloak left running";
             Ports.requireFree(httpPort, "node " + this + "'s HTTP port", owner);
