@@ -1,7 +1,6 @@
 package io.approvalguard.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -62,7 +61,7 @@ class AdminApiAuthzIT {
             assertEquals(200, listed.status(), "listing stays the realm's own (its counts, the pause): " + listed.body());
 
             HttpResult refused = OidcClient.call("POST", streamPath(TEST_REALM) + "/sinks/webhook/resume", realmAdminToken, null);
-            assertError(refused, 403, "forbidden");
+            refused.assertError(403, "forbidden");
             assertTrue(isWebhookPaused(), "a refused resume changes nothing");
             assertTrue(adminEventsAt(TEST_REALM, "approval-guard/stream/sinks/webhook/resume").isEmpty(),
                     "a refused resume is no admin event");
@@ -110,15 +109,15 @@ class AdminApiAuthzIT {
         assertEquals(200, acted.status(), acted.body());
         assertEquals("elevated", riskState(RISK_REALM, memberId).get("level"));
 
-        assertError(OidcClient.call("GET", riskPath(RISK_REALM, realmAdminId), token, null), 403, "forbidden");
-        assertError(OidcClient.call("POST", riskPath(RISK_REALM, realmAdminId) + "/actions", token,
-                "{\"action\":\"revoke_sessions\",\"reason_code\":\"siem.takeover\"}"), 403, "forbidden");
-        assertError(OidcClient.call("POST", riskPath(RISK_REALM, realmAdminId) + "/actions", token,
-                "{\"action\":\"set_level\",\"level\":\"normal\",\"reason_code\":\"siem.all_clear\"}"), 403, "forbidden");
+        OidcClient.call("GET", riskPath(RISK_REALM, realmAdminId), token, null).assertError(403, "forbidden");
+        OidcClient.call("POST", riskPath(RISK_REALM, realmAdminId) + "/actions", token,
+                "{\"action\":\"revoke_sessions\",\"reason_code\":\"siem.takeover\"}").assertError(403, "forbidden");
+        OidcClient.call("POST", riskPath(RISK_REALM, realmAdminId) + "/actions", token,
+                "{\"action\":\"set_level\",\"level\":\"normal\",\"reason_code\":\"siem.all_clear\"}").assertError(403, "forbidden");
         Map<String, Object> untouched = riskState(RISK_REALM, realmAdminId);
         assertEquals("normal", untouched.get("level"));
         assertEquals(List.of(), untouched.get("actions"), "nothing was recorded for the realm administrator");
-        assertError(OidcClient.call("GET", riskPath(RISK_REALM, UUID.randomUUID().toString()), token, null), 403, "forbidden");
+        OidcClient.call("GET", riskPath(RISK_REALM, UUID.randomUUID().toString()), token, null).assertError(403, "forbidden");
     }
 
     @Test
@@ -153,7 +152,7 @@ class AdminApiAuthzIT {
         List<Map<String, Object>> granted = java.util.Arrays.stream(roles)
                 .map(role -> admin.send("GET", "/admin/realms/" + realm + "/clients/" + management + "/roles/" + role, null).jsonMap())
                 .toList();
-        expect(admin.send("POST", "/admin/realms/" + realm + "/users/" + userId + "/role-mappings/clients/" + management, granted), 204);
+        admin.send("POST", "/admin/realms/" + realm + "/users/" + userId + "/role-mappings/clients/" + management, granted).expect(204);
         return username;
     }
 
@@ -165,36 +164,36 @@ class AdminApiAuthzIT {
     private String scorerLimitedToAGroup(String memberId) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String clientId = "ag-scoped-scorer-" + suffix;
-        expect(admin.send("POST", "/admin/realms/" + RISK_REALM + "/clients", Map.of("clientId", clientId,
+        admin.send("POST", "/admin/realms/" + RISK_REALM + "/clients", Map.of("clientId", clientId,
                 "secret", clientId + "-secret", "publicClient", false, "serviceAccountsEnabled", true,
-                "standardFlowEnabled", false, "directAccessGrantsEnabled", false)), 201);
+                "standardFlowEnabled", false, "directAccessGrantsEnabled", false)).expect(201);
         String scorerUuid = clientUuid(RISK_REALM, clientId);
         String serviceAccount = (String) admin.send("GET", "/admin/realms/" + RISK_REALM + "/clients/" + scorerUuid
                 + "/service-account-user", null).jsonMap().get("id");
         String management = clientUuid(RISK_REALM, "realm-management");
         Map<String, Object> riskRole = admin.send("GET", "/admin/realms/" + RISK_REALM + "/clients/" + management + "/roles/"
                 + ApprovalGuardRoles.RISK_ROLE, null).jsonMap();
-        expect(admin.send("POST", "/admin/realms/" + RISK_REALM + "/users/" + serviceAccount + "/role-mappings/clients/"
-                + management, List.of(riskRole)), 204);
+        admin.send("POST", "/admin/realms/" + RISK_REALM + "/users/" + serviceAccount + "/role-mappings/clients/"
+                + management, List.of(riskRole)).expect(204);
 
-        expect(admin.send("POST", "/admin/realms/" + RISK_REALM + "/groups", Map.of("name", "scored-" + suffix)), 201);
+        admin.send("POST", "/admin/realms/" + RISK_REALM + "/groups", Map.of("name", "scored-" + suffix)).expect(201);
         String groupId = (String) admin.send("GET", "/admin/realms/" + RISK_REALM + "/groups?exact=true&search=scored-" + suffix, null)
                 .jsonList().get(0).get("id");
-        expect(admin.send("PUT", "/admin/realms/" + RISK_REALM + "/users/" + memberId + "/groups/" + groupId, null), 204);
+        admin.send("PUT", "/admin/realms/" + RISK_REALM + "/users/" + memberId + "/groups/" + groupId, null).expect(204);
 
-        expect(admin.send("PUT", "/admin/realms/" + RISK_REALM, Map.of("adminPermissionsEnabled", true)), 204);
+        admin.send("PUT", "/admin/realms/" + RISK_REALM, Map.of("adminPermissionsEnabled", true)).expect(204);
         String permissions = "/admin/realms/" + RISK_REALM + "/clients/" + clientUuid(RISK_REALM, "admin-permissions")
                 + "/authz/resource-server";
-        HttpResult policy = expect(admin.send("POST", permissions + "/policy/user", Map.of("name", "is-" + clientId,
-                "users", List.of(serviceAccount))), 201);
-        expect(admin.send("POST", permissions + "/permission/scope", Map.of("name", clientId + "-scores-" + suffix,
+        HttpResult policy = admin.send("POST", permissions + "/policy/user", Map.of("name", "is-" + clientId,
+                "users", List.of(serviceAccount))).expect(201);
+        admin.send("POST", permissions + "/permission/scope", Map.of("name", clientId + "-scores-" + suffix,
                 "resourceType", "Groups", "resources", List.of(groupId), "scopes", List.of("view-members", "manage-members"),
-                "policies", List.of(policy.jsonMap().get("id")))), 201);
+                "policies", List.of(policy.jsonMap().get("id")))).expect(201);
         return clientId;
     }
 
     private Map<String, Object> riskState(String realm, String userId) {
-        return expect(admin.send("GET", riskPath(realm, userId), null), 200).jsonMap();
+        return admin.send("GET", riskPath(realm, userId), null).expect(200).jsonMap();
     }
 
     private List<Map<String, Object>> adminEventsAt(String realm, String resourcePath) {
@@ -203,8 +202,8 @@ class AdminApiAuthzIT {
 
     private boolean isWebhookPaused() {
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> sinks = (List<Map<String, Object>>) expect(admin.send("GET", streamPath(TEST_REALM) + "/sinks",
-                null), 200).jsonMap().get("sinks");
+        List<Map<String, Object>> sinks = (List<Map<String, Object>>) admin.send("GET", streamPath(TEST_REALM) + "/sinks",
+                null).expect(200).jsonMap().get("sinks");
         return sinks.stream().anyMatch(s -> "webhook".equals(s.get("id")) && s.get("paused") != null);
     }
 
@@ -235,14 +234,5 @@ class AdminApiAuthzIT {
         return "/admin/realms/" + realm + "/approval-guard/risk/users/" + userId;
     }
 
-    private static HttpResult expect(HttpResult result, int status) {
-        assertEquals(status, result.status(), result.body());
-        return result;
-    }
 
-    private static void assertError(HttpResult result, int status, String error) {
-        assertEquals(status, result.status(), result.body());
-        assertEquals(error, result.jsonMap().get("error"), result.body());
-        assertNotNull(result.jsonMap().get("error_description"), result.body());
-    }
 }

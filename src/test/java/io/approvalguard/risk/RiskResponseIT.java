@@ -136,32 +136,32 @@ class RiskResponseIT {
     void anExternalScorerReadsAndActsIdempotently() {
         PushScenario user = PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
         String token = OidcClient.serviceAccountToken(REALM, SCORER, SCORER_SECRET);
-        Map<String, Object> state = Json.readMap(expect(OidcClient.call("GET", riskPath(user), token, null), 200).body());
+        Map<String, Object> state = Json.readMap(OidcClient.call("GET", riskPath(user), token, null).expect(200).body());
         assertEquals("normal", state.get("level"));
         assertEquals(false, state.get("push_suspended"));
 
         String suspend = "{\"action\":\"suspend_push\",\"reason_code\":\"siem.impossible_travel\",\"idempotency_key\":\"case-4711\",\"duration_seconds\":600}";
-        Map<String, Object> first = Json.readMap(expect(OidcClient.call("POST", riskPath(user) + "/actions", token, suspend), 200).body());
+        Map<String, Object> first = Json.readMap(OidcClient.call("POST", riskPath(user) + "/actions", token, suspend).expect(200).body());
         assertEquals(true, first.get("applied"));
-        Map<String, Object> again = Json.readMap(expect(OidcClient.call("POST", riskPath(user) + "/actions", token, suspend), 200).body());
+        Map<String, Object> again = Json.readMap(OidcClient.call("POST", riskPath(user) + "/actions", token, suspend).expect(200).body());
         assertEquals(false, again.get("applied"), "the same idempotency key changes nothing");
         assertEquals(((Map<?, ?>) first.get("action")).get("id"), ((Map<?, ?>) again.get("action")).get("id"));
         BrowserFlow suspended = user.signInWithPassword(CLIENT);
         assertFalse(suspended.onWaitPage(), "no prompt while push is suspended");
         assertTrue(suspended.lastBody().contains("paused"), suspended.describePage());
 
-        expect(OidcClient.call("POST", riskPath(user) + "/actions", token,
-                "{\"action\":\"clear\",\"reason_code\":\"analyst.false_positive\"}"), 200);
+        OidcClient.call("POST", riskPath(user) + "/actions", token,
+                "{\"action\":\"clear\",\"reason_code\":\"analyst.false_positive\"}").expect(200);
         assertEquals(false, riskState(user).get("push_suspended"));
 
         Map<String, Object> tokens = approvedSignIn(user, "openid");
         assertEquals(200, refresh(tokens).get("http_status"));
-        expect(OidcClient.call("POST", riskPath(user) + "/actions", token,
-                "{\"action\":\"revoke_sessions\",\"reason_code\":\"siem.token_theft\"}"), 200);
+        OidcClient.call("POST", riskPath(user) + "/actions", token,
+                "{\"action\":\"revoke_sessions\",\"reason_code\":\"siem.token_theft\"}").expect(200);
         assertEquals(400, refresh(tokens).get("http_status"), "revoked at once by the external scorer");
         assertTrue(admin.userSessions(REALM, user.userId).isEmpty());
-        expect(OidcClient.call("POST", riskPath(user) + "/actions", token,
-                "{\"action\":\"require_reenrolment\",\"reason_code\":\"siem.device_compromised\"}"), 200);
+        OidcClient.call("POST", riskPath(user) + "/actions", token,
+                "{\"action\":\"require_reenrolment\",\"reason_code\":\"siem.device_compromised\"}").expect(200);
         assertTrue(admin.listCredentials(REALM, user.userId).stream().filter(c -> "approval-guard-device".equals(c.get("type")))
                 .allMatch(c -> String.valueOf(c.get("credentialData")).contains("\"suspended\":true")), "every device suspended");
         assertTrue(((List<?>) admin.getUser(REALM, user.userId).get("requiredActions")).contains("approval-guard-register"));
@@ -180,25 +180,22 @@ class RiskResponseIT {
         PushScenario user = PushScenario.newUserIn(REALM, admin, List.of());
         String token = OidcClient.serviceAccountToken(REALM, SCORER, SCORER_SECRET);
         String actions = riskPath(user) + "/actions";
-        assertError(OidcClient.call("POST", actions, token, "{\"action\":\"explode\",\"reason_code\":\"x\"}"), 400, "invalid_request");
-        assertError(OidcClient.call("POST", actions, token, "{\"action\":\"revoke_sessions\",\"reason_code\":\"Bad Code!\"}"), 400, "invalid_request");
-        assertError(OidcClient.call("POST", actions, token, "{\"action\":\"suspend_push\",\"reason_code\":\"x\"}"), 400, "invalid_request");
-        assertError(OidcClient.call("POST", actions, token, "{\"action\":\"clear\",\"reason_code\":\"x\",\"reason_code\":\"y\"}"), 400, "invalid_request");
-        assertError(OidcClient.call("POST", actions, token, "{\"action\":\"clear\",\"reason_code\":\"x\",\"extra\":1}"), 400, "invalid_request");
-        assertError(OidcClient.call("POST", actions, token, "[]"), 400, "invalid_request");
-        assertError(OidcClient.call("POST", "/admin/realms/" + REALM + "/approval-guard/risk/users/no-such-user/actions", token,
-                "{\"action\":\"clear\",\"reason_code\":\"x\"}"), 404, "user_not_found");
+        OidcClient.call("POST", actions, token, "{\"action\":\"explode\",\"reason_code\":\"x\"}").assertError(400, "invalid_request");
+        OidcClient.call("POST", actions, token, "{\"action\":\"revoke_sessions\",\"reason_code\":\"Bad Code!\"}").assertError(400, "invalid_request");
+        OidcClient.call("POST", actions, token, "{\"action\":\"suspend_push\",\"reason_code\":\"x\"}").assertError(400, "invalid_request");
+        OidcClient.call("POST", actions, token, "{\"action\":\"clear\",\"reason_code\":\"x\",\"reason_code\":\"y\"}").assertError(400, "invalid_request");
+        OidcClient.call("POST", actions, token, "{\"action\":\"clear\",\"reason_code\":\"x\",\"extra\":1}").assertError(400, "invalid_request");
+        OidcClient.call("POST", actions, token, "[]").assertError(400, "invalid_request");
+        OidcClient.call("POST", "/admin/realms/" + REALM + "/approval-guard/risk/users/no-such-user/actions", token,
+                "{\"action\":\"clear\",\"reason_code\":\"x\"}").assertError(404, "user_not_found");
         assertTrue(actions(riskState(user)).isEmpty(), "nothing was recorded");
 
         String unprivileged = OidcClient.serviceAccountToken(REALM, "ag-unprivileged-scorer", "unprivileged-secret");
-        assertError(OidcClient.call("GET", riskPath(user), unprivileged, null), 403, "forbidden");
-        assertError(OidcClient.call("POST", actions, unprivileged, "{\"action\":\"revoke_sessions\",\"reason_code\":\"x\"}"), 403, "forbidden");
-        assertError(OidcClient.call("PUT", "/admin/realms/" + REALM + "/approval-guard/risk/settings", token, "{\"highAt\":70}"),
-                403, "forbidden");
-        assertError(admin.send("PUT", "/admin/realms/" + REALM + "/approval-guard/risk/settings", Map.of("highAt", 5)),
-                400, "invalid_request");
-        assertError(admin.send("PUT", "/admin/realms/" + REALM + "/approval-guard/risk/settings", Map.of("halfLifeSeconds", "soon")),
-                400, "invalid_request");
+        OidcClient.call("GET", riskPath(user), unprivileged, null).assertError(403, "forbidden");
+        OidcClient.call("POST", actions, unprivileged, "{\"action\":\"revoke_sessions\",\"reason_code\":\"x\"}").assertError(403, "forbidden");
+        OidcClient.call("PUT", "/admin/realms/" + REALM + "/approval-guard/risk/settings", token, "{\"highAt\":70}").assertError(403, "forbidden");
+        admin.send("PUT", "/admin/realms/" + REALM + "/approval-guard/risk/settings", Map.of("highAt", 5)).assertError(400, "invalid_request");
+        admin.send("PUT", "/admin/realms/" + REALM + "/approval-guard/risk/settings", Map.of("halfLifeSeconds", "soon")).assertError(400, "invalid_request");
         assertEquals(60, admin.send("GET", "/admin/realms/" + REALM + "/approval-guard/risk/settings", null).jsonMap().get("highAt"));
     }
 
@@ -208,8 +205,8 @@ class RiskResponseIT {
         BrowserFlow calm = user.signInWithPassword("ag-stepup-client");
         assertTrue(calm.onWaitPage(), "normal risk: straight to the push prompt; " + calm.describePage());
 
-        expect(admin.send("POST", riskPath(user) + "/actions",
-                Map.of("action", "set_level", "level", "elevated", "reason_code", "siem.leaked_password")), 200);
+        admin.send("POST", riskPath(user) + "/actions",
+                Map.of("action", "set_level", "level", "elevated", "reason_code", "siem.leaked_password")).expect(200);
         assertEquals("elevated", riskState(user).get("level"));
         BrowserFlow risky = user.signInWithPassword("ag-stepup-client");
         assertFalse(risky.onWaitPage(), "elevated risk: the OTP step comes first");
@@ -233,7 +230,7 @@ class RiskResponseIT {
     }
 
     private Map<String, Object> riskState(PushScenario user) {
-        return expect(admin.send("GET", riskPath(user), null), 200).jsonMap();
+        return admin.send("GET", riskPath(user), null).expect(200).jsonMap();
     }
 
     @SuppressWarnings("unchecked")
@@ -253,14 +250,5 @@ class RiskResponseIT {
         return (String) admin.send("GET", realmPath() + "/clients?clientId=" + clientId, null).jsonList().get(0).get("id");
     }
 
-    private static HttpResult expect(HttpResult result, int status) {
-        assertEquals(status, result.status(), result.body());
-        return result;
-    }
 
-    private static void assertError(HttpResult result, int status, String error) {
-        assertEquals(status, result.status(), result.body());
-        assertEquals(error, result.jsonMap().get("error"), result.body());
-        assertNotNull(result.jsonMap().get("error_description"), result.body());
-    }
 }

@@ -6,6 +6,19 @@ import java.util.Map;
 /** Status, body and headers of an HTTP answer, as the admin client and the scripted browser see it. */
 public record HttpResult(int status, String body, Map<String, List<String>> headers) {
 
+    /** Fails the test unless the status is {@code expected} (the body is the message); returns this. */
+    public HttpResult expect(int expected) {
+        org.junit.jupiter.api.Assertions.assertEquals(expected, status, body);
+        return this;
+    }
+
+    /** Fails the test unless this is a JSON error answer: the status, the {@code error} code and a description. */
+    public void assertError(int expected, String error) {
+        expect(expected);
+        org.junit.jupiter.api.Assertions.assertEquals(error, jsonMap().get("error"), body);
+        org.junit.jupiter.api.Assertions.assertNotNull(jsonMap().get("error_description"), body);
+    }
+
     public boolean isSuccess() {
         return status >= 200 && status < 300;
     }
