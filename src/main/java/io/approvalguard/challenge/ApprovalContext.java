@@ -64,7 +64,7 @@ public final class ApprovalContext {
             UserModel user, Purpose purpose) throws AuthorizationDetails.Invalid {
         ClientModel client = authSession.getClient();
         String integrity = requestIntegrity(client);
-        Map<String, Object> context = start(purpose, authSession.getRealm(), user, client,
+        Map<String, Object> context = start(session, purpose, authSession.getRealm(), user, client,
                 authSession.getClientNote(SCOPE),
                 AuthorizationDetails.parse(authSession.getClientNote(AUTHORIZATION_DETAILS)),
                 bindingMessage(authSession.getClientNote(EXTRA_PARAMETER + BINDING_MESSAGE), integrity), integrity);
@@ -86,9 +86,10 @@ public final class ApprovalContext {
      *
      * @throws AuthorizationDetails.Invalid when the client's request cannot be shown faithfully
      */
-    public static Map<String, Object> forBackchannelRequest(RealmModel realm, UserModel user, ClientModel client,
-            String scope, String authorizationDetails, String bindingMessage) throws AuthorizationDetails.Invalid {
-        Map<String, Object> context = start(Purpose.CIBA, realm, user, client, scope,
+    public static Map<String, Object> forBackchannelRequest(KeycloakSession session, RealmModel realm, UserModel user,
+            ClientModel client, String scope, String authorizationDetails, String bindingMessage)
+            throws AuthorizationDetails.Invalid {
+        Map<String, Object> context = start(session, Purpose.CIBA, realm, user, client, scope,
                 AuthorizationDetails.parse(authorizationDetails), bindingMessage(bindingMessage, INTEGRITY_BACKCHANNEL),
                 INTEGRITY_BACKCHANNEL);
         // Nothing came through a browser; the integrity is always worth showing.
@@ -97,14 +98,14 @@ public final class ApprovalContext {
         return context;
     }
 
-    private static Map<String, Object> start(Purpose purpose, RealmModel realm, UserModel user, ClientModel client,
-            String scope, List<Object> details, String bindingMessage, String integrity) {
+    private static Map<String, Object> start(KeycloakSession session, Purpose purpose, RealmModel realm, UserModel user,
+            ClientModel client, String scope, List<Object> details, String bindingMessage, String integrity) {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put(REASON, purpose.wireName());
         context.put(REALM, realm.getName());
         context.put(USERNAME, clean(user.getUsername(), MAX_VALUE_LENGTH));
         context.put(CLIENT_ID, clean(client.getClientId(), MAX_VALUE_LENGTH));
-        context.put(CLIENT_NAME, clean(displayName(client), MAX_VALUE_LENGTH));
+        context.put(CLIENT_NAME, clean(ClientDisplayName.of(session, realm, client), MAX_VALUE_LENGTH));
         if (scope != null && !scope.isBlank()) {
             context.put(SCOPE, clean(scope, MAX_VALUE_LENGTH));
         }
@@ -152,15 +153,6 @@ public final class ApprovalContext {
             return "pushed";
         }
         return INTEGRITY_UNSIGNED;
-    }
-
-    private static String displayName(ClientModel client) {
-        String name = client.getName();
-        // Keycloak's own clients carry message keys such as ${client_account-console}.
-        if (name == null || name.isBlank() || name.startsWith("${")) {
-            return client.getClientId();
-        }
-        return name;
     }
 
     /** Bounded length and no control characters: the value is shown on a small screen. */

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.approvalguard.testkit.AdminClient;
 import io.approvalguard.testkit.BrowserFlow;
 import io.approvalguard.testkit.DeviceClient;
+import io.approvalguard.testkit.HttpResult;
 import io.approvalguard.testkit.Json;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.PushScenario;
@@ -265,10 +266,37 @@ class TransactionContextIT {
         assertNull(user.challenge().get("approver_country"), "unknown for 127.0.0.1");
     }
 
+    @Test
+    void keycloaksOwnClientIsShownByTheNameItsPagesUseAndAnUnknownKeyByItsClientId() {
+        PushScenario user = PushScenario.enrolledUser(admin);
+        // The account console is a public client that must use PKCE; the code is never exchanged here.
+        BrowserFlow.forTestServer().startWithParameters(REALM, "account-console", KeycloakServer.realmUrl(REALM) + "/account/",
+                Map.of("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method", "S256"))
+                .submitPassword(user.username, PASSWORD);
+        Map<String, Object> accountConsole = context(user.challenge());
+        assertEquals("account-console", accountConsole.get("client_id"));
+        assertEquals("Account Console", accountConsole.get("client_name"),
+                "${client_account-console} is resolved through the realm's login theme messages");
+
+        String clientId = "ag-message-key-" + user.username;
+        HttpResult created = admin.send("POST", "/admin/realms/" + REALM + "/clients", Map.of(
+                "clientId", clientId, "name", "${ag_no_such_message_key}", "publicClient", true,
+                "standardFlowEnabled", true, "redirectUris", List.of(CALLBACK)));
+        assertEquals(201, created.status(), created.body());
+        signIn(user, clientId, Map.of());
+        Map<String, Object> unknownKey = context(user.challenge());
+        assertEquals(clientId, unknownKey.get("client_id"));
+        assertEquals(clientId, unknownKey.get("client_name"), "a key no theme knows falls back to the client id");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static BrowserFlow signIn(PushScenario user, Map<String, String> parameters) {
-        return BrowserFlow.forTestServer().startWithParameters(REALM, CLIENT, CALLBACK, parameters)
+        return signIn(user, CLIENT, parameters);
+    }
+
+    private static BrowserFlow signIn(PushScenario user, String client, Map<String, String> parameters) {
+        return BrowserFlow.forTestServer().startWithParameters(REALM, client, CALLBACK, parameters)
                 .submitPassword(user.username, PASSWORD);
     }
 

@@ -46,7 +46,7 @@ final class ApprovalGuardCibaChannel implements AuthenticationChannelProvider {
         Map<String, Object> context;
         try {
             Object details = request.getOtherClaims().get(ApprovalContext.AUTHORIZATION_DETAILS);
-            context = ApprovalContext.forBackchannelRequest(realm, user, client, request.getScope(),
+            context = ApprovalContext.forBackchannelRequest(session, realm, user, client, request.getScope(),
                     details instanceof String raw ? raw : null, request.getBindingMessage());
         } catch (AuthorizationDetails.Invalid e) {
             challenges.refuseRequest(client, user, Purpose.CIBA, e, event);
