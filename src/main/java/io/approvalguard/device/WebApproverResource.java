@@ -28,7 +28,11 @@ public final class WebApproverResource {
     private static final Map<String, String> FILES = Map.of(
             "index.html", "text/html; charset=utf-8",
             "app.js", "text/javascript; charset=utf-8",
-            "app.css", "text/css; charset=utf-8");
+            "app.css", "text/css; charset=utf-8",
+            "manifest.webmanifest", "application/manifest+json; charset=utf-8",
+            "icon.svg", "image/svg+xml",
+            "icon-192.png", "image/png",
+            "icon-512.png", "image/png");
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 

@@ -5,6 +5,7 @@ import io.approvalguard.testkit.BrowserFlow;
 import io.approvalguard.testkit.Chromium;
 import io.approvalguard.testkit.Chromium.Viewport;
 import io.approvalguard.testkit.DeviceClient;
+import io.approvalguard.testkit.Json;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.Ports;
 import org.junit.jupiter.api.AfterEach;
@@ -17,10 +18,16 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chromium.HasCdp;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +66,7 @@ class PushBrowserIT {
      */
     static final Duration MOVES_ON_BY_ITSELF = Duration.ofSeconds(15);
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     final AdminClient admin = AdminClient.forTestServer();
     final List<WebDriver> browsers = new ArrayList<>();
@@ -188,6 +196,55 @@ class PushBrowserIT {
         click(phone, card.findElement(By.cssSelector(".approve")));
         assertTrue(awaitChallengeResult(phone, card, "Approved").startsWith("Approved"));
         assertTrue(shop.pressWait("continue").isLoggedIn(), shop.describePage());
+    }
+
+    @Test
+    void theManifestAndIconsAreServedWithTheirTypesUnderThePagesOwnPolicy() throws Exception {
+        String app = KeycloakServer.realmUrl(REALM) + "/approval-guard/app/";
+        HttpResponse<byte[]> index = fetch(app);
+        assertEquals(200, index.statusCode());
+        String html = new String(index.body(), StandardCharsets.UTF_8);
+        assertTrue(html.contains("<link rel=\"manifest\" href=\"manifest.webmanifest\">"), html);
+        assertTrue(html.contains("<link rel=\"icon\" href=\"icon.svg\" type=\"image/svg+xml\">"), html);
+
+        HttpResponse<byte[]> manifestResponse = fetch(app + "manifest.webmanifest");
+        assertServed(manifestResponse, "application/manifest+json", index);
+        Map<String, Object> manifest = Json.readMap(new String(manifestResponse.body(), StandardCharsets.UTF_8));
+        assertFalse(String.valueOf(manifest.get("name")).isBlank(), manifest.toString());
+        assertFalse(String.valueOf(manifest.get("short_name")).isBlank(), manifest.toString());
+        assertEquals("./", manifest.get("start_url"));
+        assertEquals("standalone", manifest.get("display"));
+        assertTrue(String.valueOf(manifest.get("theme_color")).matches("#[0-9a-f]{6}"), manifest.toString());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> icons = (List<Map<String, Object>>) manifest.get("icons");
+        List<String> sizes = new ArrayList<>();
+        for (Map<String, Object> icon : icons) {
+            String type = (String) icon.get("type");
+            HttpResponse<byte[]> image = fetch(app + icon.get("src"));
+            assertServed(image, type, index);
+            if (type.equals("image/png")) {
+                // The IHDR chunk: width and height, big-endian, at bytes 16 and 20.
+                ByteBuffer png = ByteBuffer.wrap(image.body());
+                assertEquals(0x89504E47, png.getInt(0), "a PNG: " + icon);
+                assertEquals(icon.get("sizes"), png.getInt(16) + "x" + png.getInt(20), "declared size of " + icon);
+            } else {
+                assertTrue(new String(image.body(), StandardCharsets.UTF_8).startsWith("<svg"), "an SVG: " + icon);
+            }
+            sizes.add(type + " " + icon.get("sizes"));
+        }
+        assertTrue(sizes.containsAll(List.of("image/svg+xml any", "image/png 192x192", "image/png 512x512")), sizes.toString());
+
+        // The browser finds the manifest and shows the icon under the page's own policy.
+        WebDriver phone = openBrowser(Viewport.MOBILE);
+        phone.get(app);
+        awaitBodyState(phone, "no-device");
+        Map<String, Object> found = ((HasCdp) phone).executeCdpCommand("Page.getAppManifest", Map.of());
+        assertEquals(app + "manifest.webmanifest", found.get("url"), found.toString());
+        assertEquals(List.of(), found.get("errors"), found.toString());
+        assertTrue(String.valueOf(found.get("data")).contains("\"standalone\""), found.toString());
+        Object iconWidth = ((JavascriptExecutor) phone).executeScript(
+                "var img = document.querySelector('.topbar-icon'); return img.complete ? img.naturalWidth : 0;");
+        assertTrue(((Number) iconWidth).intValue() > 0, "the icon did not load");
     }
 
     // ================================================================ set-up steps
@@ -335,6 +392,22 @@ class PushBrowserIT {
     }
 
     // ================================================================ plumbing
+
+    private static HttpResponse<byte[]> fetch(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(PAGE_TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Served with this media type and exactly the page's own security headers (its policy is not loosened). */
+    private static void assertServed(HttpResponse<byte[]> response, String mediaType, HttpResponse<byte[]> page) {
+        assertEquals(200, response.statusCode(), response.uri().toString());
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        assertEquals(mediaType, type.split(";")[0].trim(), response.uri() + ": " + type);
+        for (String header : List.of("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy")) {
+            assertTrue(page.headers().firstValue(header).isPresent(), "the page sends " + header);
+            assertEquals(page.headers().allValues(header), response.headers().allValues(header), response.uri() + ": " + header);
+        }
+    }
 
     private List<Map<String, Object>> credentialsOfType(String userId, String type) {
         return admin.listCredentials(REALM, userId).stream().filter(c -> type.equals(c.get("type"))).toList();
