@@ -8,7 +8,9 @@
  *   - storage: device ids and the CryptoKeyPair live in IndexedDB, so the private key never leaves
  *     this browser (IndexedDB stores CryptoKey objects without exporting them);
  *   - requests: asks GET /device/challenges?wait=25 while the page is visible (the server holds it
- *     until a challenge exists) and shows each pending challenge as a card with Approve / Deny / "This wasn't me";
+ *     until a challenge exists) and shows each pending challenge as a card that asks its question first
+ *     ("Are you signing in to ... as ...?", where from, the code, Approve / Deny / "This wasn't me"),
+ *     every detail one tap away; finished requests shrink to one line;
  *   - every request carries a fresh Device-Proof (compact JWS, ES256) bound to method, URL, time,
  *     a nonce and the SHA-256 of the exact body bytes.
  * The page runs under a strict CSP (no inline script/style, no eval). Server data is only ever put
@@ -431,7 +433,7 @@ function createPoller(device) {
         setDeviceStatus(device, describePollError(result), 'error');
         if (result.error === 'unknown_device') {
           stopped = true; // removed on the server: polling again cannot succeed
-          syncChallenges(device, []);
+          removeCardsOf(device);
         }
       }
     } finally {
@@ -479,7 +481,7 @@ async function removeDevice(device, button, statusNode) {
   if (result.status === 204 || result.ok || result.error === 'unknown_device') {
     await dbDelete(device.device_id);
     delete state.deviceStatus[device.device_id];
-    syncChallenges(device, []);
+    removeCardsOf(device);
     showNotice($('#enrol-status'), '');
     await refreshDevices();
   } else {
@@ -737,16 +739,20 @@ function renderAuthorizationDetails(details, findings) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The context of a challenge: what, who, from where, and anything else the server sent
+// The context of a challenge: the decision first (the question, where from, what is paid), and
+// every member, as sent, one tap away under "Details"
 // ---------------------------------------------------------------------------------------------
 
 const REASONS = {
   'sign-in': 'Sign-in', 'add-device': 'Add a new approver device', 'password-reset': 'Reset your password',
   ciba: 'Request from an application',
 };
-const TITLES = {
-  'add-device': 'Add a new approver device?', 'password-reset': 'Reset your password?',
-  ciba: 'Approve this request?',
+/** The question of each purpose, around the application's name and the account; any other purpose asks the last one. */
+const QUESTIONS = {
+  'sign-in': (app, user) => ['Are you signing in to ', app, ' as ', user, '?'],
+  'add-device': (app, user) => ['Are you adding a new approver device for ', user, ' in ', app, '?'],
+  'password-reset': (app, user) => ['Are you resetting the password of ', user, ' in ', app, '?'],
+  ciba: (app, user) => ['Approve this request from ', app, ' for ', user, '?'],
 };
 const INTEGRITY = {
   signed: 'Signed by the application',
@@ -759,14 +765,152 @@ const VOUCHED = new Set(['signed', 'pushed', 'backchannel']);
 const KNOWN_MEMBERS = new Set(['reason', 'binding_message', 'authorization_details', 'request_integrity',
   'client_name', 'client_id', 'username', 'realm', 'scope', 'ip_address', 'browser', 'os', 'user_agent',
   'requested_at', 'location', 'country', 'network']);
+/** OAuth scopes in plain words; any other scope is shown as written. */
+const SCOPE_WORDS = new Map([
+  ['openid', 'sign you in'], ['profile', 'your name'], ['email', 'your email address'],
+  ['offline_access', 'stay signed in'], ['phone', 'your phone number'], ['address', 'your postal address'],
+]);
 
 const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
+const isPlainObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The application as the question names it: its name, else its id. */
+function applicationName(context, findings) {
+  for (const key of ['client_name', 'client_id']) {
+    if (typeof context[key] === 'string' && context[key] !== '') return safeText(context[key], findings);
+  }
+  return has(context, 'client_name') ? safeValue(context.client_name, findings) : null;
+}
+
+/** "Are you signing in to Account Console as alice?", per purpose; an unknown purpose is shown as sent. */
+function renderQuestion(context, findings) {
+  const app = applicationName(context, findings);
+  const user = has(context, 'username') ? safeValue(context.username, findings) : null;
+  const reason = context.reason;
+  const ask = typeof reason === 'string' && has(QUESTIONS, reason) ? QUESTIONS[reason] : QUESTIONS.ciba;
+  const question = el('h3', { class: 'challenge-question' },
+    ...ask(app ? el('strong', { class: 'q-app' }, app) : 'an application',
+      user ? el('strong', { class: 'q-user' }, user) : 'your account'));
+  const nodes = [question];
+  if (has(context, 'reason') && !(typeof reason === 'string' && has(QUESTIONS, reason))) {
+    nodes.push(el('p', { class: 'challenge-reason' }, 'Kind of request: ', safeValue(reason, findings)));
+  }
+  return nodes;
+}
+
+/** A country code as a name ("United Kingdom"), when the browser knows it. */
+function countryName(code) {
+  try {
+    if (typeof code === 'string' && /^[A-Z]{2}$/.test(code) && typeof Intl.DisplayNames === 'function') {
+      const name = new Intl.DisplayNames(['en'], { type: 'region' }).of(code);
+      if (name && name !== code) return name + ' (' + code + ')';
+    }
+  } catch (e) { /* shown as the code */ }
+  return null;
+}
+
+/** Where the request comes from, in one line: the place (or "Location unknown") and the IP address. */
+function renderWhere(context, findings) {
+  const node = el('p', { class: 'challenge-where' });
+  let place;
+  if (has(context, 'location')) place = safeValue(context.location, findings);
+  else if (has(context, 'country')) place = countryName(context.country) || safeValue(context.country, findings);
+  else if (!has(context, 'ip_address') && context.request_integrity === 'backchannel') {
+    place = 'Sent directly by the application, not from a browser';
+  } else place = 'Location unknown';
+  node.append(el('span', { class: 'where-place' }, place));
+  if (has(context, 'ip_address')) {
+    node.append(el('span', { class: 'where-ip' }, 'IP ', safeValue(context.ip_address, findings)));
+  }
+  return node;
+}
+
+/** The binding message, large, so it can be compared with the sign-in screen or what one is told. */
+function renderBindingMessage(context, findings) {
+  // A message from the browser's address could be anyone's (its digits are masked by the server).
+  const vouched = VOUCHED.has(context.request_integrity);
+  return el('div', { class: 'ctx-binding-message' + (vouched ? '' : ' ctx-binding-unverified') },
+    el('p', { class: 'ctx-binding-label' }, vouched ? 'Message from the application:' : 'Message from the browser, unverified:'),
+    el('p', { class: 'ctx-binding-text' }, safeValue(context.binding_message, findings)));
+}
+
+/** Only "signed", "pushed" and "backchannel" vouch for the details; a missing or unknown value does not. */
+function renderUnsignedWarning(context) {
+  if (!(has(context, 'authorization_details') || has(context, 'binding_message'))) return null;
+  const integrity = context.request_integrity;
+  if (VOUCHED.has(integrity)) return null;
+  return el('p', { class: 'ctx-unsigned-warning', role: 'note' }, integrity === 'unsigned'
+    ? 'Not signed by the application (they came through the browser’s address): '
+      + 'approve only if this is exactly what you asked for.'
+    : 'These details may not come from the application itself. Approve only if they are exactly what you asked for.');
+}
+
+/** One authorization detail in a line or two: for a payment the amount, the payee and the account. */
+function summariseDetail(detail, findings) {
+  const item = el('div', { class: 'tx-item' });
+  if (!isPlainObject(detail)) {
+    item.append(renderValue(detail, null, findings, 1));
+    return item;
+  }
+  const type = typeof detail.type === 'string' ? detail.type : null;
+  item.dataset.type = type === null ? '' : type;
+  if (type === 'payment_initiation') {
+    const line = el('p', { class: 'tx-line' });
+    line.append(isAmount(detail.instructedAmount)
+      ? el('span', { class: 'tx-amount' }, 'Pay ', renderAmount(detail.instructedAmount, findings)) : 'Payment');
+    if (has(detail, 'creditorName')) {
+      line.append(' to ', el('span', { class: 'tx-creditor' }, renderValue(detail.creditorName, 'creditorName', findings, 1)));
+    }
+    item.append(line);
+    if (has(detail, 'creditorAccount')) {
+      item.append(el('p', { class: 'tx-account' }, 'Account ',
+        renderValue(detail.creditorAccount, 'creditorAccount', findings, 1)));
+    }
+    return item;
+  }
+  const known = type !== null ? DETAIL_TYPES.get(type) : null;
+  const line = el('p', { class: 'tx-line' }, known ? known.title : 'Request of another kind');
+  if (!known && type !== null) line.append(' ', el('code', { class: 'ctx-detail-type' }, safeText(type, findings)));
+  item.append(line);
+  return item;
+}
+
+/** What is approved besides the sign-in, as far as it fits: the message, the warning, each detail's summary. */
+function renderTransactionSummary(context, findings) {
+  const nodes = [];
+  if (has(context, 'binding_message')) nodes.push(renderBindingMessage(context, findings));
+  const unsigned = renderUnsignedWarning(context);
+  if (unsigned) nodes.push(unsigned);
+  if (has(context, 'authorization_details')) {
+    const details = context.authorization_details;
+    const summary = el('div', { class: 'tx-summary' });
+    if (Array.isArray(details)) {
+      if (details.length === 0) summary.append(el('p', { class: 'tx-line ctx-empty' }, 'No transaction details'));
+      for (const detail of details) summary.append(summariseDetail(detail, findings));
+    } else {
+      summary.append(renderValue(details, null, findings, 1));
+    }
+    summary.append(el('p', { class: 'tx-more' }, 'Everything that is approved is under Details.'));
+    nodes.push(summary);
+  }
+  return nodes;
+}
+
+/** Requested scopes in plain words, each with the scope as sent. */
+function renderScopes(scope, findings) {
+  if (typeof scope !== 'string' || scope.trim() === '') return safeValue(scope, findings);
+  return el('ul', { class: 'ctx-scopes' }, ...scope.split(' ').filter((s) => s !== '').map((s) => {
+    const words = SCOPE_WORDS.get(s);
+    return el('li', { class: 'ctx-scope' }, words || safeText(s, findings),
+      words ? el('code', { class: 'ctx-scope-raw' }, s) : null);
+  }));
+}
 
 /**
- * The context as sections of rows. Every member is shown: known ones in their section, unknown
- * ones (for example a future "location") generically under "More details". Never changes `context`.
+ * Every member of the context, in sections of rows: known ones in their section, unknown ones
+ * (new members a later server may send) under "Other". Never changes `context`.
  */
-function renderContext(context, findings) {
+function renderDetails(context, findings, hashNode) {
   const root = el('div', { class: 'context' });
   const section = (title, className) => {
     const list = el('dl', { class: 'context-list' });
@@ -778,80 +922,51 @@ function renderContext(context, findings) {
   };
   const text = (key) => safeValue(context[key], findings);
 
-  // What you are approving
+  const who = section('Who is asking', 'ctx-who');
+  if (has(context, 'client_name')) who.add('Application', text('client_name'));
+  if (has(context, 'client_id')) who.add('Application ID', el('code', {}, text('client_id')));
+  if (has(context, 'username')) who.add('Account', text('username'));
+  if (has(context, 'realm')) who.add('Realm (account directory)', text('realm'));
+  if (has(context, 'scope')) who.add('Asks to', renderScopes(context.scope, findings));
+
   const what = section('What you are approving', 'ctx-what');
   if (has(context, 'reason')) {
     const reason = context.reason;
     what.add('Request', typeof reason === 'string' && has(REASONS, reason) ? REASONS[reason] : text('reason'));
   }
-  if (has(context, 'binding_message')) {
-    // A message from the browser's address could be anyone's (its digits are masked by the server).
-    const vouched = VOUCHED.has(context.request_integrity);
-    what.node.append(el('div', { class: 'ctx-binding-message' + (vouched ? '' : ' ctx-binding-unverified') },
-      el('p', { class: 'ctx-binding-label' }, vouched ? 'Message from the application'
-        : 'Message from the browser (not verified: anyone could have written it)'),
-      el('p', { class: 'ctx-binding-text' }, text('binding_message')),
-      el('p', { class: 'ctx-binding-hint' }, 'The sign-in screen must show the same message.')));
-  }
-  const rich = has(context, 'authorization_details') || has(context, 'binding_message');
-  const integrity = context.request_integrity;
-  if (rich && !VOUCHED.has(integrity)) {
-    // Only "signed", "pushed" and "backchannel" vouch for the details; a missing or unknown value does not.
-    what.node.append(el('p', { class: 'ctx-unsigned-warning', role: 'note' }, integrity === 'unsigned'
-      ? 'These details came from the browser’s address and were not signed by the application. '
-        + 'Approve only if they are exactly what you asked for.'
-      : 'These details may not come from the application itself. Approve only if they are exactly what you asked for.'));
-  }
+  if (has(context, 'binding_message')) what.add('Message', text('binding_message'));
   if (has(context, 'authorization_details')) {
     what.node.append(renderAuthorizationDetails(context.authorization_details, findings));
   }
   if (has(context, 'request_integrity')) {
+    const integrity = context.request_integrity;
     what.node.append(el('dl', { class: 'context-list' }, el('div', { class: 'context-row ctx-integrity' },
       el('dt', {}, 'Details sent'),
       el('dd', {}, typeof integrity === 'string' && has(INTEGRITY, integrity) ? INTEGRITY[integrity] : text('request_integrity')))));
   }
 
-  // Who is asking
-  const who = section('Who is asking', 'ctx-who');
-  if (has(context, 'client_name')) who.add('Application', text('client_name'));
-  if (has(context, 'client_id')) {
-    if (has(context, 'client_name')) who.add('Application ID', el('code', {}, text('client_id')));
-    else who.add('Application', text('client_id'));
-  }
-  if (has(context, 'username')) who.add('Account', text('username'));
-  if (has(context, 'realm')) who.add('Realm', text('realm'));
-  if (has(context, 'scope')) {
-    const scope = context.scope;
-    if (typeof scope === 'string' && scope.trim() !== '') {
-      who.add('Permissions', el('ul', { class: 'ctx-scopes' },
-        ...scope.split(' ').filter((s) => s !== '').map((s) => el('li', { class: 'ctx-scope' }, safeText(s, findings)))));
-    } else {
-      who.add('Permissions', text('scope'));
-    }
-  }
-
-  // From where
   const where = section('From where', 'ctx-where');
-  if (has(context, 'location')) where.add('Location (approximate)', text('location'));
-  else if (has(context, 'country')) where.add('Country', text('country'));
+  if (has(context, 'location')) where.add('Place (approximate)', text('location'));
+  if (has(context, 'country')) where.add('Country', text('country'));
   if (has(context, 'network')) where.add('Network', text('network'));
   if (has(context, 'ip_address')) where.add('IP address', text('ip_address'));
-  const rawAgent = has(context, 'user_agent')
-    ? el('details', { class: 'raw' }, el('summary', {}, 'Details'), el('code', {}, text('user_agent'))) : null;
-  if (has(context, 'browser')) where.add('Browser', text('browser'), rawAgent);
-  else if (rawAgent) where.add('Browser', describeUserAgent(context.user_agent), rawAgent); // older servers
-  if (has(context, 'os')) where.add('System', text('os'));
+  if (has(context, 'browser')) where.add('Browser', text('browser'));
+  else if (has(context, 'user_agent')) where.add('Browser', describeUserAgent(context.user_agent)); // older servers
+  if (has(context, 'os')) where.add('Operating system', text('os'));
+  if (has(context, 'user_agent')) where.add('Browser’s full description', el('code', { class: 'ctx-user-agent' }, text('user_agent')));
   if (has(context, 'requested_at')) {
     where.add('Time', Number.isInteger(context.requested_at) ? formatTime(context.requested_at) : text('requested_at'));
   }
 
-  // More details: members this page does not know yet, as sent
-  const more = section('More details', 'ctx-more');
+  const more = section('Other details', 'ctx-more');
   for (const key of Object.keys(context)) {
     if (!KNOWN_MEMBERS.has(key)) more.add(safeText(key, findings), renderValue(context[key], key, findings, 1));
   }
 
-  for (const part of [what, who, where, more]) {
+  const check = section('Check', 'ctx-check');
+  check.add('Signed hash', hashNode);
+
+  for (const part of [who, what, where, more, check]) {
     if (part.list.childElementCount > 0 || part.node.childElementCount > 2) root.append(part.node);
   }
   return root;
@@ -870,7 +985,7 @@ function countryWarning(context, challenge) {
     + ' now. If you are not travelling, do not approve and tap “This wasn’t me”.')];
 }
 
-/** Warnings about the context's strings, shown at the top of the card. */
+/** Warnings about the context's strings, shown under the question. */
 function renderFindings(findings) {
   const warnings = [];
   if (findings.hidden.size > 0) {
@@ -894,8 +1009,11 @@ function renderFindings(findings) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Challenge cards
+// Challenge cards: pending ones ask; finished ones (answered, expired, cancelled) shrink to a line
 // ---------------------------------------------------------------------------------------------
+
+/** Finished lines kept on the page; older ones go. */
+const MAX_FINISHED = 5;
 
 /** Freezes a parsed JSON value all the way down, so that nothing can change what is hashed. */
 function deepFreeze(value) {
@@ -913,22 +1031,27 @@ function deepFreeze(value) {
  */
 function createCard(device, challenge) {
   const ctx = challenge.context;
-  const context = ctx && typeof ctx === 'object' && !Array.isArray(ctx) ? deepFreeze(ctx) : {};
+  const context = isPlainObject(ctx) ? deepFreeze(ctx) : {};
   const verification = challenge.verification || { type: 'none' };
   const entry = {
     id: challenge.id, device: device, challenge: challenge, context: context,
-    hash: null, hashMismatch: false, busy: false, final: false, expired: false,
+    hash: null, hashMismatch: false, busy: false, final: false, expired: false, outcome: null, finishedAt: 0,
     needsCode: verification.type === 'code',
     codeLength: Number.isInteger(verification.length) && verification.length > 0 ? verification.length : null,
     unsupported: verification.type !== 'code' && verification.type !== 'none',
   };
-  const title = typeof context.reason === 'string' && has(TITLES, context.reason) ? TITLES[context.reason] : 'Sign-in request';
   entry.timer = el('p', { class: 'challenge-timer' });
   entry.warning = el('p', { class: 'challenge-warning', role: 'alert', hidden: true });
   entry.result = el('p', { class: 'challenge-result', role: 'status', 'aria-live': 'polite', hidden: true });
   entry.approve = el('button', { type: 'submit', class: 'button button-primary approve', disabled: true }, 'Approve');
   entry.deny = el('button', { type: 'button', class: 'button button-secondary deny' }, 'Deny');
   entry.fraud = el('button', { type: 'button', class: 'button button-danger fraud' }, 'This wasn’t me');
+  entry.fraudYes = el('button', { type: 'button', class: 'button button-danger-solid fraud-confirm-yes' }, 'Yes, report it');
+  entry.fraudNo = el('button', { type: 'button', class: 'button button-secondary fraud-confirm-no' }, 'Go back');
+  entry.fraudConfirm = el('div', { class: 'fraud-confirm', role: 'group', 'aria-label': 'Report this request', hidden: true },
+    el('p', {}, 'Report this request as not you? It is stopped at once and reported.'),
+    el('div', { class: 'actions' }, entry.fraudYes, entry.fraudNo));
+  entry.hashNode = el('code', { class: 'ctx-hash' }, 'checking…');
 
   const form = el('form', { class: 'challenge-form', noValidate: true });
   if (entry.needsCode) {
@@ -946,29 +1069,40 @@ function createCard(device, challenge) {
     });
     form.append(el('label', { for: inputId, class: 'code-label' }, 'Type the code shown on the sign-in screen'), entry.code);
   }
-  form.append(el('div', { class: 'actions' }, entry.approve, entry.deny),
-    el('div', { class: 'fraud-box' }, entry.fraud,
-      el('p', { class: 'hint' }, 'You did not try to sign in? This stops the attempt and reports it.')));
+  form.append(el('div', { class: 'actions' }, entry.approve, entry.deny), entry.result);
   form.addEventListener('submit', (event) => { event.preventDefault(); if (!entry.approve.disabled) answer(entry, 'approve'); });
   entry.deny.addEventListener('click', () => answer(entry, 'deny'));
-  entry.fraud.addEventListener('click', () => answer(entry, 'fraud'));
+  entry.fraud.addEventListener('click', () => showFraudConfirmation(entry, true));
+  entry.fraudNo.addEventListener('click', () => showFraudConfirmation(entry, false));
+  entry.fraudYes.addEventListener('click', () => answer(entry, 'fraud'));
 
   const findings = newFindings();
-  let contextNode;
+  let first;
+  let details;
   try {
-    contextNode = renderContext(context, findings);
+    first = [...renderQuestion(context, findings), renderWhere(context, findings)];
+    entry.summary = renderTransactionSummary(context, findings);
+    details = renderDetails(context, findings, entry.hashNode);
   } catch (e) {
-    // Should not happen with any JSON; if it does, still show everything, as JSON text.
-    contextNode = el('p', { class: 'context context-raw' }, safeValue(context, findings));
+    // Should not happen with any JSON; if it does, still show everything, as JSON text, up front.
+    first = [el('h3', { class: 'challenge-question' }, 'Approve this request?'),
+      el('p', { class: 'context context-raw' }, safeValue(context, findings))];
+    entry.summary = [];
+    details = el('p', {}, entry.hashNode);
   }
-  entry.node = el('article', { class: 'challenge', 'data-challenge-id': challenge.id },
-    el('h3', {}, title), entry.warning, ...renderFindings(findings), ...countryWarning(context, challenge), contextNode, entry.timer, form, entry.result);
+  entry.body = el('div', { class: 'challenge-body' },
+    ...first, entry.timer, entry.warning, ...renderFindings(findings), ...countryWarning(context, challenge),
+    ...entry.summary, form,
+    el('div', { class: 'fraud-box' }, entry.fraud, entry.fraudConfirm),
+    el('details', { class: 'challenge-details' }, el('summary', {}, 'Details'), details));
+  entry.node = el('article', { class: 'challenge', 'data-challenge-id': challenge.id }, entry.body);
 
   if (entry.unsupported) {
     showWarning(entry, 'This request needs a kind of check this page does not support. You can only deny it.');
   }
   contextHash(context).then((hash) => {
     entry.hash = hash;
+    entry.hashNode.textContent = hash;
     if (hash !== challenge.context_hash) {
       entry.hashMismatch = true;
       showWarning(entry, 'The request changed on the way; do not approve.');
@@ -977,6 +1111,7 @@ function createCard(device, challenge) {
   }).catch(() => {
     entry.hash = '';
     entry.hashMismatch = true;
+    entry.hashNode.textContent = 'cannot be computed';
     showWarning(entry, 'This request cannot be checked; do not approve.');
     updateCard(entry);
   });
@@ -989,37 +1124,44 @@ function showWarning(entry, text) {
   entry.warning.hidden = false;
 }
 
-/** Enables buttons and refreshes the countdown from the entry's state. */
+/** "This wasn't me" asks once more before it reports: the answer cannot be taken back. */
+function showFraudConfirmation(entry, ask) {
+  entry.fraud.hidden = ask;
+  entry.fraudConfirm.hidden = !ask;
+  (ask ? entry.fraudNo : entry.fraud).focus();
+}
+
+/** Enables buttons and refreshes the countdown from the entry's state; a card whose time is up ends. */
 function updateCard(entry) {
+  if (entry.final) return;
   const expiresAt = entry.challenge.expires_at;
   const left = Number.isInteger(expiresAt) ? expiresAt - nowSeconds() : Infinity;
-  if (!entry.final && left <= 0) entry.expired = true;
-  if (!entry.final && left !== Infinity) {
-    entry.timer.textContent = entry.expired ? 'Expired' : 'Time left: ' + formatDuration(left);
+  if (left <= 0) entry.expired = true;
+  if (entry.expired && !entry.busy) {
+    finish(entry, 'expired', 'Expired', 'neutral');
+    return;
   }
-  const closed = entry.busy || entry.final || entry.expired || entry.hash === null;
+  if (left !== Infinity) entry.timer.textContent = formatDuration(left) + ' left';
+  const closed = entry.busy || entry.expired || entry.hash === null;
   const codeOk = !entry.needsCode || (entry.codeLength
     ? new RegExp('^[0-9]{' + entry.codeLength + '}$').test(entry.code.value)
     : /^[0-9]+$/.test(entry.code.value));
   entry.approve.disabled = closed || entry.hashMismatch || entry.unsupported || !codeOk;
   entry.deny.disabled = closed;
   entry.fraud.disabled = closed;
-  if (entry.code) entry.code.disabled = entry.busy || entry.final || entry.expired;
-  entry.node.dataset.status = entry.final ? 'answered' : entry.expired ? 'expired' : 'pending';
+  entry.fraudYes.disabled = closed;
+  if (entry.code) entry.code.disabled = entry.busy || entry.expired;
+  entry.node.dataset.status = 'pending';
 }
 
-const OUTCOMES = {
-  approved: 'Approved. You can go back to the sign-in screen.',
-  denied: 'Denied. The sign-in was stopped.',
-  fraud: 'Reported. The sign-in was stopped and reported as not you.',
-};
+const OUTCOMES = { approved: 'Approved', denied: 'Denied', fraud: 'Reported' };
 
 const ANSWER_ERRORS = {
-  invalid_code: 'Wrong code: this sign-in attempt has been stopped. Start a new sign-in.',
-  challenge_expired: 'This request has expired. Start a new sign-in.',
-  challenge_not_pending: 'This request was already answered or replaced by a newer one.',
-  challenge_not_found: 'This request no longer exists.',
-  context_mismatch: 'The request changed on the way, so it was not answered. Start a new sign-in.',
+  invalid_code: ['Wrong code', 'This sign-in attempt has been stopped. Start a new sign-in.'],
+  challenge_expired: ['Expired', 'This request expired before the answer arrived. Start a new sign-in.'],
+  challenge_not_pending: ['Not answered', 'This request was already answered or replaced by a newer one.'],
+  challenge_not_found: ['Not answered', 'This request no longer exists.'],
+  context_mismatch: ['Not answered', 'The request changed on the way, so it was not answered. Start a new sign-in.'],
 };
 
 // Errors after which trying again may help; any other error ends the card.
@@ -1038,16 +1180,16 @@ async function answer(entry, decision) {
   entry.busy = false;
   if (result.ok) {
     const status = result.data && result.data.status;
-    entry.final = true;
-    setResult(entry, OUTCOMES[status] || 'Answer recorded (' + status + ').', status === 'approved' ? 'success' : 'neutral');
+    finish(entry, 'answered', OUTCOMES[status] || 'Answered (' + status + ')', status === 'approved' ? 'success' : 'neutral');
+    if (status === 'fraud') entry.node.append(fraudAdvice(entry, true));
   } else if (RETRYABLE.has(result.error) || result.status >= 500) {
     setResult(entry, result.description + ' Please try again.', 'error');
+    updateCard(entry);
   } else {
-    entry.final = true;
-    setResult(entry, ANSWER_ERRORS[result.error] || result.description, 'error');
+    const [word, note] = ANSWER_ERRORS[result.error] || ['Not answered', result.description];
+    finish(entry, 'answered', word, 'error', note);
+    if (decision === 'fraud') entry.node.append(fraudAdvice(entry, false));
   }
-  if (entry.final) addDismiss(entry);
-  updateCard(entry);
 }
 
 function setResult(entry, text, kind) {
@@ -1056,12 +1198,72 @@ function setResult(entry, text, kind) {
   entry.result.hidden = false;
 }
 
-/** Answered cards stay until dismissed, so the outcome can be read after the next poll. */
-function addDismiss(entry) {
-  entry.timer.textContent = '';
-  const button = el('button', { type: 'button', class: 'button button-quiet dismiss' }, 'Dismiss');
-  button.addEventListener('click', () => removeCard(entry));
-  entry.node.append(button);
+/** What a finished line names: the application, after the kind of request unless it is a sign-in. */
+function lineSummary(context) {
+  const reason = context.reason;
+  const kind = typeof reason === 'string' && has(REASONS, reason) ? REASONS[reason] : 'Request';
+  const app = applicationName(context, newFindings());
+  if (!app) return [kind];
+  return reason === 'sign-in' ? [app] : [kind + ' · ', app];
+}
+
+/**
+ * Ends a card: it shrinks to one line (outcome, request, time, dismiss), with a note below only
+ * when the outcome needs one (an error). `outcome` is answered, expired or cancelled.
+ */
+function finish(entry, outcome, word, kind, note) {
+  entry.final = true;
+  entry.outcome = outcome;
+  entry.finishedAt = Date.now();
+  setResult(entry, word, kind);
+  const dismiss = el('button', { type: 'button', class: 'dismiss', 'aria-label': 'Dismiss' }, '×');
+  dismiss.addEventListener('click', () => removeCard(entry));
+  const time = new Date(entry.finishedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  entry.body.hidden = true;
+  entry.node.classList.add('challenge-finished');
+  entry.node.dataset.status = outcome;
+  entry.node.prepend(el('div', { class: 'challenge-line' }, entry.result,
+    el('span', { class: 'line-what' }, ...lineSummary(entry.context)), el('span', { class: 'line-time' }, time), dismiss));
+  if (note) entry.node.append(el('p', { class: 'line-note' }, note));
+  pruneFinished();
+  updateEmptyState();
+}
+
+/** Where the account's own settings are: the Account Console's "Signing in" page of this realm. */
+function accountSecurityUrl() {
+  return API.apiBase.replace(/\/approval-guard$/, '') + '/account/account-security/signing-in';
+}
+
+/**
+ * What the real user should do after "This wasn't me". `reported` says whether the server
+ * took the report (the request was stopped); otherwise only the advice is given.
+ */
+function fraudAdvice(entry, reported) {
+  const reason = entry.context.reason;
+  let title;
+  let why;
+  let stopped;
+  if (reason === 'password-reset') {
+    title = 'Secure your email account now';
+    why = 'Someone opened a password reset link sent to your email address. Your password here was not changed. '
+      + 'Change the password of your email account, then check this account.';
+    stopped = 'The reset was stopped and reported.';
+  } else if (reason === 'ciba') {
+    title = 'Do not approve requests you did not ask for';
+    why = 'If someone asked you to approve this, by phone or message, they are not from the application. '
+      + 'If you told anyone your password, change it now.';
+    stopped = 'The request was stopped and reported.';
+  } else {
+    title = 'Change your password now';
+    why = 'Whoever started this ' + (reason === 'add-device' ? 'request' : 'sign-in') + ' knows your password.';
+    stopped = 'The sign-in was stopped and reported. You do not need to do anything else here.';
+  }
+  return el('div', { class: 'fraud-advice', role: 'alert' },
+    el('p', { class: 'fraud-advice-title' }, title),
+    el('p', {}, why),
+    reported ? el('p', {}, stopped) : null,
+    el('a', { class: 'button button-primary fraud-advice-link', href: accountSecurityUrl(), target: '_blank', rel: 'noopener' },
+      reason === 'password-reset' ? 'Check your account' : 'Change your password'));
 }
 
 function removeCard(entry) {
@@ -1070,7 +1272,16 @@ function removeCard(entry) {
   updateEmptyState();
 }
 
-/** Adds cards for new challenges of this device and drops pending ones the server no longer lists. */
+/** Keeps the newest MAX_FINISHED finished lines. */
+function pruneFinished() {
+  const finished = [...state.cards.values()].filter((e) => e.final).sort((a, b) => b.finishedAt - a.finishedAt);
+  finished.slice(MAX_FINISHED).forEach(removeCard);
+}
+
+/**
+ * Adds cards for new challenges of this device; a pending card the server no longer lists was
+ * cancelled, replaced or answered elsewhere, and ends as "Cancelled".
+ */
 function syncChallenges(device, challenges) {
   const listed = new Set();
   for (const challenge of challenges) {
@@ -1081,18 +1292,28 @@ function syncChallenges(device, challenges) {
     const entry = createCard(device, challenge);
     state.cards.set(challenge.id, entry);
     $('#challenges').prepend(entry.node);
+    // "This browser is now an approver" has been read by now; the request needs the room.
+    if ($('#enrol-status').classList.contains('notice-success')) showNotice($('#enrol-status'), '');
   }
   for (const entry of [...state.cards.values()]) {
     if (entry.device.device_id === device.device_id && !listed.has(entry.id) && !entry.final && !entry.busy) {
-      removeCard(entry);
+      updateCard(entry); // ends it as expired when its time is up
+      if (!entry.final) finish(entry, 'cancelled', 'Cancelled', 'neutral');
     }
   }
   updateEmptyState();
 }
 
+/** A device removed from this browser or from the account takes its cards with it. */
+function removeCardsOf(device) {
+  for (const entry of [...state.cards.values()]) {
+    if (entry.device.device_id === device.device_id) removeCard(entry);
+  }
+}
+
 function updateEmptyState() {
-  const pending = [...state.cards.values()].filter((e) => !e.final && !e.expired).length;
-  $('#no-requests').hidden = state.cards.size > 0;
+  const pending = [...state.cards.values()].filter((e) => !e.final).length;
+  $('#no-requests').hidden = pending > 0;
   document.title = (pending ? '(' + pending + ') ' : '') + 'Approval Guard';
 }
 
@@ -1114,7 +1335,6 @@ async function start() {
     showNotice($('#app-error'), 'This page must be opened from its address under /realms/{realm}/approval-guard/app/.', 'error');
     return;
   }
-  $('#realm-label').textContent = API.realm ? 'Realm: ' + API.realm : '';
   $('#enrol-form').addEventListener('submit', submitEnrolment);
   $('#enrol-cancel').addEventListener('click', cancelEnrolment);
   window.addEventListener('hashchange', () => {

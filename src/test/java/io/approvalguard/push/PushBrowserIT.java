@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -65,7 +66,13 @@ class PushBrowserIT {
      * the page asks again): moving on within this, generous for a loaded machine, is moving on woken.
      */
     static final Duration MOVES_ON_BY_ITSELF = Duration.ofSeconds(15);
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final Path SCREENSHOTS = Path.of(System.getProperty("approvalguard.work.dir", "target/it-work"), "screenshots");
+    /** Keycloak's own account console: named by a message key, a public client that must use PKCE. */
+    static final String ACCOUNT_CONSOLE = "account-console";
+    static final Map<String, String> PKCE = Map.of(
+            "code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method", "S256");
+    /** A finished request is one line: the dismiss button's 40 px, padding and borders. */
+    static final int ONE_LINE_CARD_HEIGHT = 64;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     final AdminClient admin = AdminClient.forTestServer();
@@ -185,17 +192,182 @@ class PushBrowserIT {
         String code = shop.code();
 
         WebElement card = awaitChallengeCard(phone);
-        WebElement payment = card.findElement(By.cssSelector(".ctx-authorization-details .ctx-detail[data-type='payment_initiation']"));
-        assertTrue(payment.getText().contains("123.50") && payment.getText().contains("Merchant A"), payment.getText());
-        assertTrue(card.findElement(By.cssSelector(".ctx-binding-message")).getText().contains("Order 4711"));
+        // What is paid, to whom, is part of the decision: on the first screen, with the warning that it is unsigned.
+        WebElement summary = card.findElement(By.cssSelector(".tx-summary .tx-item[data-type='payment_initiation']"));
+        assertTrue(summary.getText().contains("123.50 EUR") && summary.getText().contains("Merchant A")
+                && summary.getText().contains("DE02"), summary.getText());
+        assertOnFirstScreen(phone, summary, "the payment's summary");
+        WebElement message = card.findElement(By.cssSelector(".ctx-binding-message"));
+        // From the browser's address anyone could have written it: its digit runs are masked, as on the sign-in page.
+        assertTrue(message.getText().contains("Order \u2026") && !message.getText().contains("4711"), message.getText());
+        assertOnFirstScreen(phone, message, "the binding message");
         assertFalse(card.findElements(By.cssSelector(".ctx-unsigned-warning")).isEmpty(), "query parameters are unsigned");
+        assertOnFirstScreen(phone, card.findElement(By.cssSelector(".ctx-unsigned-warning")), "the unsigned warning");
+        assertOnFirstScreen(phone, card.findElement(By.cssSelector(".challenge-code")), "the code field");
+        assertOnFirstScreen(phone, card.findElement(By.cssSelector(".approve")), "Approve");
         screenshot(phone, "approver-payment");
+
+        // Every member, the fee too, one tap away.
+        openDetails(phone, card);
+        WebElement payment = card.findElement(By.cssSelector(".ctx-authorization-details .ctx-detail[data-type='payment_initiation']"));
+        assertTrue(payment.getText().contains("123.50") && payment.getText().contains("Merchant A")
+                && payment.getText().contains("0.25"), payment.getText());
+        screenshot(phone, "approver-payment-details");
 
         // Approving proves the page's own RFC 8785 hash (a decimal included) equals the server's.
         typeCode(phone, card, code);
         click(phone, card.findElement(By.cssSelector(".approve")));
         assertTrue(awaitChallengeResult(phone, card, "Approved").startsWith("Approved"));
         assertTrue(shop.pressWait("continue").isLoggedIn(), shop.describePage());
+    }
+
+    @Test
+    void theDecisionIsOnThePhonesFirstScreen() {
+        assertTheDecisionComesFirst(Viewport.MOBILE);
+    }
+
+    @Test
+    void theDecisionIsOnTheLaptopsFirstScreen() {
+        assertTheDecisionComesFirst(Viewport.DESKTOP);
+    }
+
+    /**
+     * A sign-in to Keycloak's account console, as a new user makes it: the question names the
+     * application by its name, the account and the place; the code field and Approve are on the
+     * first screen, everything else one tap away; once approved, the request is one line.
+     */
+    private void assertTheDecisionComesFirst(Viewport viewport) {
+        String username = newUser("first");
+        WebDriver approver = enrolPhoneAsWebApprover(username, "First screen approver", viewport);
+        if (viewport == Viewport.DESKTOP) {
+            // The window is 1280 x 900; headless Chromium's page area is smaller. Check the page at 1280 x 900.
+            ((HasCdp) approver).executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                    Map.of("width", 1280, "height", 900, "deviceScaleFactor", 1, "mobile", false));
+        }
+        BrowserFlow laptop = BrowserFlow.forTestServer()
+                .startWithParameters(REALM, ACCOUNT_CONSOLE, KeycloakServer.realmUrl(REALM) + "/account/", PKCE)
+                .submitPassword(username, PASSWORD);
+        String code = laptop.code();
+
+        WebElement card = awaitChallengeCard(approver);
+        String size = viewportSize(approver);
+        WebElement question = card.findElement(By.cssSelector(".challenge-question"));
+        assertEquals("Are you signing in to Account Console as " + username + "?", question.getText());
+        assertEquals("Account Console", question.findElement(By.cssSelector(".q-app")).getText());
+        assertEquals(username, question.findElement(By.cssSelector(".q-user")).getText());
+        WebElement place = card.findElement(By.cssSelector(".where-place"));
+        assertEquals("Location unknown", place.getText(), "127.0.0.1 is in no location database");
+        WebElement ip = card.findElement(By.cssSelector(".where-ip"));
+        assertEquals("IP 127.0.0.1", ip.getText());
+        WebElement timer = card.findElement(By.cssSelector(".challenge-timer"));
+        assertTrue(timer.getText().matches("[0-9]+:[0-5][0-9] left"), timer.getText());
+        String firstTime = timer.getText();
+        awaitUntil(approver, "the countdown to move", PAGE_TIMEOUT, d -> !timer.getText().equals(firstTime));
+        Map<String, WebElement> firstScreen = new LinkedHashMap<>();
+        firstScreen.put("the question", question);
+        firstScreen.put("the place", place);
+        firstScreen.put("the IP address", ip);
+        firstScreen.put("the time left", timer);
+        firstScreen.put("the code field", card.findElement(By.cssSelector(".challenge-code")));
+        firstScreen.put("Approve", card.findElement(By.cssSelector(".approve")));
+        firstScreen.put("Deny", card.findElement(By.cssSelector(".deny")));
+        firstScreen.put("This wasn't me", card.findElement(By.cssSelector(".fraud")));
+        firstScreen.put("Details", card.findElement(By.cssSelector(".challenge-details > summary")));
+        firstScreen.forEach((what, element) -> assertOnFirstScreen(approver, element, what));
+        String shown = approver.findElement(By.tagName("body")).getText();
+        for (String jargon : List.of("Realm", "Permissions", "openid", "System", "${", "account-console")) {
+            assertFalse(shown.contains(jargon), "'" + jargon + "' on the first screen:\n" + shown);
+        }
+        screenshot(approver, "first-screen-" + size);
+
+        // Everything else is one tap away.
+        openDetails(approver, card);
+        String details = card.findElement(By.cssSelector(".challenge-details")).getText();
+        for (String fact : List.of("Application ID", ACCOUNT_CONSOLE, "Realm", REALM, "sign you in", "openid",
+                "Browser", "Operating system", "Signed hash")) {
+            assertTrue(details.contains(fact), "details should show '" + fact + "':\n" + details);
+        }
+        assertTrue(card.findElement(By.cssSelector(".ctx-hash")).getText().matches("[A-Za-z0-9_-]{43}"),
+                card.findElement(By.cssSelector(".ctx-hash")).getText());
+        screenshot(approver, "details-" + size);
+
+        typeCode(approver, card, code);
+        click(approver, card.findElement(By.cssSelector(".approve")));
+        assertTrue(awaitChallengeResult(approver, card, "Approved").startsWith("Approved"));
+        assertCollapsedToOneLine(card, "Approved", "Account Console");
+        scrollIntoView(approver, card, "start");
+        screenshot(approver, "finished-" + size);
+    }
+
+    @Test
+    void theWarningsAndThePlaceAreOnThePhonesFirstScreen() {
+        String username = newUser("warn");
+        WebDriver phone = enrolPhoneAsWebApprover(username, "Travelling phone");
+        // The phone asks from Sweden (the server tells it its own country), the sign-in comes from London.
+        ((HasCdp) phone).executeCdpCommand("Network.enable", Map.of());
+        ((HasCdp) phone).executeCdpCommand("Network.setExtraHTTPHeaders",
+                Map.of("headers", Map.of("X-Forwarded-For", "89.160.20.120")));
+        phone.navigate().refresh(); // the request already held by the server was sent without it
+        awaitBodyState(phone, "ready");
+        BrowserFlow.forTestServer().withHeader("X-Forwarded-For", "81.2.69.160")
+                .startWithParameters(REALM, CLIENT_ID, CALLBACK, Map.of("binding_message", "Pay P\u0430ypal"))
+                .submitPassword(username, PASSWORD);
+
+        WebElement card = awaitChallengeCard(phone);
+        WebElement place = card.findElement(By.cssSelector(".where-place"));
+        assertEquals("London, United Kingdom", place.getText());
+        awaitUntil(phone, "the country warning", PAGE_TIMEOUT,
+                d -> !card.findElements(By.cssSelector(".ctx-warning[data-kind='country-mismatch']")).isEmpty());
+        assertOnFirstScreen(phone, place, "the place");
+        for (String warning : List.of(".ctx-warning[data-kind='country-mismatch']", ".ctx-warning[data-kind='mixed-scripts']",
+                ".ctx-unsigned-warning", ".ctx-binding-message")) {
+            assertOnFirstScreen(phone, card.findElement(By.cssSelector(warning)), warning);
+        }
+        assertTrue(card.findElement(By.cssSelector(".ctx-warning[data-kind='country-mismatch']")).getText()
+                .contains("comes from GB, but this device is in SE"));
+        screenshot(phone, "warnings");
+    }
+
+    @Test
+    void thisWasntMeAsksFirstAndThenTellsTheUserWhatToDo() {
+        String username = newUser("fraud");
+        WebDriver phone = enrolPhoneAsWebApprover(username, "Fraud phone");
+        BrowserFlow.forTestServer().start(REALM, CLIENT_ID, CALLBACK).submitPassword(username, PASSWORD);
+        WebElement replaced = awaitChallengeCard(phone);
+
+        // A newer sign-in replaces the request: the old card shrinks to a "Cancelled" line.
+        BrowserFlow laptop = BrowserFlow.forTestServer().start(REALM, CLIENT_ID, CALLBACK).submitPassword(username, PASSWORD);
+        awaitUntil(phone, "the replaced request to end as cancelled", PAGE_TIMEOUT,
+                d -> "cancelled".equals(replaced.getDomAttribute("data-status")));
+        assertCollapsedToOneLine(replaced, "Cancelled", CLIENT_NAME);
+        WebElement card = awaitPendingCard(phone);
+
+        click(phone, card.findElement(By.cssSelector(".fraud")));
+        WebElement confirm = card.findElement(By.cssSelector(".fraud-confirm"));
+        assertTrue(confirm.isDisplayed(), "a tap on \"This wasn't me\" asks for confirmation");
+        assertFalse(card.findElement(By.cssSelector(".fraud")).isDisplayed());
+        scrollToTop(phone);
+        assertOnFirstScreen(phone, card.findElement(By.cssSelector(".fraud-confirm-yes")), "the confirmation");
+        screenshot(phone, "fraud-confirm");
+        assertEquals("pending", laptop.pollStatus(), "nothing is reported before the confirmation");
+
+        click(phone, card.findElement(By.cssSelector(".fraud-confirm-no")));
+        assertFalse(confirm.isDisplayed());
+        assertTrue(card.findElement(By.cssSelector(".fraud")).isDisplayed());
+        assertEquals("pending", laptop.pollStatus(), "going back reports nothing");
+
+        click(phone, card.findElement(By.cssSelector(".fraud")));
+        click(phone, card.findElement(By.cssSelector(".fraud-confirm-yes")));
+        assertTrue(awaitChallengeResult(phone, card, "Reported").startsWith("Reported"));
+        assertEquals("fraud", laptop.pollStatus());
+        WebElement advice = card.findElement(By.cssSelector(".fraud-advice"));
+        assertTrue(advice.isDisplayed());
+        assertTrue(advice.getText().contains("Change your password now"), advice.getText());
+        assertTrue(advice.getText().contains("The sign-in was stopped and reported"), advice.getText());
+        assertEquals(KeycloakServer.realmUrl(REALM) + "/account/account-security/signing-in",
+                advice.findElement(By.cssSelector("a.fraud-advice-link")).getDomProperty("href"));
+        scrollIntoView(phone, card, "start");
+        screenshot(phone, "fraud-reported");
     }
 
     @Test
@@ -272,6 +444,11 @@ class PushBrowserIT {
      * finishes. Returns the phone, ready and polling for requests.
      */
     private WebDriver enrolPhoneAsWebApprover(String username, String deviceName) {
+        return enrolPhoneAsWebApprover(username, deviceName, Viewport.MOBILE);
+    }
+
+    /** Like {@link #enrolPhoneAsWebApprover(String, String)}, with an approver browser of this size. */
+    private WebDriver enrolPhoneAsWebApprover(String username, String deviceName, Viewport approverViewport) {
         WebDriver laptop = openBrowser(Viewport.DESKTOP);
         signIn(laptop, username);
         awaitUntil(laptop, "the enrolment page", PAGE_TIMEOUT, d -> !d.findElements(By.id("ag-enrol-form")).isEmpty());
@@ -281,7 +458,7 @@ class PushBrowserIT {
         assertTrue(link.startsWith(KeycloakServer.realmUrl(REALM) + "/approval-guard/app/#enrol="), link);
         screenshot(laptop, "enrolment-page");
 
-        WebDriver phone = openBrowser(Viewport.MOBILE);
+        WebDriver phone = openBrowser(approverViewport);
         phone.get(link);
         awaitBodyState(phone, "enrolling");
         assertFalse(phone.getCurrentUrl().contains("enrol="), "the token should leave the address bar: " + phone.getCurrentUrl());
@@ -376,6 +553,57 @@ class PushBrowserIT {
         List<WebElement> cards = phone.findElements(By.cssSelector(".challenge"));
         assertEquals(1, cards.size(), "exactly one request expected");
         return cards.get(0);
+    }
+
+    /** The one request that asks for an answer, beside any finished ones. */
+    private WebElement awaitPendingCard(WebDriver phone) {
+        awaitUntil(phone, "a pending request card in the approver", PAGE_TIMEOUT,
+                d -> d.findElements(By.cssSelector(".challenge[data-status='pending']")).size() == 1);
+        return phone.findElement(By.cssSelector(".challenge[data-status='pending']"));
+    }
+
+    /** One tap on "Details" shows every member. */
+    private void openDetails(WebDriver phone, WebElement card) {
+        WebElement details = card.findElement(By.cssSelector(".challenge-details"));
+        assertEquals(null, details.getDomAttribute("open"), "details start closed");
+        click(phone, details.findElement(By.tagName("summary")));
+        awaitUntil(phone, "the details to open", PAGE_TIMEOUT,
+                d -> details.getDomAttribute("open") != null && details.findElement(By.cssSelector(".ctx-who")).isDisplayed());
+    }
+
+    /** A finished request: one line naming the outcome and the application, nothing left to answer. */
+    private static void assertCollapsedToOneLine(WebElement card, String outcome, String application) {
+        WebElement line = card.findElement(By.cssSelector(".challenge-line"));
+        assertTrue(line.getText().startsWith(outcome) && line.getText().contains(application), line.getText());
+        assertTrue(card.getSize().getHeight() <= ONE_LINE_CARD_HEIGHT,
+                "a finished request is one line, this one is " + card.getSize().getHeight() + " px: " + card.getText());
+        assertFalse(card.findElement(By.cssSelector(".challenge-body")).isDisplayed(), "nothing left to answer");
+    }
+
+    /**
+     * The element is inside the viewport, which has not been scrolled: it is seen without
+     * scrolling (its bounding box, not just any pixel of it).
+     */
+    private static void assertOnFirstScreen(WebDriver browser, WebElement element, String what) {
+        @SuppressWarnings("unchecked")
+        Map<String, Number> box = (Map<String, Number>) ((JavascriptExecutor) browser).executeScript(
+                "var r = arguments[0].getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left,"
+                        + " right: r.right, height: r.height, width: window.innerWidth, innerHeight: window.innerHeight,"
+                        + " scrollY: window.scrollY};", element);
+        String where = what + " at " + box;
+        assertEquals(0, box.get("scrollY").intValue(), "the page was scrolled: " + where);
+        assertTrue(box.get("height").doubleValue() > 0, "not shown: " + where);
+        assertTrue(box.get("top").doubleValue() >= 0 && box.get("left").doubleValue() >= 0, "outside the first screen: " + where);
+        assertTrue(box.get("bottom").doubleValue() <= box.get("innerHeight").doubleValue()
+                && box.get("right").doubleValue() <= box.get("width").doubleValue(), "below or beside the first screen: " + where);
+    }
+
+    private static void scrollToTop(WebDriver browser) {
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0);");
+    }
+
+    private static String viewportSize(WebDriver browser) {
+        return String.valueOf(((JavascriptExecutor) browser).executeScript("return window.innerWidth + 'x' + window.innerHeight;"));
     }
 
     private void typeCode(WebDriver phone, WebElement card, String code) {
