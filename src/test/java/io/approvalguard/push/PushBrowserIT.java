@@ -15,12 +15,10 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chromium.HasCdp;
 import org.openqa.selenium.support.ui.ExpectedCondition;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -29,7 +27,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,14 +56,12 @@ class PushBrowserIT {
     static final String PASSWORD = "correct horse battery staple";
     static final String DEVICE_TYPE = "approval-guard-device";
 
-    /** Longest wait for anything in a browser (page loads, the approver's 2 s polling, ...). */
-    static final Duration PAGE_TIMEOUT = Duration.ofSeconds(20);
+    static final Duration PAGE_TIMEOUT = Browsers.PAGE_TIMEOUT;
     /**
      * The wait page's held status request answers when the decision exists (else after 25 s, and
      * the page asks again): moving on within this, generous for a loaded machine, is moving on woken.
      */
     static final Duration MOVES_ON_BY_ITSELF = Duration.ofSeconds(15);
-    static final Path SCREENSHOTS = Path.of(System.getProperty("approvalguard.work.dir", "target/it-work"), "screenshots");
     /** Keycloak's own account console: named by a message key, a public client that must use PKCE. */
     static final String ACCOUNT_CONSOLE = "account-console";
     static final Map<String, String> PKCE = Map.of(
@@ -76,27 +71,21 @@ class PushBrowserIT {
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     final AdminClient admin = AdminClient.forTestServer();
-    final List<WebDriver> browsers = new ArrayList<>();
-    String testName;
+    Browsers browsers;
 
     @BeforeEach
     void requireChromium(TestInfo info) {
         assumeTrue(Chromium.isAvailable(), "Chromium or chromedriver is not installed");
         // Nothing may listen at the client's callback: a real browser follows the redirect there, code and all.
         Ports.requireFree(CALLBACK_PORT, "the test client's redirect URI", "a server left running on it");
-        testName = info.getTestMethod().map(m -> m.getName()).orElse("test");
+        browsers = new Browsers(getClass().getSimpleName() + "-" + info.getTestMethod().map(m -> m.getName()).orElse("test"));
     }
 
     @AfterEach
     void quitBrowsers() {
-        for (WebDriver browser : browsers) {
-            try {
-                browser.quit();
-            } catch (RuntimeException e) {
-                // a browser that already died must not hide the test's own result
-            }
+        if (browsers != null) {
+            browsers.quitAll();
         }
-        browsers.clear();
     }
 
     // ================================================================ tests
@@ -484,10 +473,7 @@ class PushBrowserIT {
     // ================================================================ laptop: the sign-in pages
 
     private WebDriver openBrowser(Viewport viewport) {
-        WebDriver browser = Chromium.start(viewport);
-        browsers.add(browser);
-        browser.manage().timeouts().pageLoadTimeout(PAGE_TIMEOUT);
-        return browser;
+        return browsers.open(viewport);
     }
 
     private static String authorizationUrl() {
@@ -543,8 +529,7 @@ class PushBrowserIT {
     // ================================================================ phone: the web approver
 
     private void awaitBodyState(WebDriver phone, String state) {
-        awaitUntil(phone, "the approver in state " + state, PAGE_TIMEOUT,
-                d -> state.equals(d.findElement(By.tagName("body")).getDomAttribute("data-state")));
+        browsers.awaitBodyState(phone, state);
     }
 
     private WebElement awaitChallengeCard(WebDriver phone) {
@@ -557,9 +542,7 @@ class PushBrowserIT {
 
     /** The one request that asks for an answer, beside any finished ones. */
     private WebElement awaitPendingCard(WebDriver phone) {
-        awaitUntil(phone, "a pending request card in the approver", PAGE_TIMEOUT,
-                d -> d.findElements(By.cssSelector(".challenge[data-status='pending']")).size() == 1);
-        return phone.findElement(By.cssSelector(".challenge[data-status='pending']"));
+        return browsers.awaitPendingCard(phone);
     }
 
     /** One tap on "Details" shows every member. */
@@ -607,9 +590,7 @@ class PushBrowserIT {
     }
 
     private void typeCode(WebDriver phone, WebElement card, String code) {
-        card.findElement(By.cssSelector(".challenge-code")).sendKeys(code);
-        WebElement approve = card.findElement(By.cssSelector(".approve"));
-        awaitUntil(phone, "the Approve button to be enabled", PAGE_TIMEOUT, d -> approve.isEnabled());
+        browsers.typeCode(phone, card, code);
     }
 
     private String awaitChallengeResult(WebDriver phone, WebElement card, String prefix) {
@@ -643,45 +624,23 @@ class PushBrowserIT {
 
     /** Clicks like a user would: scrolled into view first, which matters on the phone's small screen. */
     private static void click(WebDriver browser, WebElement element) {
-        scrollIntoView(browser, element, "center");
-        element.click();
+        Browsers.click(browser, element);
     }
 
-    /** {@code block} is where the element should end up: start, center or end of the viewport. */
     private static void scrollIntoView(WebDriver browser, WebElement element, String block) {
-        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: arguments[1]});", element, block);
+        Browsers.scrollIntoView(browser, element, block);
     }
 
-    /**
-     * Waits for {@code condition}; on timeout fails with where the browser is and what it shows,
-     * and leaves a screenshot {@code FAILED-...png} next to the others.
-     */
     private void awaitUntil(WebDriver browser, String what, Duration timeout, ExpectedCondition<Boolean> condition) {
-        try {
-            new WebDriverWait(browser, timeout, Duration.ofMillis(100)).until(condition);
-        } catch (TimeoutException e) {
-            String text;
-            try {
-                screenshot(browser, "FAILED-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
-            } catch (RuntimeException noScreenshot) {
-                // the failure message below matters more than the picture
-            }
-            try {
-                text = browser.findElement(By.tagName("body")).getText();
-            } catch (RuntimeException unreadable) {
-                text = "(page text unreadable: " + unreadable + ")";
-            }
-            throw new AssertionError("waited " + timeout.toSeconds() + " s for " + what + "; browser at "
-                    + browser.getCurrentUrl() + " shows:\n" + abbreviate(text), e);
-        }
+        browsers.awaitUntil(browser, what, timeout, condition);
     }
 
     private void screenshot(WebDriver browser, String name) {
-        Chromium.screenshot(browser, SCREENSHOTS.resolve(getClass().getSimpleName() + "-" + testName + "-" + name + ".png"));
+        browsers.screenshot(browser, name);
     }
 
     private static String abbreviate(String text) {
-        return text.length() > 1500 ? text.substring(0, 1500) + "..." : text;
+        return Browsers.abbreviate(text);
     }
 
     private static String encode(String value) {
