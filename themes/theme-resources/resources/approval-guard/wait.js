@@ -62,7 +62,8 @@
           button.disabled = false;
         }
         if (seconds <= AUTO_RETRY_SECONDS) {
-          submitWith(waitForm, "resend");
+          // a moment after the time given, so that the request is not refused as too early
+          window.setTimeout(function () { submitWith(waitForm, "resend"); }, 500);
         }
       });
     }

@@ -136,25 +136,24 @@ public final class PromptThrottle {
         }
     }
 
-    /** A successful sign-in: the quota, the back-off and the suspicion start afresh. */
+    /**
+     * A successful sign-in: the quota, the spacing, the back-off and the suspicion start afresh
+     * (the user was there to approve; signing out and in again is not a flood).
+     */
     public void recordSuccess(RealmModel realm, UserModel user) {
         startAfresh(userKey(realm, user));
     }
 
-    /**
-     * An administrator's or the risk scorer's reset: as after a successful sign-in, and the spacing
-     * too. The per-IP limit is not the user's and stays.
-     */
+    /** An administrator's or the risk scorer's reset: as after a successful sign-in. The per-IP limit is not the user's and stays. */
     public void reset(RealmModel realm, UserModel user) {
-        String subject = userKey(realm, user);
-        startAfresh(subject);
-        store.remove(SPACING + subject);
+        startAfresh(userKey(realm, user));
     }
 
     private void startAfresh(String subject) {
         store.put(GENERATION + subject, 2 * MEMORY_SECONDS, Map.of("id", KeycloakModelUtils.generateId()));
         store.remove(OUTCOMES + subject);
         store.remove(THROTTLED + subject);
+        store.remove(SPACING + subject);
     }
 
     /** A refused prompt makes the next ones suspicious for a day; the marker is never extended. */
@@ -168,7 +167,8 @@ public final class PromptThrottle {
         if (last == null || last.get("at") == null) {
             return settings.minSpacingSeconds();
         }
-        return Math.max(1, Long.parseLong(last.get("at")) + settings.minSpacingSeconds() - now);
+        // "at" is whole seconds; the key was taken up to a second later and lives exactly the spacing
+        return Math.max(1, Long.parseLong(last.get("at")) + settings.minSpacingSeconds() + 1 - now);
     }
 
     /** The current generation of the user's quota keys: a new one is a fresh quota. */

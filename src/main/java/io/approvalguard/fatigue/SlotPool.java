@@ -58,7 +58,8 @@ final class SlotPool {
             Map<String, String> notes = store.get(prefix + slot);
             String takenAt = notes == null ? null : notes.get(TAKEN_AT);
             if (takenAt != null) {
-                earliest = Math.min(earliest, Math.max(1, Long.parseLong(takenAt) + lifespanSeconds - now));
+                // taken in that whole second, so free at the latest a second after takenAt + lifespan
+                earliest = Math.min(earliest, Math.max(1, Long.parseLong(takenAt) + lifespanSeconds + 1 - now));
             }
         }
         return earliest;

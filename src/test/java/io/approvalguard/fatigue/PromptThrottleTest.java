@@ -97,7 +97,7 @@ class PromptThrottleTest {
             Time.setOffset(hour * 3600);
             Admission refused = admitOnce(user, settings, "10.0.0.1");
             assertEquals(Admission.Refusal.QUOTA_SPENT, refused.refusal(), "hour " + hour);
-            assertTrue(refused.retryAfterSeconds() > 0 && refused.retryAfterSeconds() <= (24 - hour) * 3600L,
+            assertTrue(refused.retryAfterSeconds() > 0 && refused.retryAfterSeconds() <= (24 - hour) * 3600L + 1,
                     "says when the first prompt stops counting: " + refused.retryAfterSeconds());
         }
         Time.setOffset(24 * 3600 + 1);
@@ -154,7 +154,7 @@ class PromptThrottleTest {
                 admitted++;
             } else {
                 assertEquals(Admission.Refusal.IP_LIMIT, admission.refusal());
-                assertTrue(admission.retryAfterSeconds() > 0 && admission.retryAfterSeconds() <= 590,
+                assertTrue(admission.retryAfterSeconds() > 0 && admission.retryAfterSeconds() <= 591,
                         "until the first prompt leaves the window: " + admission.retryAfterSeconds());
             }
         }

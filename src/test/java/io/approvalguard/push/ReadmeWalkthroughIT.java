@@ -90,6 +90,9 @@ class ReadmeWalkthroughIT {
         resize(laptop, Viewport.MOBILE);
         String code = signInToWaitPage(laptop);
         assertEquals(6, code.length(), "a six-digit code, as the README says");
+        Object overflow = ((org.openqa.selenium.JavascriptExecutor) laptop).executeScript(
+                "return document.documentElement.scrollWidth - window.innerWidth;");
+        assertTrue(((Number) overflow).intValue() <= 0, "the wait page is wider than a phone by " + overflow + " px");
         browsers.screenshot(laptop, "3-wait-phone");
         approve(phone, code);
         awaitAccountConsole(laptop);

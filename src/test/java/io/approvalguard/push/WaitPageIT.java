@@ -65,8 +65,8 @@ class WaitPageIT {
         BrowserFlow tooSoon = user.signInWithPassword(THROTTLED);
         assertEquals("throttled", tooSoon.messageState(), tooSoon.describePage());
         assertTrue(tooSoon.errorMessage().contains("moments ago"), tooSoon.errorMessage());
-        assertTrue(tooSoon.errorMessage().matches(".*in ([1-9]|10) seconds?\\..*"), tooSoon.errorMessage());
-        assertRetryAfterAtMost(tooSoon, 10);
+        assertTrue(tooSoon.errorMessage().matches(".*in ([1-9]|1[01]) seconds?\\..*"), tooSoon.errorMessage());
+        assertRetryAfterAtMost(tooSoon, 11);
 
         assertEquals(200, user.device.answer(user.challenge(), "deny", null).status());
         time.shift(Duration.ofSeconds(11));
