@@ -21,6 +21,8 @@ public enum ApprovalGuardEvent {
     CHALLENGE_FRAUD_REPORTED(EventType.LOGIN_ERROR, "approval_reported_fraud"),
     CHALLENGE_WRONG_CODE(EventType.LOGIN_ERROR, "approval_wrong_code"),
     CHALLENGE_THROTTLED(EventType.LOGIN_ERROR, "approval_throttled"),
+    /** The person signing in cancelled a pending request on the sign-in page. */
+    CHALLENGE_CANCELLED(EventType.LOGIN_ERROR, "approval_cancelled"),
     /** The client's transaction details cannot be shown faithfully (RFC 9396 invalid_authorization_details). */
     REQUEST_REFUSED(EventType.LOGIN_ERROR, "invalid_authorization_details");
 

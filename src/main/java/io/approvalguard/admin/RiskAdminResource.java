@@ -66,11 +66,7 @@ public final class RiskAdminResource {
     public Response state(@PathParam("userId") String userId) {
         return ApiError.respond(() -> {
             requireRiskRole();
-            UserModel user = user(userId);
-            if (!auth.users().canView(user)) {
-                throw ApiError.forbidden("forbidden", "this needs permission to view this user (view-users, or a"
-                        + " fine-grained admin permission that covers the user)");
-            }
+            UserModel user = user(userId, false);
             RiskStanding standing = RiskStanding.of(session, realm, user);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("user_id", user.getId());
@@ -91,11 +87,7 @@ public final class RiskAdminResource {
     public Response act(@PathParam("userId") String userId, @Context HttpHeaders headers, InputStream body) {
         return ApiError.respond(() -> {
             requireRiskRole();
-            UserModel user = user(userId);
-            if (!auth.users().canManage(user)) {
-                throw ApiError.forbidden("forbidden", "this needs permission to manage this user (manage-users, or a"
-                        + " fine-grained admin permission that covers the user)");
-            }
+            UserModel user = user(userId, true);
             ActionRequest request = ActionRequest.from(JsonBody.object(JsonBody.read(headers, body, MAX_BODY_BYTES)));
             String actor = auth.adminAuth().getUser() == null ? null : auth.adminAuth().getUser().getId();
             RiskResponder.Applied applied = new RiskResponder(session, realm).apply(user, request.action(),
@@ -226,13 +218,20 @@ public final class RiskAdminResource {
         return shown;
     }
 
-    private UserModel user(String userId) {
+    /**
+     * The user the caller may view ({@code manage}: manage). A caller without that permission gets
+     * the same answer for an unknown id as for a user it may not see, so it cannot probe which ids
+     * exist; one who may query users learns that an id is unknown, as in Keycloak's own API.
+     */
+    private UserModel user(String userId, boolean manage) {
         UserModel user = userId == null || userId.length() > 64 ? null : session.users().getUserById(realm, userId);
+        boolean permitted = user == null ? auth.users().canQuery()
+                : manage ? auth.users().canManage(user) : auth.users().canView(user);
+        if (!permitted) {
+            throw ApiError.forbidden("forbidden", "this needs permission to " + (manage ? "manage" : "view") + " this user ("
+                    + (manage ? "manage-users" : "view-users") + ", or a fine-grained admin permission that covers the user)");
+        }
         if (user == null) {
-            // as Keycloak's own users endpoint: who may not query users cannot probe which ids exist
-            if (!auth.users().canQuery()) {
-                throw ApiError.forbidden("forbidden", "this needs permission to query users");
-            }
             throw new ApiError(Response.Status.NOT_FOUND, "user_not_found", "no such user in this realm");
         }
         return user;

@@ -2,11 +2,13 @@ package io.approvalguard.challenge;
 
 import java.util.List;
 
+import org.keycloak.OAuth2Constants;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.rar.AuthorizationDetailsProcessor;
+import org.keycloak.protocol.oidc.rar.InvalidAuthorizationDetailsException;
 import org.keycloak.representations.AuthorizationDetailsJSONRepresentation;
 
 /**
@@ -49,7 +51,7 @@ final class ApprovalDetailsProcessor implements AuthorizationDetailsProcessor<Au
     @Override
     public AuthorizationDetailsJSONRepresentation process(UserSessionModel userSession, ClientSessionContext clientSessionCtx,
             AuthorizationDetailsJSONRepresentation detail) {
-        ApprovedTransactions.requireApproved(session, clientSessionCtx.getClientSession(), Time.currentTime());
+        requireApproved(clientSessionCtx);
         return detail;
     }
 
@@ -62,14 +64,29 @@ final class ApprovalDetailsProcessor implements AuthorizationDetailsProcessor<Au
     @Override
     public AuthorizationDetailsJSONRepresentation processStoredAuthorizationDetails(UserSessionModel userSession,
             ClientSessionContext clientSessionCtx, AuthorizationDetailsJSONRepresentation detail) {
-        ApprovedTransactions.requireApproved(session, clientSessionCtx.getClientSession(), Time.currentTime());
+        requireApproved(clientSessionCtx);
         return detail;
     }
 
     @Override
     public void afterAuthorizationDetailsProcessed(UserSessionModel userSession, ClientSessionContext clientSessionCtx,
             AuthorizationDetailsJSONRepresentation detail) {
-        // The approval itself is recorded by the push authenticator; nothing more to keep here.
+        // Granted once: Keycloak keeps the request's details in the client session and would offer
+        // them again at the next code exchange of a later sign-in that asked for none.
+        clientSessionCtx.getClientSession().removeNote(OAuth2Constants.AUTHORIZATION_DETAILS);
+    }
+
+    /**
+     * The rule of {@link ApprovedTransactions}; a refused request's details are dropped from the
+     * client session as well, so that a later sign-in without details is not refused for them.
+     */
+    private void requireApproved(ClientSessionContext clientSessionCtx) {
+        try {
+            ApprovedTransactions.requireApproved(session, clientSessionCtx.getClientSession(), Time.currentTime());
+        } catch (InvalidAuthorizationDetailsException refused) {
+            clientSessionCtx.getClientSession().removeNote(OAuth2Constants.AUTHORIZATION_DETAILS);
+            throw refused;
+        }
     }
 
     @Override

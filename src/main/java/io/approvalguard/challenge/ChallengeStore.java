@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.keycloak.common.util.Time;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -91,6 +92,7 @@ public final class ChallengeStore {
         if (!store.putIfAbsent(DECIDED + challenge.id(), retention(challenge))) {
             return Optional.empty();
         }
+        releaseIfRolledBack(DECIDED + challenge.id());
         Challenge decided = challenge.withDecision(outcome, deviceId, Time.currentTime());
         store.put(PREFIX + challenge.id(), retention(challenge), decided.toNotes());
         Wakes.afterCommit(session, Wakes.challenge(challenge.id()), outcome.name().toLowerCase(Locale.ROOT));
@@ -106,10 +108,28 @@ public final class ChallengeStore {
         if (!store.putIfAbsent(CONSUMED + challenge.id(), retention(challenge))) {
             return false;
         }
+        releaseIfRolledBack(CONSUMED + challenge.id());
         Challenge consumed = challenge.withDecision(ChallengeStatus.CONSUMED, challenge.deciderDeviceId(),
                 challenge.decidedAt());
         store.put(PREFIX + challenge.id(), retention(challenge), consumed.toNotes());
         return true;
+    }
+
+    /**
+     * The claim is immediate, the record it guards is written at commit: when the transaction
+     * rolls back instead, the claim goes too, so the challenge can still be decided (or spent).
+     */
+    private void releaseIfRolledBack(String claim) {
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                store.remove(claim);
+            }
+        });
     }
 
     private void supersedePendingOf(String realmId, String userId) {

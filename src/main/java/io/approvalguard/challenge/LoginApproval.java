@@ -22,6 +22,8 @@ public final class LoginApproval {
     private static final String NOTE_PASSED = "ag.push.passed";
     /** User-session note: when a push-approved login created or refreshed this session. */
     private static final String USER_SESSION_NOTE_PASSED = "ag.push.passed-at";
+    /** Record member naming whose approval it is: a record is never another user's. */
+    private static final String USER_ID = "user_id";
     /** Record member holding the approved authorization_details, as parsed when the challenge was built. */
     static final String AUTHORIZATION_DETAILS = "authorization_details";
     /** Record member holding the canonical context text, which only some tokens carry. */
@@ -36,6 +38,7 @@ public final class LoginApproval {
     public static void recordSpent(AuthenticationSessionModel authSession, Challenge challenge, String deviceThumbprint) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("approval_id", challenge.id());
+        record.put(USER_ID, challenge.userId());
         record.put("context_hash", challenge.contextHash());
         record.put("verification", challenge.requiresCode() ? "code-" + challenge.codeLength() : "approve-only");
         record.put("device_jkt", deviceThumbprint);
@@ -75,7 +78,11 @@ public final class LoginApproval {
         return value == null ? null : Long.valueOf(value);
     }
 
-    /** The approval record behind a client session, or null when no push approval ran for it. */
+    /**
+     * The approval record behind a client session, or null when no push approval of this
+     * session's user ran for it. A note left in a browser tab by another user's approval (a
+     * restarted login) is not this user's record.
+     */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> record(AuthenticatedClientSessionModel clientSession) {
         String note = clientSession == null ? null : clientSession.getNote(CLIENT_NOTE_RECORD);
@@ -83,7 +90,9 @@ public final class LoginApproval {
             return null;
         }
         try {
-            return JsonSerialization.readValue(note, LinkedHashMap.class);
+            Map<String, Object> record = JsonSerialization.readValue(note, LinkedHashMap.class);
+            Object owner = record.remove(USER_ID);
+            return owner != null && owner.equals(clientSession.getUserSession().getUser().getId()) ? record : null;
         } catch (IOException e) {
             return null;
         }

@@ -46,8 +46,6 @@ import io.approvalguard.waiting.Wakes;
 /** The device-facing API, {@code /realms/{realm}/approval-guard/device}; see docs/device-api.md. */
 public final class DeviceResource {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DeviceResource.class);
-
     private final KeycloakSession session;
     private final RealmModel realm;
     private final DeviceRegistry devices = new DeviceRegistry();
@@ -197,10 +195,12 @@ public final class DeviceResource {
                 throw ApiError.badRequest("invalid_code", "the code is wrong; this sign-in attempt has been stopped");
             }
         }
+        // Before deciding: deciding scores the decision, and a response may suspend this very device,
+        // which writing the device afterwards would undo.
+        devices.markUsed(user, device);
         // Deciding also scores the decision (a "this wasn't me" ends sessions in this transaction).
         Challenge decided = store.decide(challenge, answer.decision(), device.getId())
                 .orElseThrow(() -> notPending(store, challenge));
-        devices.markUsed(user, device);
         eventFor(answer.decision()).emit(challengeEvent(user, challenge, device));
         if (answer.decision() == ChallengeStatus.DENIED) {
             throttle.recordOutcome(realm, user, PromptOutcome.DENIED);

@@ -89,7 +89,7 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
         String action = form.getFirst(WaitPage.FORM_ACTION);
         if (WaitPage.ACTION_CANCEL.equals(action)) {
             withdrawToken(authSession);
-            new PushChallenges(session).cancel(authSession);
+            new PushChallenges(session).cancel(authSession, context.getEvent());
             if (isApplicationInitiated(authSession)) {
                 context.cancel(); // "Set up" from the Account Console: back to it, nothing changed
             } else {

@@ -114,7 +114,8 @@ public final class PromptThrottle {
         quota.keep(quotaSlot, now);
         ip.keep(now);
         store.put(LAST_PROMPT + subject, MEMORY_SECONDS, Map.of("at", Long.toString(now)));
-        int promptsSinceSuccess = quotaSlot + 1;
+        // counted, not read off the slot's index: freed slots are taken again from the lowest
+        int promptsSinceSuccess = quota.taken();
         boolean looksLikeAttack = promptsSinceSuccess >= settings.promptQuota() - 1
                 || outcomes.streak >= 2
                 || (settings.ipLimit() > 0 && ip.slot >= settings.ipLimit() / 2);

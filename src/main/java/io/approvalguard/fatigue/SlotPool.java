@@ -46,6 +46,17 @@ final class SlotPool {
         store.put(prefix + slot, lifespanSeconds, Map.of(TAKEN_AT, Long.toString(now)));
     }
 
+    /** How many slots are taken now: the events of the last {@code lifespan} seconds. */
+    int taken() {
+        int taken = 0;
+        for (int slot = 0; slot < capacity; slot++) {
+            if (store.contains(prefix + slot)) {
+                taken++;
+            }
+        }
+        return taken;
+    }
+
     /** Gives back a slot this caller took, when what it was taken for did not happen. */
     void giveBack(int slot) {
         store.remove(prefix + slot);

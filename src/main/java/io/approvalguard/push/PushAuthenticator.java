@@ -59,7 +59,7 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         String action = form.getFirst(WaitPage.FORM_ACTION);
         if (WaitPage.ACTION_CANCEL.equals(action)) {
-            new PushChallenges(session).cancel(context.getAuthenticationSession());
+            new PushChallenges(session).cancel(context.getAuthenticationSession(), context.getEvent());
             context.cancelLogin();
             return;
         }
@@ -97,7 +97,7 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
                     .setError(PushMessages.forVerdict(verdict)).createErrorPage(Response.Status.FORBIDDEN));
             case LOCKED -> {
                 // Nothing more can be done in this login: no resend, no other challenge.
-                authSession.removeAuthNote(PushChallenges.NOTE_CHALLENGE);
+                PushChallenges.forget(authSession);
                 context.failureChallenge(AuthenticationFlowError.USER_TEMPORARILY_DISABLED, context.form()
                         .setError(PushMessages.forVerdict(verdict)).createErrorPage(Response.Status.FORBIDDEN));
             }

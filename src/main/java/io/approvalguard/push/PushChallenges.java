@@ -136,7 +136,8 @@ public final class PushChallenges {
                 ? code : null;
     }
 
-    private static void forget(AuthenticationSessionModel authSession) {
+    /** This tab no longer has a challenge (spent, cancelled, or the login cannot go on). */
+    public static void forget(AuthenticationSessionModel authSession) {
         authSession.removeAuthNote(NOTE_CHALLENGE);
         authSession.removeAuthNote(NOTE_CODE);
     }
@@ -210,13 +211,23 @@ public final class PushChallenges {
 
     /**
      * The person signing in gave up: a pending challenge of this tab ends as cancelled (its device
-     * is told), and the tab forgets it. Not counted against the user: they stopped it themselves.
+     * is told), and the tab forgets it. For the back-off and the risk score it counts as a request
+     * left unanswered, as it would have been without the cancel: whoever is signing in could be the
+     * attacker, cancelling so that ignored prompts cost nothing.
      */
-    public void cancel(AuthenticationSessionModel authSession) {
+    public void cancel(AuthenticationSessionModel authSession, EventBuilder event) {
         current(authSession).filter(c -> c.status().isPending()).ifPresent(c -> {
-            store.decide(c, ChallengeStatus.CANCELLED, null);
+            if (store.decide(c, ChallengeStatus.CANCELLED, null).isEmpty()) {
+                return;
+            }
             // The device's held listing answers at once: the request is gone from it.
             Wakes.afterCommit(session, Wakes.user(c.realmId(), c.userId()), "cancelled");
+            ApprovalGuardEvent.CHALLENGE_CANCELLED.emit(event.clone().user(c.userId())
+                    .detail(ApprovalGuardEvent.CHALLENGE_ID, c.id()));
+            UserModel user = session.users().getUserById(authSession.getRealm(), c.userId());
+            if (user != null) {
+                throttle.recordOutcome(authSession.getRealm(), user, PromptOutcome.TIMED_OUT);
+            }
         });
         forget(authSession);
     }

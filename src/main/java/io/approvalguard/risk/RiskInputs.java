@@ -63,7 +63,7 @@ public final class RiskInputs {
                 case "challenge_sent" -> RiskInput.Kind.PROMPT_SENT;
                 case "challenge_approved" -> RiskInput.Kind.APPROVED;
                 case "challenge_denied" -> RiskInput.Kind.DENIED;
-                case "challenge_expired" -> RiskInput.Kind.TIMED_OUT;
+                case "challenge_expired", "challenge_cancelled" -> RiskInput.Kind.TIMED_OUT;
                 case "challenge_wrong_code" -> RiskInput.Kind.WRONG_CODE;
                 case "challenge_fraud_reported" -> RiskInput.Kind.FRAUD_REPORTED;
                 case "challenge_throttled" -> RiskInput.Kind.THROTTLED;

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -14,37 +16,58 @@ import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.events.Event;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Bounds what anonymous callers cost the stream. A failure event without a user (an unknown user
  * name, say) can be raised by anyone as fast as they can send requests; one outbox row per sink for
  * each would let an anonymous password sprayer grow the database without limit. So per realm,
- * source address and time window the first {@code perAddress} such failures are streamed as usual
- * and the rest are only counted; when the window is over its count becomes one record
- * ({@code io.approvalguard.}{@value #EVENT_NAME}) for every sink: the SIEM still learns that a flood
- * happened, from where and how big it was. Addresses beyond {@code addresses} per realm and window
- * share one count, so neither the counts nor the records grow with the number of attempts.
+ * source address and time window the first {@code perAddress} such failures (on each node) are
+ * streamed as usual and the rest are only counted; when the window is over its count becomes one
+ * record ({@code io.approvalguard.}{@value #EVENT_NAME}) for every sink: the SIEM still learns that a
+ * flood happened, from where and how big it was. Addresses beyond {@code addresses} per realm and
+ * window share one count, so neither the counts nor the records grow with the number of attempts.
+ *
+ * <p>The request itself touches no database and takes no lock beyond a map entry's: counting is in
+ * memory, and this node's timer adds what it counted to the window's row every poll interval
+ * (about a second), where every node's counts meet. A node that crashes loses at most the counts
+ * of that last interval, never an event that was streamed on its own.
  */
 public final class AnonymousFailures {
 
     public static final String EVENT_NAME = "stream.anonymous_failures";
 
     private static final Logger LOG = Logger.getLogger(AnonymousFailures.class);
-    /** Time a count that started just before its window ended has to commit before the window is turned into a record. */
+    /** Time a count that started just before its window ended has to reach its row before the window is turned into a record. */
     private static final long FLUSH_GRACE_MILLIS = 5_000;
     private static final int FLUSH_BATCH = 500;
     private static final int MAX_ADDRESS_LENGTH = 64;
     private static final String NO_ADDRESS = "unknown";
 
-    private final KeycloakSessionFactory factory;
     private final AnonymousFailureSettings settings;
+    /** This node's counts per realm, window and address (null: the shared count), not yet all in their rows. */
+    private final ConcurrentHashMap<Key, Count> counts = new ConcurrentHashMap<>();
+    /** How many addresses this node counts on their own per realm and window. */
+    private final ConcurrentHashMap<String, AtomicInteger> addressesCounted = new ConcurrentHashMap<>();
 
-    AnonymousFailures(KeycloakSessionFactory factory, AnonymousFailureSettings settings) {
-        this.factory = factory;
+    AnonymousFailures(AnonymousFailureSettings settings) {
         this.settings = settings;
+    }
+
+    private record Key(String realmId, long windowStart, String address) {
+    }
+
+    /** A window's counts on this node: totals, and how much of them its row already has. */
+    private static final class Count {
+        final String source;
+        long attempts;
+        int streamed;
+        long attemptsInRow;
+        int streamedInRow;
+
+        Count(String source) {
+            this.source = source;
+        }
     }
 
     /** A failure event that names no user: anyone can raise it, without knowing a user name or a password. */
@@ -52,59 +75,68 @@ public final class AnonymousFailures {
         return event.getUserId() == null && event.getRealmId() != null && event.getType().name().endsWith("_ERROR");
     }
 
-    /**
-     * Counts the failure, in a transaction of its own so that two nodes creating the same count
-     * cannot fail the event's transaction; answers whether it is still to be streamed as a record of
-     * its own. If counting fails, it is: an event is never lost for the sake of the bound.
-     */
+    /** Counts the failure on this node; answers whether it is still to be streamed as a record of its own. */
     boolean countAndAdmit(Event event, String source) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> count(em(session), event, source));
-            } catch (RuntimeException e) {
-                if (attempt == 2) {
-                    LOG.warnf("Approval Guard: an anonymous failure could not be counted (%s); it is streamed on its own",
-                            e.getClass().getSimpleName());
-                    return true;
-                }
-                // most likely another node created the same count at the same moment: the next try finds it
+        long windowStart = event.getTime() - Math.floorMod(event.getTime(), settings.windowMillis());
+        Key key = new Key(event.getRealmId(), windowStart, address(event.getIpAddress()));
+        if (!counts.containsKey(key) && addressesCounted.computeIfAbsent(event.getRealmId() + "\n" + windowStart,
+                k -> new AtomicInteger()).getAndIncrement() >= settings.addresses()) {
+            key = new Key(event.getRealmId(), windowStart, null);
+        }
+        boolean[] admitted = new boolean[1];
+        Key counted = key;
+        counts.compute(key, (k, count) -> {
+            Count c = count == null ? new Count(source.length() <= 255 ? source : source.substring(0, 255)) : count;
+            c.attempts++;
+            admitted[0] = counted.address() != null && c.streamed < settings.perAddress();
+            if (admitted[0]) {
+                c.streamed++;
+            }
+            return c;
+        });
+        return admitted[0];
+    }
+
+    /**
+     * This node's part of the timer's work: adds what it counted since the last time to the rows of
+     * their windows (creating them), and forgets windows that are over and fully written.
+     */
+    void writeCounts(KeycloakSession session) {
+        EntityManager em = em(session);
+        long over = Time.currentTimeMillis() - settings.windowMillis();
+        for (Key key : List.copyOf(counts.keySet())) {
+            long[] delta = new long[2];
+            String[] source = new String[1];
+            counts.computeIfPresent(key, (k, c) -> {
+                delta[0] = c.attempts - c.attemptsInRow;
+                delta[1] = c.streamed - c.streamedInRow;
+                source[0] = c.source;
+                c.attemptsInRow = c.attempts;
+                c.streamedInRow = c.streamed;
+                return k.windowStart() <= over ? null : c; // a window that is over takes no more counts
+            });
+            if (delta[0] > 0) {
+                add(em, key, source[0], delta[0], (int) delta[1]);
             }
         }
+        addressesCounted.keySet().removeIf(k -> Long.parseLong(k.substring(k.indexOf('\n') + 1)) <= over);
     }
 
-    private boolean count(EntityManager em, Event event, String source) {
-        long windowStart = event.getTime() - Math.floorMod(event.getTime(), settings.windowMillis());
-        String address = address(event.getIpAddress());
-        AnonymousFailureEntity count = em.find(AnonymousFailureEntity.class, id(event.getRealmId(), windowStart, address),
-                LockModeType.PESSIMISTIC_WRITE);
-        if (count == null && trackedAddresses(em, event.getRealmId(), windowStart) >= settings.addresses()) {
-            address = null;
-            count = em.find(AnonymousFailureEntity.class, id(event.getRealmId(), windowStart, null), LockModeType.PESSIMISTIC_WRITE);
+    private void add(EntityManager em, Key key, String source, long attempts, int streamed) {
+        String id = id(key.realmId(), key.windowStart(), key.address());
+        AnonymousFailureEntity row = em.find(AnonymousFailureEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (row == null) {
+            row = new AnonymousFailureEntity();
+            row.setId(id);
+            row.setRealmId(key.realmId());
+            row.setIpAddress(key.address());
+            row.setWindowStart(key.windowStart());
+            row.setWindowEnd(key.windowStart() + settings.windowMillis());
+            row.setSource(source);
+            em.persist(row);
         }
-        if (count == null) {
-            count = new AnonymousFailureEntity();
-            count.setId(id(event.getRealmId(), windowStart, address));
-            count.setRealmId(event.getRealmId());
-            count.setIpAddress(address);
-            count.setWindowStart(windowStart);
-            count.setWindowEnd(windowStart + settings.windowMillis());
-            count.setSource(source.length() <= 255 ? source : source.substring(0, 255));
-            em.persist(count);
-        }
-        count.setAttempts(count.getAttempts() + 1);
-        boolean admitted = count.getIpAddress() != null && count.getStreamed() < settings.perAddress();
-        if (admitted) {
-            count.setStreamed(count.getStreamed() + 1);
-        }
-        return admitted;
-    }
-
-    private static long trackedAddresses(EntityManager em, String realmId, long windowStart) {
-        return em.createQuery("select count(r) from AnonymousFailureEntity r where r.realmId = :realm"
-                        + " and r.windowStart = :start and r.ipAddress is not null", Long.class)
-                .setParameter("realm", realmId)
-                .setParameter("start", windowStart)
-                .getSingleResult();
+        row.setAttempts((int) Math.min(Integer.MAX_VALUE, row.getAttempts() + attempts));
+        row.setStreamed(row.getStreamed() + streamed);
     }
 
     /**

@@ -62,7 +62,7 @@ public final class StreamEventListenerFactory implements EventListenerProviderFa
                 .toList();
         relay = new Relay(factory, settings, sinks);
         outbox = new Outbox(sinks, relay::wake);
-        anonymousFailures = new AnonymousFailures(factory, anonymousSettings);
+        anonymousFailures = new AnonymousFailures(anonymousSettings);
         LOG.infof("Approval Guard: event stream sinks %s", outbox.sinkIds());
         // Deliver only once Keycloak's database migration (our outbox tables included) has run.
         factory.register(event -> {
@@ -79,6 +79,7 @@ public final class StreamEventListenerFactory implements EventListenerProviderFa
             session.getProvider(TimerProvider.class).scheduleTask(new ScheduledTask() {
                 @Override
                 public void run(KeycloakSession s) {
+                    anonymousFailures.writeCounts(s);
                     anonymousFailures.flush(s, outbox);
                 }
 

@@ -165,6 +165,11 @@ class TransactionContextIT {
             assertEquals("invalid_authorization_details", refused.get("error"), refused.toString());
         }
         assertTrue(user.device.challenges().isEmpty(), "no prompt was sent for the SSO requests");
+        // A later sign-in without details is not refused for details granted or refused before.
+        browser.startWithParameters(REALM, CLIENT, CALLBACK, Map.of());
+        Map<String, Object> plain = browser.exchangeCode();
+        assertEquals(200, plain.get("http_status"), plain.toString());
+        assertNull(plain.get("authorization_details"), plain.toString());
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -58,7 +59,9 @@ final class Browsers {
      */
     void awaitUntil(WebDriver browser, String what, Duration timeout, ExpectedCondition<Boolean> condition) {
         try {
-            new WebDriverWait(browser, timeout, Duration.ofMillis(100)).until(condition);
+            // a page that navigates (the Account Console, the wait page moving on) replaces its elements mid-check
+            new WebDriverWait(browser, timeout, Duration.ofMillis(100)).ignoring(StaleElementReferenceException.class)
+                    .until(condition);
         } catch (TimeoutException e) {
             String text;
             try {
