@@ -154,6 +154,8 @@ class FailClosedIT {
         DeviceClient.Response late = user.device.answer(challenge, "approve", code);
         assertEquals(409, late.status(), late.toString());
         assertEquals("challenge_cancelled", late.error());
+        assertEquals(1, admin.approvalGuardEvents(REALM, user.userId, "LOGIN_ERROR", "challenge_cancelled").size(),
+                "recorded, and counted as a request left unanswered");
     }
 
     @Test
