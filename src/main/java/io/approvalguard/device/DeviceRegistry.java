@@ -33,9 +33,13 @@ public final class DeviceRegistry {
         return DeviceCredentialModel.from(user.credentialManager().createStoredCredential(model));
     }
 
-    public void markUsed(UserModel user, DeviceCredentialModel device) {
-        DeviceCredentialModel updated = device.withData(device.data().withLastUsedAt(Time.currentTime()));
-        user.credentialManager().updateStoredCredential(updated);
+    /**
+     * Notes that the device answered, on the device as stored now: the answer's own risk response
+     * may have suspended it a moment ago, which a copy read before would undo.
+     */
+    public void markUsed(UserModel user, String deviceId) {
+        find(user, deviceId).ifPresent(device -> user.credentialManager()
+                .updateStoredCredential(device.withData(device.data().withLastUsedAt(Time.currentTime()))));
     }
 
     /**

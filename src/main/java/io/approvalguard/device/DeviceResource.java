@@ -195,12 +195,10 @@ public final class DeviceResource {
                 throw ApiError.badRequest("invalid_code", "the code is wrong; this sign-in attempt has been stopped");
             }
         }
-        // Before deciding: deciding scores the decision, and a response may suspend this very device,
-        // which writing the device afterwards would undo.
-        devices.markUsed(user, device);
         // Deciding also scores the decision (a "this wasn't me" ends sessions in this transaction).
         Challenge decided = store.decide(challenge, answer.decision(), device.getId())
                 .orElseThrow(() -> notPending(store, challenge));
+        devices.markUsed(user, device.getId());
         eventFor(answer.decision()).emit(challengeEvent(user, challenge, device));
         if (answer.decision() == ChallengeStatus.DENIED) {
             throttle.recordOutcome(realm, user, PromptOutcome.DENIED);

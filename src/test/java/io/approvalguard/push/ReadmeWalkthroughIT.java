@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -85,18 +84,17 @@ class ReadmeWalkthroughIT {
         assertFalse(signingIn.contains("display-name") || signingIn.contains("approvalGuard"), signingIn);
         browsers.screenshot(laptop, "2-signing-in");
 
-        // 3. Approve, with the sign-in page at phone width.
+        // 3. Approve, signing in on a phone-sized screen this time.
         signOut(laptop);
-        resize(laptop, Viewport.MOBILE);
-        String code = signInToWaitPage(laptop);
+        WebDriver smallScreen = browsers.open(Viewport.MOBILE);
+        String code = signInToWaitPage(smallScreen);
         assertEquals(6, code.length(), "a six-digit code, as the README says");
-        Object overflow = ((org.openqa.selenium.JavascriptExecutor) laptop).executeScript(
+        Object overflow = ((org.openqa.selenium.JavascriptExecutor) smallScreen).executeScript(
                 "return document.documentElement.scrollWidth - window.innerWidth;");
         assertTrue(((Number) overflow).intValue() <= 0, "the wait page is wider than a phone by " + overflow + " px");
-        browsers.screenshot(laptop, "3-wait-phone");
+        browsers.screenshot(smallScreen, "3-wait-phone");
         approve(phone, code);
-        awaitAccountConsole(laptop);
-        resize(laptop, Viewport.DESKTOP);
+        awaitAccountConsole(smallScreen);
 
         // 4. Deny, then sign in again at once: the page names the back-off, counts down and retries by itself.
         signOut(laptop);
@@ -193,10 +191,6 @@ class ReadmeWalkthroughIT {
     private void awaitMessageState(WebDriver laptop, String state) {
         browsers.awaitUntil(laptop, "the sign-in page saying " + state, Browsers.PAGE_TIMEOUT,
                 d -> !d.findElements(By.cssSelector("#ag-message[data-state='" + state + "']")).isEmpty());
-    }
-
-    private static void resize(WebDriver browser, Viewport viewport) {
-        browser.manage().window().setSize(viewport == Viewport.MOBILE ? new Dimension(390, 844) : new Dimension(1280, 900));
     }
 
     private static Map<String, Object> post(String path, Map<String, String> form) throws Exception {
