@@ -45,14 +45,14 @@ import io.approvalguard.waiting.Wakes;
 public final class PushChallenges {
 
     /** Auth-session note: the id of this tab's current challenge. */
-    public static final String NOTE_CHALLENGE = "ag.challenge";
+    private static final String NOTE_CHALLENGE = "ag.challenge";
     /**
      * Auth-session note: the code this tab shows, so that a reload shows the same request. Kept
      * only with the browser's own server-side session; the challenge store keeps only its hash.
      */
     private static final String NOTE_CODE = "ag.code";
     /** Auth-session note: devices enrolled during this login, which may not approve it. */
-    public static final String NOTE_ENROLLED_DEVICES = "ag.enrolled-devices";
+    private static final String NOTE_ENROLLED_DEVICES = "ag.enrolled-devices";
 
     private static final Logger LOG = Logger.getLogger(PushChallenges.class);
 
