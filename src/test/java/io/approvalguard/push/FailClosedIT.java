@@ -90,10 +90,23 @@ class FailClosedIT {
     void parallelPasswordPostsWithoutBruteForceProtectionLeaveOnePendingChallengeWithinTheQuota() throws Exception {
         PushScenario user = PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
         List<BrowserFlow> tabs = inParallel(24, () -> user.signInWithPassword(CLIENT));
-        long prompted = tabs.stream().filter(BrowserFlow::onWaitPage).filter(t -> t.code() != null).count();
+        long prompted = tabs.stream().filter(FailClosedIT::prompted).count();
         assertTrue(prompted >= 1 && prompted <= QUOTA, "prompts: " + prompted);
         assertTrue(sent(user) <= QUOTA, "challenges sent: " + sent(user));
         assertTrue(pendingTabs(tabs) <= 1, "never more than one pending challenge per user");
+    }
+
+    @Test
+    void resetThrottleLetsAUserWhoseQuotaWasSpentBePromptedAgain() {
+        PushScenario user = PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
+        for (int i = 0; i < QUOTA; i++) {
+            assertTrue(prompted(user.signInWithPassword(CLIENT)), "prompt " + (i + 1) + " of the quota");
+        }
+        BrowserFlow spent = user.signInWithPassword(CLIENT);
+        assertFalse(prompted(spent), "the quota is spent: " + spent.describePage());
+
+        riskAction(user, "reset_throttle");
+        assertTrue(prompted(user.signInWithPassword(CLIENT)), "after reset_throttle the user is prompted at once");
     }
 
     @Test
@@ -206,6 +219,10 @@ class FailClosedIT {
         HttpResult result = admin.send("POST", "/admin/realms/" + user.realm + "/approval-guard/risk/users/" + user.userId
                 + "/actions", body);
         assertEquals(200, result.status(), result.body());
+    }
+
+    private static boolean prompted(BrowserFlow tab) {
+        return tab.onWaitPage() && tab.code() != null;
     }
 
     private int sent(PushScenario user) {
