@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import io.approvalguard.device.DeviceCredentialModel;
-import io.approvalguard.device.RegisterDeviceActionFactory;
+import io.approvalguard.push.RegisterDeviceActionFactory;
 
 /**
  * Every message key the extension uses exists in every shipped language, so no screen ever shows a

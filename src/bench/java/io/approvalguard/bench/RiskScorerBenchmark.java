@@ -10,7 +10,7 @@ import io.approvalguard.risk.RiskProfile;
 import io.approvalguard.risk.RiskScorer;
 import io.approvalguard.risk.RiskSettings;
 import io.approvalguard.stream.CloudEvents;
-import io.approvalguard.stream.StreamEvent;
+import io.approvalguard.stream.sink.StreamEvent;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

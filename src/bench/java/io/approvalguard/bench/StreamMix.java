@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
-import io.approvalguard.ApprovalGuardEvent;
+import io.approvalguard.support.events.ApprovalGuardEvent;
 import io.approvalguard.risk.RiskInput;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;

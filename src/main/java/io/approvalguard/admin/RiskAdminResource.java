@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import io.approvalguard.ApiError;
-import io.approvalguard.JsonBody;
+import io.approvalguard.support.http.ApiError;
+import io.approvalguard.support.json.JsonBody;
 import io.approvalguard.risk.RiskAction;
 import io.approvalguard.risk.RiskActionEntity;
 import io.approvalguard.risk.RiskLevel;

@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.approvalguard.ApiError;
-import io.approvalguard.JsonBody;
+import io.approvalguard.support.http.ApiError;
+import io.approvalguard.support.json.JsonBody;
 import io.approvalguard.stream.DeadLetters;
 import io.approvalguard.stream.OutboxRecordEntity;
 import io.approvalguard.stream.SinkPauses;

@@ -1,5 +1,6 @@
 package io.approvalguard.challenge;
 
+import io.approvalguard.support.json.CanonicalJson;
 import java.util.List;
 import java.util.Map;
 

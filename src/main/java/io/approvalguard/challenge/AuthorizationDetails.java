@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import io.approvalguard.StrictJson;
+import io.approvalguard.support.json.StrictJson;
 
 /**
  * RFC 9396 {@code authorization_details} as a client sent them, checked before anything is shown

@@ -1,5 +1,6 @@
 package io.approvalguard.challenge;
 
+import io.approvalguard.support.json.CanonicalJson;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.approvalguard.challenge;
 
+import io.approvalguard.support.json.CanonicalJson;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.approvalguard.challenge;
 
+import io.approvalguard.support.json.CanonicalJson;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;

@@ -1,5 +1,6 @@
 package io.approvalguard.device;
 
+import io.approvalguard.push.RegisterDeviceActionFactory;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialTypeMetadata;

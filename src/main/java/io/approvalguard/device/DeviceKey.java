@@ -16,7 +16,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.approvalguard.challenge.CanonicalJson;
+import io.approvalguard.support.json.CanonicalJson;
 
 /**
  * A device's EC P-256 public key with its pinned algorithm. Built only from the four JWK members

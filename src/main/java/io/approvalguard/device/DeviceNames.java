@@ -7,14 +7,14 @@ package io.approvalguard.device;
  * U+200B ZERO WIDTH SPACE can make two names look alike), line and paragraph separators, and
  * lone surrogates. A name must also show something other than spaces.
  */
-final class DeviceNames {
+public final class DeviceNames {
 
-    static final int MAX_LENGTH = 64;
+    public static final int MAX_LENGTH = 64;
 
     private DeviceNames() {
     }
 
-    static boolean isDisplayable(String name) {
+    public static boolean isDisplayable(String name) {
         return name.codePoints().noneMatch(DeviceNames::isHidden)
                 && !name.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
     }

@@ -11,7 +11,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.SingleUseObjectProvider;
 
-import io.approvalguard.challenge.CanonicalJson;
+import io.approvalguard.support.json.CanonicalJson;
 
 /**
  * Single-use enrolment tokens, bound to a user, a realm and the auth session that showed the QR

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
-import io.approvalguard.ConfigValues;
+import io.approvalguard.support.config.ConfigValues;
 
 /**
  * How many prompts a user may get, and how fast: per push execution, with safe defaults. The

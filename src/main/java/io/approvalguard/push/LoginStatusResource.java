@@ -21,9 +21,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
-import io.approvalguard.ApiError;
+import io.approvalguard.support.http.ApiError;
 import io.approvalguard.challenge.Challenge;
-import io.approvalguard.device.RegisterDeviceAction;
 import io.approvalguard.waiting.Waiter;
 import io.approvalguard.waiting.WaitingRequests;
 import io.approvalguard.waiting.Wakes;

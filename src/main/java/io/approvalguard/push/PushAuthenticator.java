@@ -24,7 +24,6 @@ import io.approvalguard.device.DeviceCredentialModel;
 import io.approvalguard.device.DeviceCredentialProvider;
 import io.approvalguard.device.DeviceCredentialProviderFactory;
 import io.approvalguard.device.DeviceRegistry;
-import io.approvalguard.device.RegisterDeviceActionFactory;
 
 /**
  * Second factor by push approval: sends a challenge to the user's devices and waits for a signed

@@ -16,7 +16,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
-import io.approvalguard.ApprovalGuardEvent;
+import io.approvalguard.support.events.ApprovalGuardEvent;
 import io.approvalguard.challenge.ApprovalContext;
 import io.approvalguard.challenge.ApprovalGates;
 import io.approvalguard.challenge.AuthorizationDetails;

@@ -9,7 +9,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
-import io.approvalguard.ConfigValues;
+import io.approvalguard.support.config.ConfigValues;
 import io.approvalguard.challenge.VerificationCodes;
 import io.approvalguard.challenge.VerificationProfile;
 import io.approvalguard.fatigue.ThrottleSettings;

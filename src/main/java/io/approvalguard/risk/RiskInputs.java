@@ -6,7 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.approvalguard.stream.CloudEvents;
-import io.approvalguard.stream.StreamEvent;
+import io.approvalguard.stream.sink.StreamEvent;
 import org.keycloak.util.JsonSerialization;
 
 /** Reads the scorer's input out of a stream record's envelope; null for events the scorer ignores. */

@@ -2,7 +2,7 @@ package io.approvalguard.risk;
 
 import java.util.List;
 
-import io.approvalguard.JpaTables;
+import io.approvalguard.support.persistence.JpaTables;
 
 /** The risk tables, {@code AG_RISK_STATE} and {@code AG_RISK_ACTION} (the audit trail). */
 public final class RiskJpaEntityProviderFactory extends JpaTables {

@@ -9,7 +9,7 @@ import java.util.concurrent.Executor;
 
 import io.approvalguard.device.DeviceRegistry;
 import io.approvalguard.fatigue.PromptThrottle;
-import io.approvalguard.device.RegisterDeviceActionFactory;
+import io.approvalguard.push.RegisterDeviceActionFactory;
 import io.approvalguard.stream.CloudEvents;
 import io.approvalguard.stream.StreamEventListenerFactory;
 import jakarta.persistence.EntityManager;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import io.approvalguard.ConfigValues;
+import io.approvalguard.support.config.ConfigValues;
 import org.keycloak.models.RealmModel;
 
 /**

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.List;
 
 import io.approvalguard.challenge.LoginApproval;
-import io.approvalguard.stream.StreamEvent;
+import io.approvalguard.stream.sink.StreamEvent;
 import io.approvalguard.stream.sink.DeliveryOutcome;
 import io.approvalguard.stream.sink.SinkProvider;
 import org.keycloak.models.KeycloakSession;

@@ -2,7 +2,7 @@ package io.approvalguard.risk;
 
 import java.util.List;
 
-import io.approvalguard.SpiOptions;
+import io.approvalguard.support.config.SpiOptions;
 import io.approvalguard.challenge.ChallengeDecided;
 import io.approvalguard.stream.sink.SinkProvider;
 import io.approvalguard.stream.sink.SinkProviderFactory;

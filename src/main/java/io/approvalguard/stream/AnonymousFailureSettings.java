@@ -1,6 +1,6 @@
 package io.approvalguard.stream;
 
-import io.approvalguard.SpiOptions;
+import io.approvalguard.support.config.SpiOptions;
 
 /**
  * How much of the stream anonymous failures may take; options of the {@code approval-guard} event

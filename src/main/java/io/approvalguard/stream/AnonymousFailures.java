@@ -1,5 +1,6 @@
 package io.approvalguard.stream;
 
+import io.approvalguard.stream.sink.StreamEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;

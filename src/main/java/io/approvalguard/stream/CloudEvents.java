@@ -1,5 +1,6 @@
 package io.approvalguard.stream;
 
+import io.approvalguard.stream.sink.StreamEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -8,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import io.approvalguard.ApprovalGuardEvent;
+import io.approvalguard.support.events.ApprovalGuardEvent;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventType;

@@ -1,5 +1,6 @@
 package io.approvalguard.stream;
 
+import io.approvalguard.stream.sink.StreamEvent;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;

@@ -1,6 +1,6 @@
 package io.approvalguard.stream;
 
-import io.approvalguard.SpiOptions;
+import io.approvalguard.support.config.SpiOptions;
 
 /**
  * How the relay retries and keeps records; options of the {@code approval-guard} event listener

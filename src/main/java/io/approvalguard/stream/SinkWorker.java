@@ -1,5 +1,6 @@
 package io.approvalguard.stream;
 
+import io.approvalguard.stream.sink.StreamEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

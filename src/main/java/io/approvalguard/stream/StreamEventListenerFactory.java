@@ -3,7 +3,7 @@ package io.approvalguard.stream;
 import java.util.Comparator;
 import java.util.List;
 
-import io.approvalguard.SpiOptions;
+import io.approvalguard.support.config.SpiOptions;
 import io.approvalguard.stream.sink.SinkProviderFactory;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;

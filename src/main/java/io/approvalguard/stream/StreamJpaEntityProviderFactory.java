@@ -2,7 +2,7 @@ package io.approvalguard.stream;
 
 import java.util.List;
 
-import io.approvalguard.JpaTables;
+import io.approvalguard.support.persistence.JpaTables;
 
 /** The event stream's tables: {@code AG_OUTBOX}, {@code AG_SINK_STATE} and {@code AG_ANON_FAILURE}. */
 public final class StreamJpaEntityProviderFactory extends JpaTables {

@@ -5,7 +5,7 @@ import java.util.List;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
-import io.approvalguard.SpiOptions;
+import io.approvalguard.support.config.SpiOptions;
 
 /**
  * The limits that protect a node from waiting browsers and devices; options of the

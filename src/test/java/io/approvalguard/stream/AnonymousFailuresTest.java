@@ -1,5 +1,6 @@
 package io.approvalguard.stream;
 
+import io.approvalguard.stream.sink.StreamEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import io.approvalguard.ApiError;
+import io.approvalguard.support.http.ApiError;
 
 /** The node's registry of held requests: caps, exactly-once answers, and slots freed whatever ends a request. */
 class WaitersTest {

@@ -14,7 +14,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import io.approvalguard.stream.CloudEvents;
-import io.approvalguard.stream.StreamEvent;
+import io.approvalguard.stream.sink.StreamEvent;
 import io.approvalguard.stream.StreamEventListenerFactory;
 
 import jakarta.persistence.EntityManager;

@@ -2,8 +2,7 @@ package io.approvalguard.stream.sink;
 
 import java.util.List;
 
-import io.approvalguard.SpiOptions;
-import io.approvalguard.stream.StreamEvent;
+import io.approvalguard.support.config.SpiOptions;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;

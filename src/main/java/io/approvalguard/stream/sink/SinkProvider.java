@@ -2,7 +2,6 @@ package io.approvalguard.stream.sink;
 
 import java.util.List;
 
-import io.approvalguard.stream.StreamEvent;
 import org.keycloak.provider.Provider;
 
 /**

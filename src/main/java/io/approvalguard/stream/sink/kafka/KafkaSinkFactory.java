@@ -3,7 +3,7 @@ package io.approvalguard.stream.sink.kafka;
 import java.time.Duration;
 import java.util.List;
 
-import io.approvalguard.SpiOptions;
+import io.approvalguard.support.config.SpiOptions;
 import io.approvalguard.stream.sink.SinkProvider;
 import io.approvalguard.stream.sink.SinkProviderFactory;
 import io.approvalguard.stream.sink.SinkSpi;

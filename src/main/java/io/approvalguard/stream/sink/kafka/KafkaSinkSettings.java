@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 import javax.security.auth.login.AppConfigurationEntry;
 
-import io.approvalguard.SpiOptions;
+import io.approvalguard.support.config.SpiOptions;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;

@@ -2,7 +2,7 @@ package io.approvalguard.stream.sink.webhook;
 
 import java.net.URI;
 
-import io.approvalguard.SpiOptions;
+import io.approvalguard.support.config.SpiOptions;
 
 /**
  * The webhook sink's server options ({@code --spi-approval-guard-sink--webhook--<option>}).

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.SSLException;
 
-import io.approvalguard.stream.StreamEvent;
+import io.approvalguard.stream.sink.StreamEvent;
 import io.approvalguard.stream.sink.DeliveryOutcome;
 import io.approvalguard.stream.sink.SinkProvider;
 import org.apache.http.Header;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
-import io.approvalguard.SpiOptions;
+import io.approvalguard.support.config.SpiOptions;
 import io.approvalguard.stream.sink.DeliveryOutcome;
 import io.approvalguard.stream.sink.SinkProvider;
 import io.approvalguard.stream.sink.SinkProviderFactory;

@@ -22,7 +22,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.approvalguard.stream.StreamEvent;
+import io.approvalguard.stream.sink.StreamEvent;
 import io.approvalguard.stream.sink.DeliveryOutcome;
 import io.approvalguard.stream.sink.DeliveryOutcome.Kind;
 import io.approvalguard.stream.sink.SinkProvider;
@@ -253,7 +253,7 @@ class KafkaSinkTest {
                 "ssl-endpoint-identification-algorithm", "none"));
         try {
             assertTrue(sasl.isActive());
-            KafkaSinkSettings settings = KafkaSinkSettings.read(new io.approvalguard.SpiOptions(scope(Map.of(
+            KafkaSinkSettings settings = KafkaSinkSettings.read(new io.approvalguard.support.config.SpiOptions(scope(Map.of(
                     "bootstrap-servers", "127.0.0.1:9", "security-protocol", "SASL_PLAINTEXT",
                     "sasl-mechanism", "PLAIN", "sasl-jaas-config", jaas("svc", secret))), "x"));
             Map<String, Object> config = settings.producerConfig();

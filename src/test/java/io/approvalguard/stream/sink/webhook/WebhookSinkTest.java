@@ -29,8 +29,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.stream.Collectors;
 
-import io.approvalguard.SpiOptions;
-import io.approvalguard.stream.StreamEvent;
+import io.approvalguard.support.config.SpiOptions;
+import io.approvalguard.stream.sink.StreamEvent;
 import io.approvalguard.stream.sink.DeliveryOutcome;
 import io.approvalguard.stream.sink.DeliveryOutcome.Kind;
 import io.approvalguard.testkit.Json;

@@ -1,0 +1,107 @@
+package io.approvalguard.deviceapi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+
+import org.keycloak.headers.SecurityHeadersProvider;
+import org.keycloak.models.BrowserSecurityHeaders;
+import org.keycloak.models.KeycloakSession;
+
+import io.approvalguard.support.http.ApiError;
+
+/**
+ * Serves the web approver ({@code /realms/{realm}/approval-guard/app/}), static files from the
+ * provider JAR under a strict content security policy (no inline script, no foreign origin) and
+ * the realm's other browser security headers, HSTS included.
+ */
+public final class WebApproverResource {
+
+    private static final String ROOT = "/web-approver/";
+    private static final Map<String, String> FILES = Map.of(
+            "index.html", "text/html; charset=utf-8",
+            "app.js", "text/javascript; charset=utf-8",
+            "app.css", "text/css; charset=utf-8",
+            "manifest.webmanifest", "application/manifest+json; charset=utf-8",
+            "icon.svg", "image/svg+xml",
+            "icon-192.png", "image/png",
+            "icon-512.png", "image/png");
+    private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+    /** Where this page is stricter than a realm may be; every other header is the realm's. */
+    private static final Map<BrowserSecurityHeaders, String> STRICTER = Map.of(
+            BrowserSecurityHeaders.CONTENT_SECURITY_POLICY, CSP,
+            BrowserSecurityHeaders.X_FRAME_OPTIONS, "DENY",
+            BrowserSecurityHeaders.X_CONTENT_TYPE_OPTIONS, "nosniff");
+
+    private final KeycloakSession session;
+
+    public WebApproverResource(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @GET
+    public Response index() {
+        var requestUri = session.getContext().getUri().getRequestUri();
+        if (!requestUri.getRawPath().endsWith("/")) {
+            // Relative links in the page need the trailing slash.
+            return Response.seeOther(UriBuilder.fromUri(requestUri).replaceQuery(null).path("/").build()).build();
+        }
+        return serve("index.html");
+    }
+
+    @GET
+    @Path("{file}")
+    public Response file(@PathParam("file") String name) {
+        return ApiError.respond(() -> serve(name));
+    }
+
+    private Response serve(String name) {
+        String type = FILES.get(name);
+        if (type == null) {
+            throw new ApiError(Response.Status.NOT_FOUND, "not_found", "no such file");
+        }
+        try (InputStream in = WebApproverResource.class.getResourceAsStream(ROOT + name)) {
+            if (in == null) {
+                throw new ApiError(Response.Status.NOT_FOUND, "not_found", "no such file");
+            }
+            Response.ResponseBuilder response = Response.ok(in.readAllBytes(), type).header("Cache-Control", "no-cache");
+            securityHeaders().forEach(response::header);
+            // Keycloak's own filter would put the realm's looser CSP over ours: it is skipped, and
+            // securityHeaders() sends the realm's set itself.
+            session.getProvider(SecurityHeadersProvider.class).options().skipHeaders();
+            return response.build();
+        } catch (IOException e) {
+            throw new IllegalStateException("web approver file " + name + " cannot be read", e);
+        }
+    }
+
+    /**
+     * The realm's browser security headers as Keycloak sends them on its own pages (the realm's
+     * value, else Keycloak's default; an empty value sends none): HSTS, Referrer-Policy,
+     * X-Robots-Tag, CSP-Report-Only. This page's CSP, X-Frame-Options and X-Content-Type-Options
+     * are fixed and stricter.
+     */
+    private Map<String, String> securityHeaders() {
+        Map<String, String> realmValues = session.getContext().getRealm().getBrowserSecurityHeaders();
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (BrowserSecurityHeaders header : BrowserSecurityHeaders.values()) {
+            String value = STRICTER.get(header);
+            if (value == null) {
+                value = realmValues == null ? header.getDefaultValue() : realmValues.getOrDefault(header.getKey(), header.getDefaultValue());
+            }
+            if (value != null && !value.isEmpty()) {
+                headers.put(header.getHeaderName(), value);
+            }
+        }
+        return headers;
+    }
+}
