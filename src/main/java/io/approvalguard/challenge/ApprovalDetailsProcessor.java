@@ -2,7 +2,6 @@ package io.approvalguard.challenge;
 
 import java.util.List;
 
-import org.keycloak.OAuth2Constants;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
@@ -73,7 +72,7 @@ final class ApprovalDetailsProcessor implements AuthorizationDetailsProcessor<Au
             AuthorizationDetailsJSONRepresentation detail) {
         // Granted once: Keycloak keeps the request's details in the client session and would offer
         // them again at the next code exchange of a later sign-in that asked for none.
-        clientSessionCtx.getClientSession().removeNote(OAuth2Constants.AUTHORIZATION_DETAILS);
+        ApprovedTransactions.dropRequested(clientSessionCtx.getClientSession());
     }
 
     /**
@@ -84,7 +83,7 @@ final class ApprovalDetailsProcessor implements AuthorizationDetailsProcessor<Au
         try {
             ApprovedTransactions.requireApproved(session, clientSessionCtx.getClientSession(), Time.currentTime());
         } catch (InvalidAuthorizationDetailsException refused) {
-            clientSessionCtx.getClientSession().removeNote(OAuth2Constants.AUTHORIZATION_DETAILS);
+            ApprovedTransactions.dropRequested(clientSessionCtx.getClientSession());
             throw refused;
         }
     }

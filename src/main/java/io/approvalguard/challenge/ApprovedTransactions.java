@@ -1,5 +1,6 @@
 package io.approvalguard.challenge;
 
+import io.approvalguard.challenge.login.LoginApproval;
 import io.approvalguard.support.json.CanonicalJson;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,11 @@ final class ApprovedTransactions {
             throw refused("the push approval of this sign-in was already spent on an earlier token request");
         }
         session.setAttribute(SPENT_IN_THIS_REQUEST, approvalId);
+    }
+
+    /** The request's details leave the client session: granted once, or refused and not asked for again. */
+    static void dropRequested(AuthenticatedClientSessionModel clientSession) {
+        clientSession.removeNote(OAuth2Constants.AUTHORIZATION_DETAILS);
     }
 
     private static List<Object> requested(AuthenticatedClientSessionModel clientSession) {

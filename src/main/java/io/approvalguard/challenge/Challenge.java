@@ -9,7 +9,7 @@ import org.keycloak.util.JsonSerialization;
 
 /**
  * One push challenge: what is to be approved, for which auth session, and how it was decided.
- * Immutable; state changes go through {@link ChallengeStore}.
+ * Immutable; state changes go through {@link ApprovalEngine} and its {@link ChallengeStore}.
  */
 public record Challenge(
         String id,
@@ -31,6 +31,11 @@ public record Challenge(
     /** Creation time in seconds, as the device API shows it. */
     public long createdAt() {
         return createdAtMillis / 1000;
+    }
+
+    /** What the challenge is for, as its signed context names it; empty for a context naming none we know. */
+    public java.util.Optional<Purpose> purpose() {
+        return Purpose.of(context);
     }
 
     public boolean requiresCode() {

@@ -28,9 +28,9 @@ public enum Purpose {
         return wireName;
     }
 
-    /** The purpose a stored challenge's context names. */
-    public static Optional<Purpose> of(Challenge challenge) {
-        Object reason = challenge.context().get(ApprovalContext.REASON);
+    /** The purpose a challenge's context names. */
+    static Optional<Purpose> of(java.util.Map<String, Object> context) {
+        Object reason = context.get(ApprovalContext.REASON);
         return Arrays.stream(values()).filter(p -> p.wireName.equals(reason)).findFirst();
     }
 }

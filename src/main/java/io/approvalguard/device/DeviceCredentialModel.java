@@ -10,6 +10,8 @@ import org.keycloak.util.JsonSerialization;
 public final class DeviceCredentialModel extends CredentialModel {
 
     public static final String TYPE = "approval-guard-device";
+    /** The required action that enrols a device (its factory lives with the sign-in flow, in push). */
+    public static final String ENROLMENT_ACTION = "approval-guard-register";
 
     private final DeviceCredentialData data;
 

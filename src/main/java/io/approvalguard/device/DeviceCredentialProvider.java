@@ -1,6 +1,5 @@
 package io.approvalguard.device;
 
-import io.approvalguard.push.RegisterDeviceActionFactory;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialTypeMetadata;
@@ -49,7 +48,7 @@ public final class DeviceCredentialProvider implements CredentialProvider<Device
                 .category(CredentialTypeMetadata.Category.TWO_FACTOR)
                 .displayName("approvalGuardDeviceDisplayName")
                 .helpText("approvalGuardDeviceHelpText")
-                .createAction(RegisterDeviceActionFactory.PROVIDER_ID)
+                .createAction(DeviceCredentialModel.ENROLMENT_ACTION)
                 .removeable(true)
                 .build(session);
     }

@@ -34,16 +34,11 @@ import org.keycloak.models.UserModel;
 
 import io.approvalguard.support.http.ApiError;
 import io.approvalguard.support.events.ApprovalGuardEvent;
-import io.approvalguard.challenge.ApprovalContext;
-import io.approvalguard.challenge.ApprovalGates;
+import io.approvalguard.challenge.AnswerRefused;
+import io.approvalguard.challenge.ApprovalEngine;
 import io.approvalguard.challenge.Challenge;
+import io.approvalguard.challenge.DeviceAnswer;
 import io.approvalguard.challenge.ChallengeStatus;
-import io.approvalguard.challenge.ChallengeStore;
-import io.approvalguard.challenge.VerificationCodes;
-import io.approvalguard.challenge.location.LocationProvider;
-import io.approvalguard.challenge.location.RequestLocation;
-import io.approvalguard.fatigue.PromptOutcome;
-import io.approvalguard.fatigue.PromptThrottle;
 import io.approvalguard.waiting.Waiter;
 import io.approvalguard.waiting.WaitingRequests;
 import io.approvalguard.waiting.Wakes;
@@ -54,15 +49,11 @@ public final class DeviceResource {
     private final KeycloakSession session;
     private final RealmModel realm;
     private final DeviceRegistry devices = new DeviceRegistry();
-    private final PromptThrottle throttle;
-    private final ApprovalGates gates;
     private final WaitingRequests waiting;
 
     public DeviceResource(KeycloakSession session, WaitingRequests waiting) {
         this.session = session;
         this.realm = session.getContext().getRealm();
-        this.throttle = new PromptThrottle(session);
-        this.gates = new ApprovalGates(session);
         this.waiting = waiting;
     }
 
@@ -161,56 +152,14 @@ public final class DeviceResource {
 
     private Response decide(String challengeId, HttpHeaders headers, InputStream body) {
         DeviceRequest request = DeviceRequest.withJsonBody(session, realm, headers, body);
-        Answer answer = Answer.from(request.json());
+        DeviceAnswer answer = answerOf(request.json());
         DeviceRequest.AuthenticatedDevice caller = request.authenticate(devices);
-        UserModel user = caller.user();
-        DeviceCredentialModel device = caller.device();
-
-        ChallengeStore store = new ChallengeStore(session);
-        Challenge challenge = store.find(challengeId)
-                .filter(c -> c.realmId().equals(realm.getId()) && c.userId().equals(user.getId()))
-                .orElseThrow(() -> new ApiError(Response.Status.NOT_FOUND, "challenge_not_found", "no such challenge for this user"));
-        if (challenge.status().isPending() && challenge.isExpiredAt(Time.currentTime())) {
-            store.decide(challenge, ChallengeStatus.EXPIRED, null).ifPresent(expired -> {
-                ApprovalGuardEvent.CHALLENGE_EXPIRED.emit(challengeEvent(user, challenge, device));
-                throttle.recordOutcome(realm, user, PromptOutcome.TIMED_OUT);
-            });
-            throw expired();
+        Challenge decided;
+        try {
+            decided = new ApprovalEngine(session).answer(realm, caller.user(), caller.device(), challengeId, answer);
+        } catch (AnswerRefused refused) {
+            throw AnswerErrors.of(refused);
         }
-        if (!challenge.status().isPending()) {
-            throw notPending(store, challenge);
-        }
-        Optional<ApprovalGates.Closed> closed = gates.forUser(realm, user).or(() -> ApprovalGates.forDevice(device, challenge));
-        if (closed.isPresent()) {
-            throw ApiError.forbidden(closed.get() == ApprovalGates.Closed.DEVICE_NEWER_THAN_CHALLENGE ? "device_not_eligible"
-                    : closed.get() == ApprovalGates.Closed.PUSH_SUSPENDED ? "push_suspended" : "user_disabled",
-                    closed.get().description());
-        }
-        if (!answer.contextHash().equals(challenge.contextHash())) {
-            throw ApiError.badRequest("context_mismatch", "context_hash is not the hash of this challenge's context");
-        }
-        if (answer.decision() == ChallengeStatus.APPROVED && challenge.requiresCode()) {
-            if (answer.code() == null) {
-                throw ApiError.badRequest("code_required", "type the code shown on the sign-in screen");
-            }
-            if (!VerificationCodes.matches(challenge.id(), answer.code(), challenge.codeHash())) {
-                store.decide(challenge, ChallengeStatus.FAILED, device.getId()).orElseThrow(() -> notPending(store, challenge));
-                ApprovalGuardEvent.CHALLENGE_WRONG_CODE.emit(challengeEvent(user, challenge, device));
-                throttle.recordOutcome(realm, user, PromptOutcome.WRONG_CODE);
-                throw ApiError.badRequest("invalid_code", "the code is wrong; this sign-in attempt has been stopped");
-            }
-        }
-        // Deciding also scores the decision (a "this wasn't me" ends sessions in this transaction).
-        Challenge decided = store.decide(challenge, answer.decision(), device.getId())
-                .orElseThrow(() -> notPending(store, challenge));
-        devices.markUsed(user, device.getId());
-        eventFor(answer.decision()).emit(challengeEvent(user, challenge, device));
-        if (answer.decision() == ChallengeStatus.DENIED) {
-            throttle.recordOutcome(realm, user, PromptOutcome.DENIED);
-        } else if (answer.decision() == ChallengeStatus.FRAUD) {
-            throttle.recordOutcome(realm, user, PromptOutcome.FRAUD);
-        }
-
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("challenge_id", decided.id());
         response.put("status", decided.status().wireName());
@@ -231,33 +180,8 @@ public final class DeviceResource {
         return Response.noContent().build();
     }
 
-    private static ApiError notPending(ChallengeStore store, Challenge challenge) {
-        ChallengeStatus status = store.find(challenge.id()).map(Challenge::status).orElse(null);
-        if (status == ChallengeStatus.EXPIRED) {
-            return expired();
-        }
-        if (status == ChallengeStatus.CANCELLED) {
-            return new ApiError(Response.Status.CONFLICT, "challenge_cancelled", "the sign-in was cancelled on the sign-in page");
-        }
-        return new ApiError(Response.Status.CONFLICT, "challenge_not_pending",
-                "the challenge is no longer pending (" + (status == null ? "unknown" : status.wireName()) + ")");
-    }
-
-    private static ApiError expired() {
-        return new ApiError(Response.Status.GONE, "challenge_expired", "the challenge has expired");
-    }
-
     private static ApiError invalidToken() {
         return ApiError.badRequest("invalid_enrolment_token", "the enrolment token is unknown, used or expired");
-    }
-
-    private static ApprovalGuardEvent eventFor(ChallengeStatus decision) {
-        return switch (decision) {
-            case APPROVED -> ApprovalGuardEvent.CHALLENGE_APPROVED;
-            case DENIED -> ApprovalGuardEvent.CHALLENGE_DENIED;
-            case FRAUD -> ApprovalGuardEvent.CHALLENGE_FRAUD_REPORTED;
-            default -> throw new IllegalArgumentException("not a device decision: " + decision);
-        };
     }
 
     private EventBuilder event(UserModel user, String clientUuid) {
@@ -265,30 +189,6 @@ public final class DeviceResource {
         ClientModel client = clientUuid == null ? null : realm.getClientById(clientUuid);
         if (client != null) {
             event.client(client);
-        }
-        return event;
-    }
-
-    private EventBuilder challengeEvent(UserModel user, Challenge challenge, DeviceCredentialModel device) {
-        EventBuilder event = event(user, challenge.clientId())
-                .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id())
-                .detail(ApprovalGuardEvent.DEVICE_ID, device.getId())
-                .detail(ApprovalGuardEvent.DEVICE_THUMBPRINT, device.data().thumbprint());
-        Map<String, Object> context = challenge.context();
-        if (context.get(ApprovalContext.IP_ADDRESS) instanceof String loginIp) {
-            event.detail(ApprovalGuardEvent.LOGIN_IP, loginIp);
-        }
-        if (context.get(ApprovalContext.COUNTRY) instanceof String country) {
-            event.detail(ApprovalGuardEvent.LOGIN_COUNTRY, country);
-        }
-        String network = RequestLocation.networkId(context.get(ApprovalContext.NETWORK));
-        if (network != null) {
-            event.detail(ApprovalGuardEvent.LOGIN_NETWORK, network);
-        }
-        String approverCountry = session.getProvider(LocationProvider.class)
-                .locate(session.getContext().getConnection().getRemoteAddr()).countryCode();
-        if (approverCountry != null) {
-            event.detail(ApprovalGuardEvent.APPROVER_COUNTRY, approverCountry);
         }
         return event;
     }
@@ -301,21 +201,18 @@ public final class DeviceResource {
     }
 
     /** A device's answer to a challenge, validated before anything else is looked at. */
-    record Answer(ChallengeStatus decision, String contextHash, String code) {
-
-        static Answer from(Map<String, Object> json) {
-            ChallengeStatus decision = switch (String.valueOf(json.get("decision"))) {
-                case "approve" -> ChallengeStatus.APPROVED;
-                case "deny" -> ChallengeStatus.DENIED;
-                case "fraud" -> ChallengeStatus.FRAUD;
-                default -> throw ApiError.invalidRequest("decision must be approve, deny or fraud");
-            };
-            String contextHash = requiredString(json, "context_hash", 43, 43);
-            Object code = json.get("code");
-            if (code != null && !(code instanceof String s && s.matches("[0-9]{1,16}"))) {
-                throw ApiError.invalidRequest("code must be a string of digits");
-            }
-            return new Answer(decision, contextHash, (String) code);
+    static DeviceAnswer answerOf(Map<String, Object> json) {
+        ChallengeStatus decision = switch (String.valueOf(json.get("decision"))) {
+            case "approve" -> ChallengeStatus.APPROVED;
+            case "deny" -> ChallengeStatus.DENIED;
+            case "fraud" -> ChallengeStatus.FRAUD;
+            default -> throw ApiError.invalidRequest("decision must be approve, deny or fraud");
+        };
+        String contextHash = requiredString(json, "context_hash", 43, 43);
+        Object code = json.get("code");
+        if (code != null && !(code instanceof String s && s.matches("[0-9]{1,16}"))) {
+            throw ApiError.invalidRequest("code must be a string of digits");
         }
+        return new DeviceAnswer(decision, contextHash, (String) code);
     }
 }

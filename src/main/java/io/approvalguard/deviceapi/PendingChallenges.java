@@ -1,11 +1,8 @@
 package io.approvalguard.deviceapi;
 
-import io.approvalguard.device.DeviceCredentialModel;
-import io.approvalguard.device.DeviceRegistry;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -16,10 +13,9 @@ import org.keycloak.models.UserModel;
 
 import com.fasterxml.jackson.databind.util.RawValue;
 
-import io.approvalguard.challenge.ApprovalGates;
 import io.approvalguard.support.json.CanonicalJson;
+import io.approvalguard.challenge.ApprovalEngine;
 import io.approvalguard.challenge.Challenge;
-import io.approvalguard.challenge.ChallengeStore;
 import io.approvalguard.challenge.location.LocationProvider;
 
 /**
@@ -30,7 +26,7 @@ import io.approvalguard.challenge.location.LocationProvider;
  */
 record PendingChallenges(String realmId, String userId, String deviceId, String remoteAddress) {
 
-    /** The challenges this device may answer now; none when a gate is closed (the user, push or the device suspended). */
+    /** The challenges this device may answer now, as the engine lists them to it. */
     List<Map<String, Object>> find(KeycloakSession session) {
         RealmModel realm = session.realms().getRealm(realmId);
         if (realm == null) {
@@ -38,16 +34,15 @@ record PendingChallenges(String realmId, String userId, String deviceId, String 
         }
         session.getContext().setRealm(realm);
         UserModel user = session.users().getUserById(realm, userId);
-        Optional<DeviceCredentialModel> device = user == null || new ApprovalGates(session).forUser(realm, user).isPresent()
-                ? Optional.empty() : new DeviceRegistry().find(user, deviceId);
-        if (device.isEmpty()) {
+        if (user == null) {
+            return List.of();
+        }
+        List<Challenge> pending = new ApprovalEngine(session).pendingFor(realm, user, deviceId);
+        if (pending.isEmpty()) {
             return List.of();
         }
         String approverCountry = session.getProvider(LocationProvider.class).locate(remoteAddress).countryCode();
-        return new ChallengeStore(session).findPendingFor(realmId, userId)
-                .filter(c -> ApprovalGates.forDevice(device.get(), c).isEmpty())
-                .map(c -> describe(c, approverCountry))
-                .stream().toList();
+        return pending.stream().map(c -> describe(c, approverCountry)).toList();
     }
 
     static Response answer(List<Map<String, Object>> challenges) {

@@ -17,7 +17,7 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.representations.IDToken;
 
-import io.approvalguard.challenge.LoginApproval;
+import io.approvalguard.challenge.login.LoginApproval;
 
 /**
  * Adds a claim describing the push approval behind this client session: approval id, hash of

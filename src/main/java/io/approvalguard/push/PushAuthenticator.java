@@ -18,6 +18,8 @@ import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.LoginActionsService;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import io.approvalguard.challenge.Verdict;
+import io.approvalguard.challenge.Opening;
 import io.approvalguard.challenge.Challenge;
 import io.approvalguard.challenge.Purpose;
 import io.approvalguard.device.DeviceCredentialModel;
@@ -71,7 +73,7 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         UserModel user = context.getUser();
         boolean hadChallenge = challenges.current(authSession).isPresent();
-        PushVerdict verdict = challenges.conclude(authSession, user, purposeOf(context), context.getEvent());
+        Verdict verdict = challenges.conclude(authSession, user, purposeOf(context), context.getEvent());
         // "Send a new request" after an ended one, or "Try again" on a throttled page (no request yet)
         if (WaitPage.ACTION_RESEND.equals(action) && (verdict.allowsResend() || !hadChallenge)) {
             sendChallenge(context, false);
@@ -107,7 +109,7 @@ public final class PushAuthenticator implements Authenticator, CredentialValidat
 
     private void sendChallenge(AuthenticationFlowContext context, boolean mayStepAside) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        PushChallenges.Opening opening = new PushChallenges(session).open(authSession, context.getUser(),
+        Opening opening = new PushChallenges(session).open(authSession, context.getUser(),
                 purposeOf(context), PushSettings.from(context.getAuthenticatorConfig()), context.getEvent());
         boolean alternative = context.getExecution().isAlternative();
         if (opening.isInvalidRequest()) {

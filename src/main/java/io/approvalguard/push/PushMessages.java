@@ -2,6 +2,7 @@ package io.approvalguard.push;
 
 import org.keycloak.forms.login.LoginFormsProvider;
 
+import io.approvalguard.challenge.Verdict;
 import io.approvalguard.challenge.ApprovalGates;
 import io.approvalguard.fatigue.Admission;
 
@@ -11,7 +12,7 @@ public final class PushMessages {
     private PushMessages() {
     }
 
-    public static String forVerdict(PushVerdict verdict) {
+    public static String forVerdict(Verdict verdict) {
         return switch (verdict) {
             case DENIED -> "approvalGuardDenied";
             case FRAUD -> "approvalGuardFraudReported";

@@ -1,5 +1,7 @@
 package io.approvalguard.push;
 
+import io.approvalguard.challenge.Verdict;
+import io.approvalguard.challenge.Opening;
 import io.approvalguard.device.DeviceRegistry;
 import io.approvalguard.device.EnrolmentTokens;
 import java.io.ByteArrayOutputStream;
@@ -37,8 +39,8 @@ import io.approvalguard.waiting.Wakes;
 public final class RegisterDeviceAction implements RequiredActionProvider {
 
     public static final String TEMPLATE = "approval-guard-register.ftl";
-    static final String NOTE_STAGE = "ag.register.stage";
-    static final String NOTE_TOKEN_HASH = "ag.enrol.hash";
+    private static final String NOTE_STAGE = "ag.register.stage";
+    private static final String NOTE_TOKEN_HASH = "ag.enrol.hash";
     static final String STAGE_CONFIRM = "confirm";
     static final String STAGE_ENROL = "enrol";
 
@@ -140,7 +142,7 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
     private void startConfirmation(RequiredActionContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         authSession.removeAuthNote(NOTE_STAGE);
-        PushChallenges.Opening opening = new PushChallenges(session).open(authSession, context.getUser(),
+        Opening opening = new PushChallenges(session).open(authSession, context.getUser(),
                 Purpose.ADD_DEVICE, PushSettings.forConfirmation(context.getRealm()), context.getEvent());
         if (opening.isOpened()) {
             // Only an open confirmation challenge puts the action at this stage.
@@ -169,8 +171,8 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
     private void processConfirmation(RequiredActionContext context, String action) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         PushChallenges challenges = new PushChallenges(session);
-        PushVerdict verdict = challenges.conclude(authSession, context.getUser(), Purpose.ADD_DEVICE, context.getEvent());
-        if (verdict == PushVerdict.APPROVED) {
+        Verdict verdict = challenges.conclude(authSession, context.getUser(), Purpose.ADD_DEVICE, context.getEvent());
+        if (verdict == Verdict.APPROVED) {
             showEnrolment(context, null);
             return;
         }
@@ -181,13 +183,13 @@ public final class RegisterDeviceAction implements RequiredActionProvider {
         Challenge challenge = challenges.current(authSession).orElse(null);
         String code = challenge == null ? null : PushChallenges.codeShown(authSession, challenge);
         var form = context.form();
-        if (verdict == PushVerdict.PENDING) {
+        if (verdict == Verdict.PENDING) {
             form.setInfo("approvalGuardConfirmNewDevice");
         } else {
             form.setError(PushMessages.forVerdict(verdict));
         }
         context.challenge(WaitPage.render(session, form, authSession, challenge,
-                verdict == PushVerdict.PENDING ? code : null, verdict));
+                verdict == Verdict.PENDING ? code : null, verdict));
     }
 
     private void showEnrolment(RequiredActionContext context, String error) {

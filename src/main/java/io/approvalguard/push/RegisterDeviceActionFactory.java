@@ -1,5 +1,6 @@
 package io.approvalguard.push;
 
+import io.approvalguard.device.DeviceCredentialModel;
 import org.keycloak.Config;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
@@ -8,7 +9,7 @@ import org.keycloak.models.KeycloakSessionFactory;
 
 public final class RegisterDeviceActionFactory implements RequiredActionFactory {
 
-    public static final String PROVIDER_ID = "approval-guard-register";
+    public static final String PROVIDER_ID = DeviceCredentialModel.ENROLMENT_ACTION;
 
     @Override
     public RequiredActionProvider create(KeycloakSession session) {

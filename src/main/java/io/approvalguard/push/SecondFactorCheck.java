@@ -9,7 +9,7 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
-import io.approvalguard.challenge.LoginApproval;
+import io.approvalguard.challenge.login.LoginApproval;
 
 /**
  * Whether the current login has passed a second factor: adding a device to an account that

@@ -10,6 +10,7 @@ import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import io.approvalguard.challenge.Verdict;
 import io.approvalguard.challenge.Challenge;
 
 /**
@@ -31,7 +32,7 @@ public final class WaitPage {
 
     /** A page for a challenge as the browser last concluded it. */
     public static Response render(KeycloakSession session, LoginFormsProvider form, AuthenticationSessionModel authSession,
-            Challenge challenge, String code, PushVerdict verdict) {
+            Challenge challenge, String code, Verdict verdict) {
         return render(session, form, authSession, challenge, code, verdict.name().toLowerCase(Locale.ROOT),
                 verdict.allowsResend(), false);
     }

@@ -7,9 +7,9 @@ import java.util.UUID;
 
 import java.util.concurrent.Executor;
 
+import io.approvalguard.device.DeviceCredentialModel;
 import io.approvalguard.device.DeviceRegistry;
 import io.approvalguard.fatigue.PromptThrottle;
-import io.approvalguard.push.RegisterDeviceActionFactory;
 import io.approvalguard.stream.CloudEvents;
 import io.approvalguard.stream.StreamEventListenerFactory;
 import jakarta.persistence.EntityManager;
@@ -80,8 +80,8 @@ public final class RiskResponder {
             }
             case REQUIRE_REENROLMENT -> {
                 int suspended = new DeviceRegistry().setSuspended(user, true);
-                if (user.getRequiredActionsStream().noneMatch(RegisterDeviceActionFactory.PROVIDER_ID::equals)) {
-                    user.addRequiredAction(RegisterDeviceActionFactory.PROVIDER_ID);
+                if (user.getRequiredActionsStream().noneMatch(DeviceCredentialModel.ENROLMENT_ACTION::equals)) {
+                    user.addRequiredAction(DeviceCredentialModel.ENROLMENT_ACTION);
                 }
                 yield suspended + " device(s) suspended, enrolment required";
             }

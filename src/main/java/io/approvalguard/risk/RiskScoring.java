@@ -4,16 +4,24 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
+import io.approvalguard.stream.sink.SinkProvider;
+
 /**
  * Scores one input for a user and applies the responses its level calls for, in the caller's
  * transaction: for the relay's records, and for a device's decision as part of that decision.
  */
-final class RiskScoring {
+public final class RiskScoring {
 
     private final KeycloakSession session;
     private final RealmModel realm;
 
-    RiskScoring(KeycloakSession session, RealmModel realm) {
+    /** Whether the scorer is on (not turned off for an external scorer that decides alone). */
+    public static boolean isOn(KeycloakSession session) {
+        return session.getKeycloakSessionFactory().getProviderFactory(SinkProvider.class, RiskSinkFactory.PROVIDER_ID)
+                instanceof RiskSinkFactory factory && factory.isActive();
+    }
+
+    public RiskScoring(KeycloakSession session, RealmModel realm) {
         this.session = session;
         this.realm = realm;
     }
@@ -21,7 +29,7 @@ final class RiskScoring {
     /**
      * @param reasonKey what makes the responses idempotent: the same key never applies a response twice
      */
-    void score(UserModel user, RiskInput input, String reasonKey) {
+    public void score(UserModel user, RiskInput input, String reasonKey) {
         RiskSettings settings = RiskSettings.of(realm);
         RiskStates states = new RiskStates(session);
         boolean spraying = false;

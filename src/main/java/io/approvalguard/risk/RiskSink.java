@@ -3,7 +3,7 @@ package io.approvalguard.risk;
 import java.net.URI;
 import java.util.List;
 
-import io.approvalguard.challenge.LoginApproval;
+import io.approvalguard.challenge.login.LoginApproval;
 import io.approvalguard.stream.sink.StreamEvent;
 import io.approvalguard.stream.sink.DeliveryOutcome;
 import io.approvalguard.stream.sink.SinkProvider;

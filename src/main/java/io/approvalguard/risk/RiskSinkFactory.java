@@ -3,7 +3,6 @@ package io.approvalguard.risk;
 import java.util.List;
 
 import io.approvalguard.support.config.SpiOptions;
-import io.approvalguard.challenge.ChallengeDecided;
 import io.approvalguard.stream.sink.SinkProvider;
 import io.approvalguard.stream.sink.SinkProviderFactory;
 import io.approvalguard.stream.sink.SinkSpi;
@@ -64,9 +63,7 @@ public final class RiskSinkFactory implements SinkProviderFactory {
     public void postInit(KeycloakSessionFactory factory) {
         // A deleted user's or realm's score goes with it; the audit trail (AG_RISK_ACTION) stays.
         factory.register(event -> {
-            if (event instanceof ChallengeDecided decided && enabled) {
-                RiskDecisionJudge.judge(decided);
-            } else if (event instanceof UserModel.UserRemovedEvent removed) {
+            if (event instanceof UserModel.UserRemovedEvent removed) {
                 new RiskStates(removed.getKeycloakSession()).remove(removed.getRealm().getId(),
                         RiskStates.userSubject(removed.getUser().getId()));
             } else if (event instanceof RealmModel.RealmRemovedEvent removed) {

@@ -13,12 +13,15 @@ import org.keycloak.protocol.oidc.grants.ciba.channel.AuthenticationChannelProvi
 import org.keycloak.protocol.oidc.grants.ciba.channel.CIBAAuthenticationRequest;
 import org.keycloak.representations.AccessToken;
 
+import io.approvalguard.challenge.Opening;
+import io.approvalguard.challenge.Binding;
 import io.approvalguard.challenge.ApprovalContext;
 import io.approvalguard.challenge.AuthorizationDetails;
 import io.approvalguard.challenge.Purpose;
 import io.approvalguard.challenge.VerificationProfile;
 import io.approvalguard.fatigue.ThrottleSettings;
-import io.approvalguard.push.PushChallenges;
+import io.approvalguard.challenge.ApprovalEngine;
+import io.approvalguard.challenge.PromptPolicy;
 import io.approvalguard.push.PushSettings;
 
 /**
@@ -42,21 +45,21 @@ final class ApprovalGuardCibaChannel implements AuthenticationChannelProvider {
         UserModel user = request.getUser();
         ClientModel client = request.getClient();
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).client(client).user(user);
-        PushChallenges challenges = new PushChallenges(session);
+        ApprovalEngine engine = new ApprovalEngine(session);
         Map<String, Object> context;
         try {
             Object details = request.getOtherClaims().get(ApprovalContext.AUTHORIZATION_DETAILS);
             context = ApprovalContext.forBackchannelRequest(session, realm, user, client, request.getScope(),
                     details instanceof String raw ? raw : null, request.getBindingMessage());
         } catch (AuthorizationDetails.Invalid e) {
-            challenges.refuseRequest(client, user, Purpose.CIBA, e, event);
+            engine.refuseRequest(client, user, Purpose.CIBA, e, event);
             return false;
         }
         // No sign-in screen to show a code: the binding message, shown on both sides, takes its place.
         long lifetime = Math.min(PushSettings.MAX_LIFETIME, Math.max(PushSettings.MIN_LIFETIME, request.getExp() - Time.currentTime()));
-        PushSettings settings = new PushSettings((int) lifetime, VerificationProfile.APPROVE_ONLY, 0, ThrottleSettings.DEFAULTS);
-        PushChallenges.Opening opening = challenges.dispatch(new PushChallenges.Binding(CibaChallenges.BINDING,
-                request.getAuthResultId()), client, user, null, context, Purpose.CIBA, settings, event);
+        PromptPolicy policy = new PromptPolicy((int) lifetime, VerificationProfile.APPROVE_ONLY, 0, ThrottleSettings.DEFAULTS);
+        Opening opening = engine.open(Binding.backchannel(request.getAuthResultId()), client, user, null, context,
+                Purpose.CIBA, policy, event);
         if (!opening.isOpened()) {
             LOG.infof("Approval Guard: CIBA request of client %s not sent to the device: %s", client.getClientId(),
                     opening.isClosed() ? opening.closed().description() : "throttled (" + opening.refusal() + ")");

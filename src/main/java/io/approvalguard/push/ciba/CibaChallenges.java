@@ -11,13 +11,14 @@ import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.grants.ciba.channel.AuthenticationChannelResponse;
 import org.keycloak.protocol.oidc.grants.ciba.endpoints.BackchannelAuthenticationCallbackEndpoint;
 
-import io.approvalguard.challenge.ApprovalGates;
+import io.approvalguard.challenge.ApprovalEngine;
 import io.approvalguard.challenge.Challenge;
 import io.approvalguard.challenge.ChallengeDecided;
+import io.approvalguard.challenge.Purpose;
+import io.approvalguard.challenge.Verdict;
 
 /**
  * Challenges that stand for an OpenID CIBA request instead of a browser tab. Their binding names
@@ -29,16 +30,10 @@ import io.approvalguard.challenge.ChallengeDecided;
  */
 public final class CibaChallenges {
 
-    /** The "root session" of a challenge that belongs to a CIBA request. */
-    public static final String BINDING = "ciba";
     private static final String CALLBACK_TOKEN = "ag:ciba-callback:";
     private static final Logger LOG = Logger.getLogger(CibaChallenges.class);
 
     private CibaChallenges() {
-    }
-
-    public static boolean isCiba(Challenge challenge) {
-        return BINDING.equals(challenge.rootSessionId());
     }
 
     static void rememberCallbackToken(KeycloakSession session, Challenge challenge, String token, long lifespanSeconds) {
@@ -47,7 +42,7 @@ public final class CibaChallenges {
 
     /** Registered for {@link ChallengeDecided}: completes a CIBA request when the rest of the deciding transaction is done. */
     static void onDecided(ChallengeDecided decided) {
-        if (!isCiba(decided.challenge())) {
+        if (decided.challenge().purpose().filter(Purpose.CIBA::equals).isEmpty()) {
             return;
         }
         KeycloakSession session = decided.session();
@@ -83,21 +78,21 @@ public final class CibaChallenges {
             Optional.ofNullable(realm.getClientById(decided.clientId())).ifPresent(session.getContext()::setClient);
             EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection());
             new InProcessCallback(session, event, stored.get("token")).processAuthenticationChannelResult(
-                    new AuthenticationChannelResponse(statusOf(session, realm, decided)));
+                    new AuthenticationChannelResponse(statusOf(session, decided)));
         } finally {
             session.getContext().setRealm(previousRealm);
             session.getContext().setClient(previousClient);
         }
     }
 
-    private static AuthenticationChannelResponse.Status statusOf(KeycloakSession session, RealmModel realm, Challenge decided) {
+    private static AuthenticationChannelResponse.Status statusOf(KeycloakSession session, Challenge decided) {
         return switch (decided.status()) {
             case APPROVED -> {
-                UserModel user = session.users().getUserById(realm, decided.userId());
-                Optional<ApprovalGates.Closed> closed = user == null ? Optional.of(ApprovalGates.Closed.USER_DISABLED)
-                        : new ApprovalGates(session).forDecision(realm, user, decided);
-                closed.ifPresent(c -> LOG.infof("Approval Guard: CIBA approval %s refused: %s", decided.id(), c.description()));
-                yield closed.isEmpty() ? AuthenticationChannelResponse.Status.SUCCEED
+                Verdict verdict = new ApprovalEngine(session).concludeBackchannel(decided);
+                if (verdict != Verdict.APPROVED) {
+                    LOG.infof("Approval Guard: CIBA approval %s refused: %s", decided.id(), verdict);
+                }
+                yield verdict == Verdict.APPROVED ? AuthenticationChannelResponse.Status.SUCCEED
                         : AuthenticationChannelResponse.Status.UNAUTHORIZED;
             }
             case EXPIRED, SUPERSEDED, CANCELLED -> AuthenticationChannelResponse.Status.CANCELLED;

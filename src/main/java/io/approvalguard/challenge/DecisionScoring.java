@@ -1,4 +1,4 @@
-package io.approvalguard.risk;
+package io.approvalguard.challenge;
 
 import java.util.Map;
 
@@ -7,10 +7,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-import io.approvalguard.challenge.ApprovalContext;
-import io.approvalguard.challenge.Challenge;
-import io.approvalguard.challenge.ChallengeDecided;
-import io.approvalguard.challenge.Purpose;
+import io.approvalguard.risk.RiskInput;
+import io.approvalguard.risk.RiskScoring;
 import io.approvalguard.challenge.location.RequestLocation;
 import io.approvalguard.stream.StreamEventListenerFactory;
 
@@ -20,19 +18,15 @@ import io.approvalguard.stream.StreamEventListenerFactory;
  * push, before the browser can spend the approval or a CIBA client receive its tokens, not when
  * the relay gets round to the record. Realms that do not stream to the scorer are not scored.
  */
-final class RiskDecisionJudge {
+final class DecisionScoring {
 
-    private RiskDecisionJudge() {
+    private DecisionScoring() {
     }
 
-    static void judge(ChallengeDecided decided) {
-        if (!decided.byDevice()) {
-            return; // expired, superseded, cancelled: the relay scores what needs scoring
-        }
-        KeycloakSession session = decided.session();
-        Challenge challenge = decided.challenge();
+    /** Called by the engine with a challenge a device has just decided. */
+    static void judge(KeycloakSession session, Challenge challenge) {
         RealmModel realm = session.realms().getRealm(challenge.realmId());
-        if (realm == null || realm.getEventsListenersStream().noneMatch(StreamEventListenerFactory.PROVIDER_ID::equals)) {
+        if (realm == null || !RiskScoring.isOn(session) || realm.getEventsListenersStream().noneMatch(StreamEventListenerFactory.PROVIDER_ID::equals)) {
             return;
         }
         UserModel user = session.users().getUserById(realm, challenge.userId());
@@ -50,7 +44,7 @@ final class RiskDecisionJudge {
         RiskInput input = new RiskInput(kind, Time.currentTimeMillis(),
                 context.get(ApprovalContext.COUNTRY) instanceof String country ? country : null,
                 RequestLocation.networkId(context.get(ApprovalContext.NETWORK)), null,
-                Purpose.of(challenge).filter(Purpose.CIBA::equals).isPresent());
+                challenge.purpose().filter(Purpose.CIBA::equals).isPresent());
         new RiskScoring(session, realm).score(user, input, "challenge:" + challenge.id());
     }
 }

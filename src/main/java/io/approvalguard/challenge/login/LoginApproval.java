@@ -1,4 +1,4 @@
-package io.approvalguard.challenge;
+package io.approvalguard.challenge.login;
 
 import io.approvalguard.support.json.CanonicalJson;
 import java.io.IOException;
@@ -15,7 +15,9 @@ import org.keycloak.util.JsonSerialization;
  * What a login keeps of its push approval, for the packages that read it: the enrolment action
  * ("push passed in this login"), the risk scorer ("this session was approved by push, and when"),
  * the token claim and the transaction-details check (the approval record). Notes are set only when
- * an approval was really spent for the login, and a new challenge withdraws an older record.
+ * an approval was really spent for the login ({@code ApprovalEngine} writes them), and a new
+ * challenge withdraws an older record. A package of its own, knowing nothing of challenges, so
+ * that the risk scorer below the engine can read it without a cycle.
  */
 public final class LoginApproval {
 
@@ -26,7 +28,7 @@ public final class LoginApproval {
     /** Record member naming whose approval it is: a record is never another user's. */
     private static final String USER_ID = "user_id";
     /** Record member holding the approved authorization_details, as parsed when the challenge was built. */
-    static final String AUTHORIZATION_DETAILS = "authorization_details";
+    public static final String AUTHORIZATION_DETAILS = "authorization_details";
     /** Record member holding the canonical context text, which only some tokens carry. */
     public static final String CONTEXT = "context";
     /** Client note copied by Keycloak into the client session: the approval record. */
@@ -36,20 +38,9 @@ public final class LoginApproval {
     }
 
     /** Records a spent sign-in approval on the login: flags for later steps and the record for the tokens. */
-    public static void recordSpent(AuthenticationSessionModel authSession, Challenge challenge, String deviceThumbprint) {
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("approval_id", challenge.id());
-        record.put(USER_ID, challenge.userId());
-        record.put("context_hash", challenge.contextHash());
-        record.put("verification", challenge.requiresCode() ? "code-" + challenge.codeLength() : "approve-only");
-        record.put("device_jkt", deviceThumbprint);
-        record.put("approved_at", challenge.decidedAt());
-        record.put("reason", challenge.context().get(ApprovalContext.REASON));
-        Object details = challenge.context().get(ApprovalContext.AUTHORIZATION_DETAILS);
-        if (details != null) {
-            record.put(AUTHORIZATION_DETAILS, details);
-        }
-        record.put(CONTEXT, CanonicalJson.canonicalize(challenge.context()));
+    public static void recordSpent(AuthenticationSessionModel authSession, String userId, Map<String, Object> approval) {
+        Map<String, Object> record = new LinkedHashMap<>(approval);
+        record.put(USER_ID, userId);
         try {
             authSession.setClientNote(CLIENT_NOTE_RECORD, JsonSerialization.writeValueAsString(record));
         } catch (IOException e) {

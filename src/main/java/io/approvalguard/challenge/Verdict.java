@@ -1,9 +1,7 @@
-package io.approvalguard.push;
+package io.approvalguard.challenge;
 
-import io.approvalguard.challenge.ApprovalGates;
-
-/** What the browser side concludes about its challenge when it asks. */
-public enum PushVerdict {
+/** What the engine concludes about a challenge when its binding asks to spend it. */
+public enum Verdict {
     /** Approved, every gate re-checked, and the approval spent for this login. */
     APPROVED,
     PENDING,
@@ -27,7 +25,7 @@ public enum PushVerdict {
     }
 
     /** The verdict for an approval that a gate closed on after it was given. */
-    static PushVerdict refusedBy(ApprovalGates.Closed closed) {
+    static Verdict refusedBy(ApprovalGates.Closed closed) {
         return switch (closed) {
             case PUSH_SUSPENDED -> SUSPENDED;
             case USER_DISABLED, USER_LOCKED -> LOCKED;
