@@ -1,12 +1,12 @@
 package io.approvalguard.challenge;
 
+import io.approvalguard.support.tx.AfterTransaction;
 import io.approvalguard.support.json.CanonicalJson;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 import org.keycloak.common.util.Time;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -121,16 +121,7 @@ public final class ChallengeStore {
      * rolls back instead, the claim goes too, so the challenge can still be decided (or spent).
      */
     private void releaseIfRolledBack(String claim) {
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-            }
-
-            @Override
-            protected void rollbackImpl() {
-                store.remove(claim);
-            }
-        });
+        AfterTransaction.onRollback(session, () -> store.remove(claim));
     }
 
     private void supersedePendingOf(String realmId, String userId) {

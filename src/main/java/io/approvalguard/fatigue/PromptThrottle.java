@@ -1,11 +1,11 @@
 package io.approvalguard.fatigue;
 
+import io.approvalguard.support.tx.AfterTransaction;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
 import org.keycloak.common.util.Time;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.SingleUseObjectProvider;
@@ -50,18 +50,7 @@ public final class PromptThrottle {
     private final Consumer<Runnable> afterTransaction;
 
     public PromptThrottle(KeycloakSession session) {
-        this(session, session.singleUseObjects(), task -> session.getTransactionManager()
-                .enlistAfterCompletion(new AbstractKeycloakTransaction() {
-                    @Override
-                    protected void commitImpl() {
-                        task.run();
-                    }
-
-                    @Override
-                    protected void rollbackImpl() {
-                        task.run();
-                    }
-                }));
+        this(session, session.singleUseObjects(), task -> AfterTransaction.whenEnded(session, task));
     }
 
     /** For tests: a store and a way to run work once the caller's transaction has ended. */

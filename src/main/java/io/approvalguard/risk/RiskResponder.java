@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import java.util.concurrent.Executor;
 
+import io.approvalguard.support.tx.AfterTransaction;
 import io.approvalguard.device.DeviceCredentialModel;
 import io.approvalguard.device.DeviceRegistry;
 import io.approvalguard.fatigue.PromptThrottle;
@@ -19,7 +20,6 @@ import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.executors.ExecutorsProvider;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -164,25 +164,9 @@ public final class RiskResponder {
         String realmId = realm.getId();
         String userId = user.getId();
         String reasonCode = reason.code();
-        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        Executor executor = session.getProvider(ExecutorsProvider.class).getExecutor(EMAIL_EXECUTOR);
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                executor.execute(() -> {
-                    try {
-                        KeycloakModelUtils.runJobInTransaction(factory, s -> sendAlert(s, realmId, userId, reasonCode));
-                    } catch (RuntimeException e) {
-                        LOG.warnf("Approval Guard: risk alert email to user %s failed: %s", userId, e.toString());
-                    }
-                });
-            }
-
-            @Override
-            protected void rollbackImpl() {
-                // the response did not happen: nothing to tell
-            }
-        });
+        // Only when the response really happened.
+        AfterTransaction.onCommitInBackground(session, EMAIL_EXECUTOR, s -> sendAlert(s, realmId, userId, reasonCode),
+                e -> LOG.warnf("Approval Guard: risk alert email to user %s failed: %s", userId, e.toString()));
         return "email queued";
     }
 

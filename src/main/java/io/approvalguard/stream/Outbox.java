@@ -1,12 +1,12 @@
 package io.approvalguard.stream;
 
+import io.approvalguard.support.tx.AfterTransaction;
 import io.approvalguard.stream.sink.StreamEvent;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.persistence.EntityManager;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 
 import io.approvalguard.stream.sink.SinkProviderFactory;
@@ -69,15 +69,6 @@ public final class Outbox {
             return;
         }
         session.setAttribute(WAKE_ENLISTED, Boolean.TRUE);
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                wakeRelay.run();
-            }
-
-            @Override
-            protected void rollbackImpl() {
-            }
-        });
+        AfterTransaction.onCommit(session, wakeRelay);
     }
 }

@@ -1,8 +1,8 @@
 package io.approvalguard.waiting;
 
+import io.approvalguard.support.tx.AfterTransaction;
 import org.jboss.logging.Logger;
 import org.keycloak.cluster.ClusterProvider;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 
 /**
@@ -38,17 +38,8 @@ public final class Wakes {
 
     public static void afterCommit(KeycloakSession session, String key, String state) {
         WakeEvent event = new WakeEvent(key, state);
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                send(session, event);
-            }
-
-            @Override
-            protected void rollbackImpl() {
-                // nothing changed, nothing to tell
-            }
-        });
+        // Nothing to tell when nothing changed: only after a commit.
+        AfterTransaction.onCommit(session, () -> send(session, event));
     }
 
     private static void send(KeycloakSession session, WakeEvent event) {

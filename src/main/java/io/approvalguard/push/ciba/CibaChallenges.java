@@ -7,13 +7,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 
 import org.jboss.logging.Logger;
 import org.keycloak.events.EventBuilder;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.grants.ciba.channel.AuthenticationChannelResponse;
 import org.keycloak.protocol.oidc.grants.ciba.endpoints.BackchannelAuthenticationCallbackEndpoint;
 
+import io.approvalguard.support.tx.AfterTransaction;
 import io.approvalguard.challenge.ApprovalEngine;
 import io.approvalguard.challenge.Challenge;
 import io.approvalguard.challenge.ChallengeDecided;
@@ -46,20 +46,13 @@ public final class CibaChallenges {
             return;
         }
         KeycloakSession session = decided.session();
-        session.getTransactionManager().enlistPrepare(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                try {
-                    complete(session, decided.challenge());
-                } catch (RuntimeException e) {
-                    // The decision stands; the client's poll then ends with the request's expiry.
-                    LOG.warnf("Approval Guard: completing CIBA request of challenge %s failed: %s",
-                            decided.challenge().id(), e.toString());
-                }
-            }
-
-            @Override
-            protected void rollbackImpl() {
+        AfterTransaction.beforeCommit(session, () -> {
+            try {
+                complete(session, decided.challenge());
+            } catch (RuntimeException e) {
+                // The decision stands; the client's poll then ends with the request's expiry.
+                LOG.warnf("Approval Guard: completing CIBA request of challenge %s failed: %s",
+                        decided.challenge().id(), e.toString());
             }
         });
     }
