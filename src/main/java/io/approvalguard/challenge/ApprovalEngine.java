@@ -220,9 +220,12 @@ public final class ApprovalEngine {
             return Verdict.INVALID;
         }
         Challenge challenge = expireIfDue(bound.get(), event);
-        Verdict verdict = spend(challenge, user, excludedDevices);
+        Verdict verdict = standing(challenge, user, excludedDevices);
         if (verdict != Verdict.APPROVED) {
             return verdict;
+        }
+        if (!store.consume(challenge)) {
+            return Verdict.INVALID;
         }
         if (purpose == Purpose.ADD_DEVICE) {
             LoginApproval.markPassed(authSession);
@@ -236,8 +239,10 @@ public final class ApprovalEngine {
     }
 
     /**
-     * Spends a decided CIBA challenge's approval when its request is completed: every gate is
-     * asked again (a risk response to this very approval included), and an approval is spent once.
+     * Whether a decided CIBA challenge's approval completes its request: every gate is asked again
+     * (a risk response to this very approval included). It runs at the end of the deciding
+     * transaction, where nothing more can be enlisted; the request is completed once because its
+     * callback token is taken atomically ({@code CibaChallenges}).
      */
     public Verdict concludeBackchannel(Challenge decided) {
         if (decided.purpose().filter(Purpose.CIBA::equals).isEmpty()) {
@@ -248,10 +253,11 @@ public final class ApprovalEngine {
         if (user == null) {
             return Verdict.LOCKED;
         }
-        return spend(decided, user, Set.of());
+        return standing(decided, user, Set.of());
     }
 
-    private Verdict spend(Challenge challenge, UserModel user, Set<String> excludedDevices) {
+    /** Whether an approval still stands: decided as approved, unexpired, every gate open, by a device that may approve it. */
+    private Verdict standing(Challenge challenge, UserModel user, Set<String> excludedDevices) {
         switch (challenge.status()) {
             case PENDING:
                 return Verdict.PENDING;
@@ -284,7 +290,7 @@ public final class ApprovalEngine {
                     challenge.id());
             return Verdict.INVALID;
         }
-        return store.consume(challenge) ? Verdict.APPROVED : Verdict.INVALID;
+        return Verdict.APPROVED;
     }
 
     /** What the login keeps of a spent sign-in approval: the token claim and the transaction-details check read it. */

@@ -5,9 +5,10 @@ import org.keycloak.provider.ProviderEvent;
 
 /**
  * Published in the deciding transaction, the moment a challenge has left PENDING (answered,
- * expired, superseded or cancelled), through Keycloak's provider events: the packages that react
- * to a decision (the risk scorer, the CIBA channel) register for it, so the engine needs to know
- * none of them. A listener that throws fails the deciding transaction, and with it the decision.
+ * expired, superseded or cancelled), through Keycloak's provider events: a package above the
+ * engine that reacts to a decision (the CIBA channel completing its request) registers for it, so
+ * the engine needs to know none of them. The risk scorer, below the engine, is called by the engine
+ * itself. A listener that throws fails the deciding transaction, and with it the decision.
  */
 public record ChallengeDecided(KeycloakSession session, Challenge challenge) implements ProviderEvent {
 

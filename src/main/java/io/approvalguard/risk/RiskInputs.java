@@ -19,7 +19,7 @@ public final class RiskInputs {
     private static final String CIBA_TOKEN = KEYCLOAK + "authreqid_to_token";
 
     /**
-     * Decisions a device signed: scored as part of the decision ({@link RiskDecisionJudge}), so the
+     * Decisions a device signed: scored as part of the decision (the approval engine calls {@link RiskScoring}), so the
      * relay never sees them.
      */
     static final java.util.Set<String> DECIDED_BY_DEVICE = java.util.Set.of(OWN + "challenge_approved",

@@ -15,7 +15,7 @@ import org.keycloak.models.UserSessionModel;
 /**
  * Scores one stream record and applies the responses its level calls for, in the relay's
  * transaction. Devices' decisions are not among the records: they are scored as part of the
- * decision itself ({@link RiskDecisionJudge}).
+ * decision itself (the approval engine calls {@link RiskScoring}).
  */
 final class RiskSink implements SinkProvider {
 
