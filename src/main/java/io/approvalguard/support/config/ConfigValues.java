@@ -60,4 +60,19 @@ public final class ConfigValues {
         LOG.warnf("Approval Guard: %s=%s is not one of %s; using %s", name, raw, allowed, fallback);
         return fallback;
     }
+
+    /** The option's value in {@code config} (which may be null); its default when not set or not valid. */
+    public static <T> T get(Map<String, String> config, Option<T> option) {
+        String raw = config == null ? null : config.get(option.name());
+        if (raw == null || raw.isBlank()) {
+            return option.fallback();
+        }
+        T value = option.parse(raw.trim());
+        if (value != null) {
+            return value;
+        }
+        LOG.warnf("Approval Guard: %s=%s is not %s; using %s", option.name(), option.shown(raw), option.expected(),
+                option.fallbackText());
+        return option.fallback();
+    }
 }
