@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import io.approvalguard.support.config.Option;
 import io.approvalguard.support.http.ApiError;
 import io.approvalguard.support.json.JsonBody;
 import io.approvalguard.risk.RiskAction;
@@ -128,8 +129,11 @@ public final class RiskAdminResource {
             changes.forEach((name, value) -> validated.put(name, validate(name, value)));
             Map<String, Integer> merged = new LinkedHashMap<>(RiskSettings.effective(realm));
             merged.putAll(validated);
-            if (!(merged.get("elevatedAt") < merged.get("highAt") && merged.get("highAt") < merged.get("criticalAt"))) {
-                throw ApiError.invalidRequest("thresholds must rise: elevatedAt < highAt < criticalAt");
+            int elevated = merged.get(RiskSettings.ELEVATED_AT.name());
+            int high = merged.get(RiskSettings.HIGH_AT.name());
+            if (!(elevated < high && high < merged.get(RiskSettings.CRITICAL_AT.name()))) {
+                throw ApiError.invalidRequest("thresholds must rise: " + RiskSettings.ELEVATED_AT.name() + " < "
+                        + RiskSettings.HIGH_AT.name() + " < " + RiskSettings.CRITICAL_AT.name());
             }
             validated.forEach((name, value) -> realm.setAttribute(RiskSettings.ATTRIBUTE_PREFIX + name, value.toString()));
             adminEvent.operation(OperationType.UPDATE).resource(ResourceType.REALM)
@@ -139,10 +143,10 @@ public final class RiskAdminResource {
     }
 
     private static int validate(String name, Object value) {
-        RiskSettings.Setting setting = RiskSettings.SETTINGS.stream().filter(s -> s.name().equals(name)).findFirst()
+        Option<Integer> setting = RiskSettings.setting(name)
                 .orElseThrow(() -> ApiError.invalidRequest("unknown setting " + name));
         if (!(value instanceof Integer number) || number < setting.min() || number > setting.max()) {
-            throw ApiError.invalidRequest(name + " must be a whole number from " + setting.min() + " to " + setting.max());
+            throw ApiError.invalidRequest(name + " must be " + setting.expected());
         }
         return number;
     }

@@ -1,8 +1,6 @@
 package io.approvalguard.challenge;
 
 import java.util.Arrays;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * How the user proves they see the sign-in screen: by typing its code on the device (number
@@ -10,7 +8,7 @@ import java.util.stream.Collectors;
  * requires), or not at all.
  */
 public enum VerificationProfile {
-    /** The configured length (2 by default), raised to 6 digits when the user's recent history looks suspicious. */
+    /** The configured length (6 by default), raised to at least 6 digits when the user's recent history looks suspicious. */
     STANDARD("standard"),
     /** At least 6 digits, always. */
     NIST_800_63B_4("nist-800-63b-4"),
@@ -27,10 +25,6 @@ public enum VerificationProfile {
 
     public String configName() {
         return configName;
-    }
-
-    public static Set<String> configNames() {
-        return Arrays.stream(values()).map(VerificationProfile::configName).collect(Collectors.toSet());
     }
 
     public static VerificationProfile fromConfigName(String name) {

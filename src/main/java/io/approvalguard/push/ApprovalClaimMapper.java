@@ -14,10 +14,12 @@ import org.keycloak.protocol.oidc.mappers.OIDCAttributeMapperHelper;
 import org.keycloak.protocol.oidc.mappers.OIDCIDTokenMapper;
 import org.keycloak.protocol.oidc.mappers.UserInfoTokenMapper;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.representations.IDToken;
 
 import io.approvalguard.challenge.login.LoginApproval;
+import io.approvalguard.support.config.ConfigValues;
+import io.approvalguard.support.config.Option;
+import io.approvalguard.support.config.OptionGroup;
 
 /**
  * Adds a claim describing the push approval behind this client session: approval id, hash of
@@ -31,20 +33,20 @@ public final class ApprovalClaimMapper extends AbstractOIDCProtocolMapper
     public static final String PROVIDER_ID = "approval-guard-approval-claim";
     public static final String DEFAULT_CLAIM = "approval";
     /** Mapper option: also carry the approved context itself, so a relying party can recompute its hash. */
-    public static final String INCLUDE_CONTEXT = "include.context";
+    static final Option<Boolean> INCLUDE_CONTEXT = Option.bool("include.context", false,
+            "Adds member 'context': the exact RFC 8785 canonical JSON text the device hashed and signed "
+                    + "(base64url SHA-256 of its UTF-8 bytes is 'context_hash'). It holds the sign-in's IP address, "
+                    + "location and browser: turn it on only for relying parties that verify it.")
+            .label("Include the approved context");
+    /** This mapper's own options; Keycloak's (claim name, which tokens) come with it. */
+    public static final OptionGroup OPTIONS = OptionGroup.adminConfig(PROVIDER_ID, List.of(INCLUDE_CONTEXT));
 
     private static final List<ProviderConfigProperty> PROPERTIES = new ArrayList<>();
 
     static {
         OIDCAttributeMapperHelper.addTokenClaimNameConfig(PROPERTIES);
         OIDCAttributeMapperHelper.addIncludeInTokensConfig(PROPERTIES, ApprovalClaimMapper.class);
-        PROPERTIES.addAll(ProviderConfigurationBuilder.create()
-                .property().name(INCLUDE_CONTEXT).label("Include the approved context")
-                .helpText("Adds member 'context': the exact RFC 8785 canonical JSON text the device hashed and signed "
-                        + "(base64url SHA-256 of its UTF-8 bytes is 'context_hash'). It holds the sign-in's IP address, "
-                        + "location and browser: turn it on only for relying parties that verify it.")
-                .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
-                .build());
+        PROPERTIES.addAll(OPTIONS.configProperties());
     }
 
     @Override
@@ -81,7 +83,7 @@ public final class ApprovalClaimMapper extends AbstractOIDCProtocolMapper
         if (record == null) {
             return;
         }
-        if (!Boolean.parseBoolean(mappingModel.getConfig().get(INCLUDE_CONTEXT))) {
+        if (!ConfigValues.get(mappingModel.getConfig(), INCLUDE_CONTEXT)) {
             record.remove(LoginApproval.CONTEXT);
         }
         String claim = mappingModel.getConfig().get(OIDCAttributeMapperHelper.TOKEN_CLAIM_NAME);

@@ -65,7 +65,7 @@ public final class PushAuthenticatorFactory implements AuthenticatorFactory {
 
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
-        return PushSettings.PROPERTIES;
+        return PushSettings.OPTIONS.configProperties();
     }
 
     @Override

@@ -1,11 +1,10 @@
 package io.approvalguard.risk;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import io.approvalguard.support.config.ConfigValues;
+import io.approvalguard.support.config.Option;
+import io.approvalguard.support.config.OptionGroup;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -18,7 +17,6 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ProviderConfigurationBuilder;
 
 /**
  * "Condition - Approval Guard risk level": true when the user's current risk level is at or
@@ -28,11 +26,13 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 public final class RiskConditionFactory implements ConditionalAuthenticatorFactory {
 
     public static final String PROVIDER_ID = "approval-guard-risk-condition";
-    public static final String LEVEL = "level";
-    public static final String NEGATE = "negate";
-    private static final String DEFAULT_LEVEL = RiskLevel.HIGH.wireName();
-    private static final Set<String> LEVELS = Arrays.stream(RiskLevel.values()).map(RiskLevel::wireName)
-            .collect(Collectors.toUnmodifiableSet());
+    static final Option<RiskLevel> LEVEL = Option.choice("level", RiskLevel.HIGH, List.of(RiskLevel.values()),
+            RiskLevel::wireName, "The subflow runs when the user's level is this one or higher.")
+            .label("Risk level at or above");
+    static final Option<Boolean> NEGATE = Option.bool("negate", false,
+            "Match when the level is below the configured one instead.")
+            .label("Negate output");
+    public static final OptionGroup OPTIONS = OptionGroup.adminConfig(PROVIDER_ID, List.of(LEVEL, NEGATE));
 
     private static final Logger LOG = Logger.getLogger(RiskConditionFactory.class);
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENT_CHOICES = {
@@ -47,11 +47,11 @@ public final class RiskConditionFactory implements ConditionalAuthenticatorFacto
             }
             AuthenticatorConfigModel config = context.getAuthenticatorConfig();
             var values = config == null ? null : config.getConfig();
-            RiskLevel threshold = RiskLevel.parse(ConfigValues.choice(values, LEVEL, DEFAULT_LEVEL, LEVELS));
+            RiskLevel threshold = ConfigValues.get(values, LEVEL);
             RiskStanding standing = RiskStanding.of(context.getSession(), context.getRealm(), user);
             boolean atOrAbove = standing.level().isAtLeast(threshold);
             LOG.debugf("risk condition for user %s: level %s, threshold %s", user.getId(), standing.level(), threshold);
-            return atOrAbove != ConfigValues.bool(values, NEGATE, false);
+            return atOrAbove != ConfigValues.get(values, NEGATE);
         }
 
         @Override
@@ -104,13 +104,7 @@ public final class RiskConditionFactory implements ConditionalAuthenticatorFacto
 
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
-        return ProviderConfigurationBuilder.create()
-                .property().name(LEVEL).label("Risk level at or above").type(ProviderConfigProperty.LIST_TYPE)
-                .options(Arrays.stream(RiskLevel.values()).map(RiskLevel::wireName).toList()).defaultValue(DEFAULT_LEVEL)
-                .helpText("The subflow runs when the user's level is this one or higher.").add()
-                .property().name(NEGATE).label("Negate output").type(ProviderConfigProperty.BOOLEAN_TYPE)
-                .defaultValue("false").helpText("Match when the level is below the configured one instead.").add()
-                .build();
+        return OPTIONS.configProperties();
     }
 
     @Override

@@ -4,9 +4,12 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import io.approvalguard.support.config.ConfigValues;
+import io.approvalguard.support.config.Option;
+import io.approvalguard.support.config.OptionGroup;
 import org.keycloak.models.RealmModel;
 
 /**
@@ -21,57 +24,77 @@ public record RiskSettings(Map<RiskSignal, Integer> weights, int halfLifeSeconds
 
     public static final String ATTRIBUTE_PREFIX = "approvalGuard.risk.";
 
-    /** One setting: its name, default, range and meaning; declared once for parsing, validation and the API. */
-    public record Setting(String name, int defaultValue, int min, int max, String help) {
-    }
+    static final Option<Integer> HALF_LIFE = Option.wholeNumber("halfLifeSeconds", 21_600, 60, 30 * 86_400,
+            "Time for a score to fall to half");
+    public static final Option<Integer> ELEVATED_AT = Option.wholeNumber("elevatedAt", 30, 1, 10_000,
+            "Score from which the level is elevated (longer code, quiet mode)");
+    public static final Option<Integer> HIGH_AT = Option.wholeNumber("highAt", 60, 1, 10_000,
+            "Score from which the level is high (push suspended)");
+    public static final Option<Integer> CRITICAL_AT = Option.wholeNumber("criticalAt", 100, 1, 10_000,
+            "Score from which the level is critical (sessions revoked)");
+    static final Option<Integer> FATIGUE_STREAK = Option.wholeNumber("fatigueStreak", 3, 1, 100,
+            "Denials or timeouts that make a following approval a fatigue win");
+    static final Option<Integer> FATIGUE_WINDOW = Option.wholeNumber("fatigueWindowSeconds", 300, 10, 86_400,
+            "How recent the streak and the approval must be");
+    static final Option<Integer> ENROL_AFTER_RESET = Option.wholeNumber("enrolAfterResetSeconds", 86_400, 0, 30 * 86_400,
+            "A device enrolled this soon after a password reset is a signal");
+    static final Option<Integer> IP_USERS_THRESHOLD = Option.wholeNumber("ipUsersThreshold", 5, 2, 10_000,
+            "Distinct users prompted from one IP that make it a spraying source");
+    static final Option<Integer> IP_WINDOW = Option.wholeNumber("ipWindowSeconds", 600, 10, 86_400,
+            "Window for counting users per IP");
+    static final Option<Integer> SUSPEND = Option.wholeNumber("suspendSeconds", 3_600, 60, 30 * 86_400,
+            "How long push stays suspended at level high or above");
+    // 0 or 1 rather than true or false: the admin API has always taken and shown these as numbers
+    static final Option<Integer> REVOKE_AT_CRITICAL = Option.wholeNumber("revokeAtCritical", 1, 0, 1,
+            "1: revoke sessions and tokens at level critical");
+    static final Option<Integer> REENROL_AT_CRITICAL = Option.wholeNumber("reenrolAtCritical", 0, 0, 1,
+            "1: require device re-enrolment at level critical");
+    static final Option<Integer> EMAIL_AT_CRITICAL = Option.wholeNumber("emailAtCritical", 1, 0, 1,
+            "1: email the user at level critical when the realm has SMTP");
 
-    public static final List<Setting> SETTINGS = Stream.concat(Stream.of(
-            new Setting("halfLifeSeconds", 21_600, 60, 30 * 86_400, "Time for a score to fall to half"),
-            new Setting("elevatedAt", 30, 1, 10_000, "Score from which the level is elevated (longer code, quiet mode)"),
-            new Setting("highAt", 60, 1, 10_000, "Score from which the level is high (push suspended)"),
-            new Setting("criticalAt", 100, 1, 10_000, "Score from which the level is critical (sessions revoked)"),
-            new Setting("fatigueStreak", 3, 1, 100, "Denials or timeouts that make a following approval a fatigue win"),
-            new Setting("fatigueWindowSeconds", 300, 10, 86_400, "How recent the streak and the approval must be"),
-            new Setting("enrolAfterResetSeconds", 86_400, 0, 30 * 86_400, "A device enrolled this soon after a password reset is a signal"),
-            new Setting("ipUsersThreshold", 5, 2, 10_000, "Distinct users prompted from one IP that make it a spraying source"),
-            new Setting("ipWindowSeconds", 600, 10, 86_400, "Window for counting users per IP"),
-            new Setting("suspendSeconds", 3_600, 60, 30 * 86_400, "How long push stays suspended at level high or above"),
-            new Setting("revokeAtCritical", 1, 0, 1, "1: revoke sessions and tokens at level critical"),
-            new Setting("reenrolAtCritical", 0, 0, 1, "1: require device re-enrolment at level critical"),
-            new Setting("emailAtCritical", 1, 0, 1, "1: email the user at level critical when the realm has SMTP")),
-            Stream.of(RiskSignal.values()).map(s -> new Setting("weight." + s.wireName(), s.defaultWeight(), 0, 10_000,
-                    "Score added by the signal " + s.wireName())))
-            .toList();
+    private static final Map<RiskSignal, Option<Integer>> WEIGHTS = weightOptions();
+
+    private static final List<Option<Integer>> ALL = Stream.concat(
+            Stream.of(HALF_LIFE, ELEVATED_AT, HIGH_AT, CRITICAL_AT, FATIGUE_STREAK, FATIGUE_WINDOW, ENROL_AFTER_RESET,
+                    IP_USERS_THRESHOLD, IP_WINDOW, SUSPEND, REVOKE_AT_CRITICAL, REENROL_AT_CRITICAL, EMAIL_AT_CRITICAL),
+            WEIGHTS.values().stream()).toList();
+
+    /** Every setting, as realm attributes and the admin API name them. */
+    public static final OptionGroup SETTINGS = OptionGroup.realmAttributes(ATTRIBUTE_PREFIX, ALL);
 
     public static final RiskSettings DEFAULTS = from(Map.of());
 
-    public static RiskSettings of(RealmModel realm) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (Setting setting : SETTINGS) {
-            String raw = realm.getAttribute(ATTRIBUTE_PREFIX + setting.name());
-            if (raw != null) {
-                values.put(setting.name(), raw);
-            }
+    private static Map<RiskSignal, Option<Integer>> weightOptions() {
+        Map<RiskSignal, Option<Integer>> weights = new EnumMap<>(RiskSignal.class);
+        for (RiskSignal signal : RiskSignal.values()) {
+            weights.put(signal, Option.wholeNumber("weight." + signal.wireName(), signal.defaultWeight(), 0, 10_000,
+                    "Score added by the signal " + signal.wireName()));
         }
+        return weights;
+    }
+
+    /** The setting of that name, for the admin API; empty when there is none. */
+    public static Optional<Option<Integer>> setting(String name) {
+        return ALL.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    public static RiskSettings of(RealmModel realm) {
+        Map<String, String> values = SETTINGS.rawValues(realm::getAttribute);
         return values.isEmpty() ? DEFAULTS : from(values);
     }
 
     static RiskSettings from(Map<String, String> values) {
-        Map<String, Integer> v = new LinkedHashMap<>();
-        for (Setting s : SETTINGS) {
-            v.put(s.name(), ConfigValues.integer(values, s.name(), s.defaultValue(), s.min(), s.max()));
-        }
+        Map<Option<Integer>, Integer> v = new LinkedHashMap<>();
+        ALL.forEach(setting -> v.put(setting, ConfigValues.get(values, setting)));
         Map<RiskSignal, Integer> weights = new EnumMap<>(RiskSignal.class);
-        for (RiskSignal signal : RiskSignal.values()) {
-            weights.put(signal, v.get("weight." + signal.wireName()));
-        }
-        int elevated = v.get("elevatedAt");
-        int high = Math.max(v.get("highAt"), elevated);
-        int critical = Math.max(v.get("criticalAt"), high);
-        return new RiskSettings(Map.copyOf(weights), v.get("halfLifeSeconds"), elevated, high, critical,
-                v.get("fatigueStreak"), v.get("fatigueWindowSeconds"), v.get("enrolAfterResetSeconds"),
-                v.get("ipUsersThreshold"), v.get("ipWindowSeconds"), v.get("suspendSeconds"),
-                v.get("revokeAtCritical") == 1, v.get("reenrolAtCritical") == 1, v.get("emailAtCritical") == 1);
+        WEIGHTS.forEach((signal, setting) -> weights.put(signal, v.get(setting)));
+        int elevated = v.get(ELEVATED_AT);
+        int high = Math.max(v.get(HIGH_AT), elevated);
+        int critical = Math.max(v.get(CRITICAL_AT), high);
+        return new RiskSettings(Map.copyOf(weights), v.get(HALF_LIFE), elevated, high, critical,
+                v.get(FATIGUE_STREAK), v.get(FATIGUE_WINDOW), v.get(ENROL_AFTER_RESET),
+                v.get(IP_USERS_THRESHOLD), v.get(IP_WINDOW), v.get(SUSPEND),
+                v.get(REVOKE_AT_CRITICAL) == 1, v.get(REENROL_AT_CRITICAL) == 1, v.get(EMAIL_AT_CRITICAL) == 1);
     }
 
     public int weight(RiskSignal signal) {
@@ -90,12 +113,9 @@ public record RiskSettings(Map<RiskSignal, Integer> weights, int halfLifeSeconds
 
     /** The effective values, by setting name, as the admin API shows them. */
     public static Map<String, Integer> effective(RealmModel realm) {
+        Map<String, String> values = SETTINGS.rawValues(realm::getAttribute);
         Map<String, Integer> shown = new LinkedHashMap<>();
-        for (Setting setting : SETTINGS) {
-            String raw = realm.getAttribute(ATTRIBUTE_PREFIX + setting.name());
-            shown.put(setting.name(), ConfigValues.integer(raw == null ? Map.of() : Map.of(setting.name(), raw),
-                    setting.name(), setting.defaultValue(), setting.min(), setting.max()));
-        }
+        ALL.forEach(setting -> shown.put(setting.name(), ConfigValues.get(values, setting)));
         return shown;
     }
 }

@@ -1,5 +1,8 @@
 package io.approvalguard.stream;
 
+import java.util.List;
+
+import io.approvalguard.support.config.Option;
 import io.approvalguard.support.config.SpiOptions;
 
 /**
@@ -13,14 +16,19 @@ import io.approvalguard.support.config.SpiOptions;
  */
 public record AnonymousFailureSettings(long windowMillis, int perAddress, int addresses) {
 
-    public static final String WINDOW = "anonymous-failures-window-seconds";
-    public static final String PER_ADDRESS = "anonymous-failures-per-address";
-    public static final String ADDRESSES = "anonymous-failures-addresses";
+    static final Option<Integer> WINDOW = Option.wholeNumber("anonymous-failures-window-seconds", 60, 10, 3600,
+            "Time window in which failures that name no user are counted per realm and source address, in seconds.");
+    static final Option<Integer> PER_ADDRESS = Option.wholeNumber("anonymous-failures-per-address", 10, 0, 1000,
+            "Failures that name no user streamed as records of their own per address and window; the rest become one count record.");
+    static final Option<Integer> ADDRESSES = Option.wholeNumber("anonymous-failures-addresses", 100, 1, 100_000,
+            "Addresses counted on their own per realm and window; failures from further addresses share one count.");
+
+    static final List<Option<?>> OPTIONS = List.of(WINDOW, PER_ADDRESS, ADDRESSES);
 
     public static AnonymousFailureSettings from(SpiOptions options) {
         return new AnonymousFailureSettings(
-                options.longValue(WINDOW, 60, 10, 3600) * 1000,
-                options.intValue(PER_ADDRESS, 10, 0, 1000),
-                options.intValue(ADDRESSES, 100, 1, 100_000));
+                options.get(WINDOW) * 1000L,
+                options.get(PER_ADDRESS),
+                options.get(ADDRESSES));
     }
 }

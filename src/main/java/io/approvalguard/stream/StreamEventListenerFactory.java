@@ -3,6 +3,7 @@ package io.approvalguard.stream;
 import java.util.Comparator;
 import java.util.List;
 
+import io.approvalguard.support.config.OptionGroup;
 import io.approvalguard.support.config.SpiOptions;
 import io.approvalguard.stream.sink.SinkProviderFactory;
 import org.jboss.logging.Logger;
@@ -13,7 +14,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.timer.ScheduledTask;
 import org.keycloak.timer.TimerProvider;
 
@@ -25,6 +25,9 @@ import org.keycloak.timer.TimerProvider;
 public final class StreamEventListenerFactory implements EventListenerProviderFactory {
 
     public static final String PROVIDER_ID = "approval-guard";
+    /** The relay's options and the budget for anonymous failures. */
+    public static final OptionGroup OPTIONS = OptionGroup.server("spi-events-listener--" + PROVIDER_ID,
+            OptionGroup.concat(RelaySettings.OPTIONS, AnonymousFailureSettings.OPTIONS));
 
     private static final Logger LOG = Logger.getLogger(StreamEventListenerFactory.class);
     private static final String FLUSH_TASK = "approval-guard-anonymous-failures";
@@ -48,7 +51,7 @@ public final class StreamEventListenerFactory implements EventListenerProviderFa
 
     @Override
     public void init(Config.Scope config) {
-        SpiOptions options = new SpiOptions(config, "spi-events-listener--" + PROVIDER_ID);
+        SpiOptions options = OPTIONS.read(config);
         settings = RelaySettings.from(options);
         anonymousSettings = AnonymousFailureSettings.from(options);
     }
@@ -105,23 +108,6 @@ public final class StreamEventListenerFactory implements EventListenerProviderFa
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return ProviderConfigurationBuilder.create()
-                .property().name(RelaySettings.POLL_INTERVAL).type("int").defaultValue(1000)
-                .helpText("How often each node looks for records written on other nodes, in ms; its own commits wake it at once.").add()
-                .property().name(RelaySettings.RETRY_WINDOW).type("int").defaultValue(86400)
-                .helpText("How long a record is retried before it becomes a dead letter, in seconds.").add()
-                .property().name(RelaySettings.BACKOFF_INITIAL).type("int").defaultValue(1000)
-                .helpText("Delay after a first failed delivery, in ms; doubled per failure, with jitter.").add()
-                .property().name(RelaySettings.BACKOFF_MAX).type("int").defaultValue(300000)
-                .helpText("Longest delay between two delivery attempts, in ms.").add()
-                .property().name(RelaySettings.RETENTION).type("int").defaultValue(604800)
-                .helpText("How long delivered records are kept before they are purged, in seconds.").add()
-                .property().name(AnonymousFailureSettings.WINDOW).type("int").defaultValue(60)
-                .helpText("Time window in which failures that name no user are counted per realm and source address, in seconds.").add()
-                .property().name(AnonymousFailureSettings.PER_ADDRESS).type("int").defaultValue(10)
-                .helpText("Failures that name no user streamed as records of their own per address and window; the rest become one count record.").add()
-                .property().name(AnonymousFailureSettings.ADDRESSES).type("int").defaultValue(100)
-                .helpText("Addresses counted on their own per realm and window; failures from further addresses share one count.").add()
-                .build();
+        return OPTIONS.metadata();
     }
 }

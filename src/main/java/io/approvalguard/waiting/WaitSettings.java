@@ -2,9 +2,7 @@ package io.approvalguard.waiting;
 
 import java.util.List;
 
-import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ProviderConfigurationBuilder;
-
+import io.approvalguard.support.config.Option;
 import io.approvalguard.support.config.SpiOptions;
 
 /**
@@ -17,31 +15,17 @@ import io.approvalguard.support.config.SpiOptions;
  */
 public record WaitSettings(int maxWaiters, int maxWaitersPerSession, int maxWaitSeconds) {
 
-    /** One option: its name, default, bounds and help text, declared once. */
-    record Option(String name, int fallback, int min, int max, String help) {
-
-        int read(SpiOptions options) {
-            return options.intValue(name, fallback, min, max);
-        }
-    }
-
-    static final Option MAX_WAITERS = new Option("max-waiters", 10_000, 0, 1_000_000,
+    static final Option<Integer> MAX_WAITERS = Option.wholeNumber("max-waiters", 10_000, 0, 1_000_000,
             "Sign-in pages and devices waiting for a decision that one node holds at once; more are told to retry later. 0 turns waiting off (every status request answers at once).");
-    static final Option MAX_WAITERS_PER_SESSION = new Option("max-waiters-per-session", 4, 1, 100,
+    static final Option<Integer> MAX_WAITERS_PER_SESSION = Option.wholeNumber("max-waiters-per-session", 4, 1, 100,
             "Waiting requests one browser (auth session, all tabs) or one device may hold at once on a node.");
-    static final Option MAX_WAIT_SECONDS = new Option("max-wait-seconds", 25, 1, 300,
+    static final Option<Integer> MAX_WAIT_SECONDS = Option.wholeNumber("max-wait-seconds", 25, 1, 300,
             "The longest a waiting request is held before it answers 'still pending' and is asked again; keep it below the idle timeout of proxies in front of Keycloak.");
 
-    private static final List<Option> OPTIONS = List.of(MAX_WAITERS, MAX_WAITERS_PER_SESSION, MAX_WAIT_SECONDS);
+    public static final List<Option<?>> OPTIONS = List.of(MAX_WAITERS, MAX_WAITERS_PER_SESSION, MAX_WAIT_SECONDS);
 
     public static WaitSettings from(SpiOptions options) {
-        return new WaitSettings(MAX_WAITERS.read(options), MAX_WAITERS_PER_SESSION.read(options), MAX_WAIT_SECONDS.read(options));
-    }
-
-    public static List<ProviderConfigProperty> metadata() {
-        ProviderConfigurationBuilder builder = ProviderConfigurationBuilder.create();
-        OPTIONS.forEach(o -> builder.property().name(o.name()).type("int").defaultValue(o.fallback()).helpText(o.help()).add());
-        return builder.build();
+        return new WaitSettings(options.get(MAX_WAITERS), options.get(MAX_WAITERS_PER_SESSION), options.get(MAX_WAIT_SECONDS));
     }
 
     /** How long to hold a request that asked to wait {@code requestedSeconds}: within the node's bound, 0 when waiting is off. */

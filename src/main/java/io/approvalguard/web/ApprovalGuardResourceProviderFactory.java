@@ -1,6 +1,5 @@
 package io.approvalguard.web;
 
-import io.approvalguard.support.config.SpiOptions;
 import java.util.List;
 
 import org.keycloak.Config;
@@ -10,6 +9,7 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
+import io.approvalguard.support.config.OptionGroup;
 import io.approvalguard.waiting.WaitSettings;
 import io.approvalguard.waiting.WaitingRequests;
 
@@ -20,6 +20,8 @@ import io.approvalguard.waiting.WaitingRequests;
 public final class ApprovalGuardResourceProviderFactory implements RealmResourceProviderFactory {
 
     public static final String PROVIDER_ID = "approval-guard";
+    public static final OptionGroup OPTIONS = OptionGroup.server("spi-realm-restapi-extension--" + PROVIDER_ID,
+            WaitSettings.OPTIONS);
 
     private WaitingRequests waiting;
 
@@ -39,7 +41,7 @@ public final class ApprovalGuardResourceProviderFactory implements RealmResource
 
     @Override
     public void init(Config.Scope config) {
-        waiting = new WaitingRequests(WaitSettings.from(new SpiOptions(config, "spi-realm-restapi-extension--" + PROVIDER_ID)));
+        waiting = new WaitingRequests(WaitSettings.from(OPTIONS.read(config)));
     }
 
     @Override
@@ -59,6 +61,6 @@ public final class ApprovalGuardResourceProviderFactory implements RealmResource
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return WaitSettings.metadata();
+        return OPTIONS.metadata();
     }
 }

@@ -7,7 +7,10 @@ import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ProviderConfigurationBuilder;
+
+import io.approvalguard.support.config.Option;
+import io.approvalguard.support.config.OptionGroup;
+import io.approvalguard.support.config.SpiOptions;
 
 /**
  * Location from headers that a trusted reverse proxy or CDN sets (for example
@@ -18,8 +21,12 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 public final class HeaderLocationProviderFactory implements LocationProviderFactory {
 
     public static final String PROVIDER_ID = "header";
-    static final String COUNTRY_HEADER = "country-header";
-    static final String CITY_HEADER = "city-header";
+    static final Option<String> COUNTRY_HEADER = Option.text("country-header", null,
+            "Header with the client's ISO 3166-1 country code, set by the trusted proxy.");
+    static final Option<String> CITY_HEADER = Option.text("city-header", null,
+            "Header with the client's city, set by the trusted proxy.");
+    public static final OptionGroup OPTIONS = OptionGroup.server("spi-" + LocationSpi.NAME + "--" + PROVIDER_ID,
+            List.of(COUNTRY_HEADER, CITY_HEADER));
 
     private String countryHeader;
     private String cityHeader;
@@ -38,22 +45,14 @@ public final class HeaderLocationProviderFactory implements LocationProviderFact
 
     @Override
     public void init(Config.Scope config) {
-        countryHeader = blankToNull(config.get(COUNTRY_HEADER));
-        cityHeader = blankToNull(config.get(CITY_HEADER));
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
+        SpiOptions options = OPTIONS.read(config);
+        countryHeader = options.get(COUNTRY_HEADER);
+        cityHeader = options.get(CITY_HEADER);
     }
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return ProviderConfigurationBuilder.create()
-                .property().name(COUNTRY_HEADER).type(ProviderConfigProperty.STRING_TYPE)
-                .helpText("Header with the client's ISO 3166-1 country code, set by the trusted proxy.").add()
-                .property().name(CITY_HEADER).type(ProviderConfigProperty.STRING_TYPE)
-                .helpText("Header with the client's city, set by the trusted proxy.").add()
-                .build();
+        return OPTIONS.metadata();
     }
 
     @Override

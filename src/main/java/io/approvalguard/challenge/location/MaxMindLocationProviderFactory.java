@@ -12,9 +12,12 @@ import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ProviderConfigurationBuilder;
 
 import com.maxmind.db.Reader;
+
+import io.approvalguard.support.config.Option;
+import io.approvalguard.support.config.OptionGroup;
+import io.approvalguard.support.config.SpiOptions;
 
 /**
  * Location from MaxMind databases the operator supplies (GeoLite2/GeoIP2 City and ASN, or any
@@ -25,8 +28,12 @@ import com.maxmind.db.Reader;
 public final class MaxMindLocationProviderFactory implements LocationProviderFactory {
 
     public static final String PROVIDER_ID = "maxmind";
-    static final String CITY_DATABASE = "city-database";
-    static final String ASN_DATABASE = "asn-database";
+    static final Option<String> CITY_DATABASE = Option.text("city-database", null,
+            "Path of a MaxMind City database (GeoLite2-City.mmdb or GeoIP2-City.mmdb). Unset: no location.");
+    static final Option<String> ASN_DATABASE = Option.text("asn-database", null,
+            "Path of a MaxMind ASN database (GeoLite2-ASN.mmdb). Unset: no network name.");
+    public static final OptionGroup OPTIONS = OptionGroup.server("spi-" + LocationSpi.NAME + "--" + PROVIDER_ID,
+            List.of(CITY_DATABASE, ASN_DATABASE));
 
     private static final Logger LOG = Logger.getLogger(MaxMindLocationProviderFactory.class);
     /** Only IP literals: InetAddress.getByName would resolve a host name. */
@@ -42,8 +49,9 @@ public final class MaxMindLocationProviderFactory implements LocationProviderFac
 
     @Override
     public void init(Config.Scope config) {
-        city = open(config.get(CITY_DATABASE), CITY_DATABASE);
-        asn = open(config.get(ASN_DATABASE), ASN_DATABASE);
+        SpiOptions options = OPTIONS.read(config);
+        city = open(options, CITY_DATABASE);
+        asn = open(options, ASN_DATABASE);
     }
 
     @SuppressWarnings("unchecked")
@@ -76,29 +84,25 @@ public final class MaxMindLocationProviderFactory implements LocationProviderFac
         return record != null && record.get(part) instanceof Map<?, ?> inner ? inner.get(field) : null;
     }
 
-    private static Reader open(String path, String option) {
-        if (path == null || path.isBlank()) {
+    private static Reader open(SpiOptions options, Option<String> option) {
+        String path = options.get(option);
+        if (path == null) {
             return null;
         }
-        File file = new File(path.trim());
+        File file = new File(path);
         try {
             Reader reader = new Reader(file);
             LOG.infof("Approval Guard: location data from %s (%s)", file, reader.getMetadata().getDatabaseType());
             return reader;
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("Approval Guard: --spi-approval-guard-location--maxmind--" + option + "=" + path
+            throw new IllegalStateException("Approval Guard: --" + options.fullName(option) + "=" + path
                     + " cannot be read as a MaxMind database: " + e.getMessage(), e);
         }
     }
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return ProviderConfigurationBuilder.create()
-                .property().name(CITY_DATABASE).type(ProviderConfigProperty.STRING_TYPE)
-                .helpText("Path of a MaxMind City database (GeoLite2-City.mmdb or GeoIP2-City.mmdb). Unset: no location.").add()
-                .property().name(ASN_DATABASE).type(ProviderConfigProperty.STRING_TYPE)
-                .helpText("Path of a MaxMind ASN database (GeoLite2-ASN.mmdb). Unset: no network name.").add()
-                .build();
+        return OPTIONS.metadata();
     }
 
     @Override

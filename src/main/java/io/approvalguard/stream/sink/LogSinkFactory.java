@@ -2,13 +2,13 @@ package io.approvalguard.stream.sink;
 
 import java.util.List;
 
-import io.approvalguard.support.config.SpiOptions;
+import io.approvalguard.support.config.Option;
+import io.approvalguard.support.config.OptionGroup;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ProviderConfigurationBuilder;
 
 /**
  * Development sink: one log line per record, the whole envelope (which holds no secrets).
@@ -17,7 +17,9 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 public final class LogSinkFactory implements SinkProviderFactory {
 
     public static final String PROVIDER_ID = "log";
-    private static final String ENABLED = "enabled";
+    private static final Option<Boolean> ENABLED = Option.bool("enabled", false,
+            "Write every stream record to the server log (development).");
+    public static final OptionGroup OPTIONS = OptionGroup.server("spi-" + SinkSpi.NAME + "--" + PROVIDER_ID, List.of(ENABLED));
 
     private static final Logger LOG = Logger.getLogger(LogSinkFactory.class);
     private static final SinkProvider SINK = events -> {
@@ -43,7 +45,7 @@ public final class LogSinkFactory implements SinkProviderFactory {
 
     @Override
     public void init(Config.Scope config) {
-        enabled = new SpiOptions(config, "spi-" + SinkSpi.NAME + "--" + PROVIDER_ID).bool(ENABLED, false);
+        enabled = OPTIONS.read(config).get(ENABLED);
     }
 
     @Override
@@ -61,9 +63,6 @@ public final class LogSinkFactory implements SinkProviderFactory {
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return ProviderConfigurationBuilder.create()
-                .property().name(ENABLED).type("boolean").defaultValue(false)
-                .helpText("Write every stream record to the server log (development).").add()
-                .build();
+        return OPTIONS.metadata();
     }
 }

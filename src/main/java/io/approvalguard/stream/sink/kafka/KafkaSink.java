@@ -60,7 +60,7 @@ final class KafkaSink implements SinkProvider {
             return List.of();
         }
         if (settings == null || producers == null || !settings.active()) {
-            return all(events.size(), DeliveryOutcome.retry("the Kafka sink is not configured (no bootstrap-servers)"));
+            return all(events.size(), DeliveryOutcome.retry("the Kafka sink is not configured (no " + KafkaSinkSettings.BOOTSTRAP_SERVERS.name() + ")"));
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.passTimeoutMillis());
         Producer<String, String> producer;

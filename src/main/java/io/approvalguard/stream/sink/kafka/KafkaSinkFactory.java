@@ -3,7 +3,7 @@ package io.approvalguard.stream.sink.kafka;
 import java.time.Duration;
 import java.util.List;
 
-import io.approvalguard.support.config.SpiOptions;
+import io.approvalguard.support.config.OptionGroup;
 import io.approvalguard.stream.sink.SinkProvider;
 import io.approvalguard.stream.sink.SinkProviderFactory;
 import io.approvalguard.stream.sink.SinkSpi;
@@ -15,7 +15,6 @@ import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ProviderConfigurationBuilder;
 
 /**
  * Sends the event stream to a Kafka topic: one record per event, keyed by the user (so a user's events
@@ -28,6 +27,7 @@ public final class KafkaSinkFactory implements SinkProviderFactory {
 
     public static final String PROVIDER_ID = "kafka";
     static final String OPTION_PREFIX = "spi-" + SinkSpi.NAME + "--" + PROVIDER_ID;
+    public static final OptionGroup OPTIONS = OptionGroup.server(OPTION_PREFIX, KafkaSinkSettings.OPTIONS);
     /** Longest wait in {@link #close()} for records the producer still holds. */
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -43,7 +43,7 @@ public final class KafkaSinkFactory implements SinkProviderFactory {
 
     @Override
     public void init(Config.Scope config) {
-        settings = KafkaSinkSettings.read(new SpiOptions(config, OPTION_PREFIX));
+        settings = KafkaSinkSettings.read(OPTIONS.read(config));
         if (settings.active()) {
             KafkaSinkSettings s = settings;
             producers = new ProducerHolder(() -> newProducer(s));
@@ -102,48 +102,6 @@ public final class KafkaSinkFactory implements SinkProviderFactory {
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        String string = ProviderConfigProperty.STRING_TYPE;
-        String onlySsl = " Only with security-protocol SSL or SASL_SSL.";
-        return ProviderConfigurationBuilder.create()
-                .property().name(KafkaSinkSettings.BOOTSTRAP_SERVERS).type(string)
-                .helpText("Comma-separated host:port of Kafka brokers. Set: the Kafka sink is active.").add()
-                .property().name(KafkaSinkSettings.TOPIC).type(string).defaultValue(KafkaSinkSettings.DEFAULT_TOPIC)
-                .helpText("Topic the events are written to (it must exist unless the brokers create topics).").add()
-                .property().name(KafkaSinkSettings.CLIENT_ID).type(string).defaultValue(KafkaSinkSettings.DEFAULT_CLIENT_ID)
-                .helpText("Kafka client.id of the producer.").add()
-                .property().name(KafkaSinkSettings.DELIVERY_TIMEOUT_MS).type("int")
-                .defaultValue(KafkaSinkSettings.DEFAULT_DELIVERY_TIMEOUT_MS)
-                .helpText("How long the producer retries a record before the relay retries it later (delivery.timeout.ms).").add()
-                .property().name(KafkaSinkSettings.MAX_BLOCK_MS).type("int").defaultValue(KafkaSinkSettings.DEFAULT_MAX_BLOCK_MS)
-                .helpText("Longest wait for topic metadata or buffer space when sending (max.block.ms).").add()
-                .property().name(KafkaSinkSettings.REQUEST_TIMEOUT_MS).type("int")
-                .defaultValue(KafkaSinkSettings.DEFAULT_REQUEST_TIMEOUT_MS)
-                .helpText("Longest wait for one answer of a broker (request.timeout.ms).").add()
-                .property().name(KafkaSinkSettings.BATCH_SIZE).type("int").defaultValue(KafkaSinkSettings.DEFAULT_BATCH_SIZE)
-                .helpText("Most records per delivery pass.").add()
-                .property().name(KafkaSinkSettings.SECURITY_PROTOCOL).type(string).defaultValue("PLAINTEXT")
-                .helpText("PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.").add()
-                .property().name(KafkaSinkSettings.SASL_MECHANISM).type(string)
-                .helpText("PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or GSSAPI; required with a SASL protocol.").add()
-                .property().name(KafkaSinkSettings.SASL_JAAS_CONFIG).type(string).secret(true)
-                .helpText("JAAS login module configuration (sasl.jaas.config); org.apache.kafka login module names are"
-                        + " translated to the shaded client's.").add()
-                .property().name(KafkaSinkSettings.SSL_TRUSTSTORE_LOCATION).type(string)
-                .helpText("Trust store file." + onlySsl).add()
-                .property().name(KafkaSinkSettings.SSL_TRUSTSTORE_PASSWORD).type(string).secret(true)
-                .helpText("Trust store password." + onlySsl).add()
-                .property().name(KafkaSinkSettings.SSL_TRUSTSTORE_TYPE).type(string)
-                .helpText("JKS, PKCS12 or PEM." + onlySsl).add()
-                .property().name(KafkaSinkSettings.SSL_KEYSTORE_LOCATION).type(string)
-                .helpText("Key store file, for TLS client authentication." + onlySsl).add()
-                .property().name(KafkaSinkSettings.SSL_KEYSTORE_PASSWORD).type(string).secret(true)
-                .helpText("Key store password." + onlySsl).add()
-                .property().name(KafkaSinkSettings.SSL_KEYSTORE_TYPE).type(string)
-                .helpText("JKS, PKCS12 or PEM." + onlySsl).add()
-                .property().name(KafkaSinkSettings.SSL_KEY_PASSWORD).type(string).secret(true)
-                .helpText("Password of the private key in the key store." + onlySsl).add()
-                .property().name(KafkaSinkSettings.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM).type(string).defaultValue("https")
-                .helpText("https checks the broker's host name against its certificate; none turns that off." + onlySsl).add()
-                .build();
+        return OPTIONS.metadata();
     }
 }

@@ -1,17 +1,18 @@
 package io.approvalguard.stream.sink.kafka;
 
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.security.auth.login.AppConfigurationEntry;
 
+import io.approvalguard.support.config.Option;
 import io.approvalguard.support.config.SpiOptions;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -37,32 +38,6 @@ import org.apache.kafka.common.security.JaasContext;
 public record KafkaSinkSettings(List<String> bootstrapServers, String topic, String clientId, int deliveryTimeoutMs,
         int maxBlockMs, int requestTimeoutMs, int batchSize, Map<String, Object> security) {
 
-    public static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
-    public static final String TOPIC = "topic";
-    public static final String CLIENT_ID = "client-id";
-    public static final String DELIVERY_TIMEOUT_MS = "delivery-timeout-ms";
-    public static final String MAX_BLOCK_MS = "max-block-ms";
-    public static final String REQUEST_TIMEOUT_MS = "request-timeout-ms";
-    public static final String BATCH_SIZE = "batch-size";
-    public static final String SECURITY_PROTOCOL = "security-protocol";
-    public static final String SASL_MECHANISM = "sasl-mechanism";
-    public static final String SASL_JAAS_CONFIG = "sasl-jaas-config";
-    public static final String SSL_TRUSTSTORE_LOCATION = "ssl-truststore-location";
-    public static final String SSL_TRUSTSTORE_PASSWORD = "ssl-truststore-password";
-    public static final String SSL_TRUSTSTORE_TYPE = "ssl-truststore-type";
-    public static final String SSL_KEYSTORE_LOCATION = "ssl-keystore-location";
-    public static final String SSL_KEYSTORE_PASSWORD = "ssl-keystore-password";
-    public static final String SSL_KEYSTORE_TYPE = "ssl-keystore-type";
-    public static final String SSL_KEY_PASSWORD = "ssl-key-password";
-    public static final String SSL_ENDPOINT_IDENTIFICATION_ALGORITHM = "ssl-endpoint-identification-algorithm";
-
-    public static final String DEFAULT_TOPIC = "approval-guard-events";
-    public static final String DEFAULT_CLIENT_ID = "approval-guard";
-    public static final int DEFAULT_DELIVERY_TIMEOUT_MS = 30_000;
-    public static final int DEFAULT_MAX_BLOCK_MS = 5_000;
-    public static final int DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-    public static final int DEFAULT_BATCH_SIZE = 200;
-
     /** Kafka's {@code linger.ms}: a pass sends its records at once, so a short linger fills batches. */
     static final int LINGER_MS = 5;
     /** How much longer than the producer's own limits a pass waits for its acknowledgements. */
@@ -80,6 +55,74 @@ public record KafkaSinkSettings(List<String> bootstrapServers, String topic, Str
     private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final Pattern CLIENT_ID_VALUE = Pattern.compile("[A-Za-z0-9._-]{1,255}");
 
+    static final Option<List<String>> BOOTSTRAP_SERVERS = Option.list("bootstrap-servers",
+            "Comma-separated host:port of Kafka brokers. Set: the Kafka sink is active.")
+            .matching(servers -> servers.stream().allMatch(KafkaSinkSettings::isHostAndPort),
+                    "comma-separated host:port entries");
+    static final Option<String> TOPIC = Option.text("topic", "approval-guard-events",
+            "Topic the events are written to (it must exist unless the brokers create topics).")
+            .matching(topic -> TOPIC_NAME.matcher(topic).matches() && !topic.equals(".") && !topic.equals(".."),
+                    "a Kafka topic name (letters, digits, '.', '_', '-'; at most 249)");
+    static final Option<String> CLIENT_ID = Option.text("client-id", "approval-guard",
+            "Kafka client.id of the producer.")
+            .matching(id -> CLIENT_ID_VALUE.matcher(id).matches(), "letters, digits, '.', '_' or '-'");
+    static final Option<Integer> REQUEST_TIMEOUT_MS = Option.wholeNumber("request-timeout-ms", 10_000, 500, 300_000,
+            "Longest wait for one answer of a broker (request.timeout.ms).");
+    static final Option<Integer> DELIVERY_TIMEOUT_MS = Option.wholeNumber("delivery-timeout-ms", 30_000, 1_000, 3_600_000,
+            "How long the producer retries a record before the relay retries it later (delivery.timeout.ms); "
+                    + "at least " + REQUEST_TIMEOUT_MS.name() + " + " + LINGER_MS + ".");
+    static final Option<Integer> MAX_BLOCK_MS = Option.wholeNumber("max-block-ms", 5_000, 100, 300_000,
+            "Longest wait for topic metadata or buffer space when sending (max.block.ms).");
+    static final Option<Integer> BATCH_SIZE = Option.wholeNumber("batch-size", 200, 1, 10_000,
+            "Most records per delivery pass.");
+    static final Option<String> SECURITY_PROTOCOL = Option.choiceIgnoringCase("security-protocol", "PLAINTEXT",
+            SECURITY_PROTOCOLS, "How the producer talks to the brokers.");
+    private static final String ONLY_SSL = " Only with " + SECURITY_PROTOCOL.name() + " SSL or SASL_SSL.";
+    static final Option<String> SASL_MECHANISM = Option.choiceIgnoringCase("sasl-mechanism", null, SASL_MECHANISMS,
+            "Required with a SASL protocol.");
+    static final Option<String> SASL_JAAS_CONFIG = Option.text("sasl-jaas-config", null,
+            "JAAS login module configuration (sasl.jaas.config); org.apache.kafka login module names are"
+                    + " translated to the shaded client's.").secret();
+    static final Option<String> SSL_TRUSTSTORE_LOCATION = Option.text("ssl-truststore-location", null,
+            "Trust store file." + ONLY_SSL).matching(KafkaSinkSettings::isReadableFile, "a readable file");
+    static final Option<String> SSL_TRUSTSTORE_PASSWORD = Option.text("ssl-truststore-password", null,
+            "Trust store password." + ONLY_SSL).secret();
+    static final Option<String> SSL_TRUSTSTORE_TYPE = Option.choiceIgnoringCase("ssl-truststore-type", null, STORE_TYPES,
+            "Trust store type; unset: Kafka's default (JKS)." + ONLY_SSL);
+    static final Option<String> SSL_KEYSTORE_LOCATION = Option.text("ssl-keystore-location", null,
+            "Key store file, for TLS client authentication." + ONLY_SSL)
+            .matching(KafkaSinkSettings::isReadableFile, "a readable file");
+    static final Option<String> SSL_KEYSTORE_PASSWORD = Option.text("ssl-keystore-password", null,
+            "Key store password." + ONLY_SSL).secret();
+    static final Option<String> SSL_KEYSTORE_TYPE = Option.choiceIgnoringCase("ssl-keystore-type", null, STORE_TYPES,
+            "Key store type; unset: Kafka's default (JKS)." + ONLY_SSL);
+    static final Option<String> SSL_KEY_PASSWORD = Option.text("ssl-key-password", null,
+            "Password of the private key in the key store." + ONLY_SSL).secret();
+    static final Option<String> SSL_ENDPOINT_IDENTIFICATION_ALGORITHM = Option.choiceIgnoringCase(
+            "ssl-endpoint-identification-algorithm", "https", List.of("https", "none"),
+            "https checks the broker's host name against its certificate; none turns that off." + ONLY_SSL)
+            .expecting("https (check the broker's host name, the default) or none");
+
+    static final List<Option<?>> OPTIONS = List.of(BOOTSTRAP_SERVERS, TOPIC, CLIENT_ID, DELIVERY_TIMEOUT_MS,
+            MAX_BLOCK_MS, REQUEST_TIMEOUT_MS, BATCH_SIZE, SECURITY_PROTOCOL, SASL_MECHANISM, SASL_JAAS_CONFIG,
+            SSL_TRUSTSTORE_LOCATION, SSL_TRUSTSTORE_PASSWORD, SSL_TRUSTSTORE_TYPE, SSL_KEYSTORE_LOCATION,
+            SSL_KEYSTORE_PASSWORD, SSL_KEYSTORE_TYPE, SSL_KEY_PASSWORD, SSL_ENDPOINT_IDENTIFICATION_ALGORITHM);
+
+    public static final int DEFAULT_BATCH_SIZE = BATCH_SIZE.fallback();
+
+    /** A key or trust store: its three options and the Kafka settings they become. */
+    private record Store(Option<String> location, Option<String> password, Option<String> type,
+            String locationConfig, String passwordConfig, String typeConfig) {
+    }
+
+    private static final List<Store> STORES = List.of(
+            new Store(SSL_TRUSTSTORE_LOCATION, SSL_TRUSTSTORE_PASSWORD, SSL_TRUSTSTORE_TYPE,
+                    SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG,
+                    SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG),
+            new Store(SSL_KEYSTORE_LOCATION, SSL_KEYSTORE_PASSWORD, SSL_KEYSTORE_TYPE,
+                    SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG,
+                    SslConfigs.SSL_KEYSTORE_TYPE_CONFIG));
+
     public KafkaSinkSettings {
         bootstrapServers = List.copyOf(bootstrapServers);
         security = Map.copyOf(security);
@@ -87,58 +130,55 @@ public record KafkaSinkSettings(List<String> bootstrapServers, String topic, Str
 
     /** Reads and checks every option. */
     public static KafkaSinkSettings read(SpiOptions options) {
-        List<String> servers = options.list(BOOTSTRAP_SERVERS);
-        for (String server : servers) {
-            Matcher m = SERVER.matcher(server);
-            int port = m.matches() ? Integer.parseInt(m.group(2)) : -1;
-            if (port < 1 || port > 65_535) {
-                throw options.invalid(BOOTSTRAP_SERVERS, options.string(BOOTSTRAP_SERVERS, ""),
-                        "comma-separated host:port entries");
-            }
-        }
-        String topic = options.string(TOPIC, DEFAULT_TOPIC);
-        if (!TOPIC_NAME.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
-            throw options.invalid(TOPIC, topic, "a Kafka topic name (letters, digits, '.', '_', '-'; at most 249)");
-        }
-        String clientId = options.string(CLIENT_ID, DEFAULT_CLIENT_ID);
-        if (!CLIENT_ID_VALUE.matcher(clientId).matches()) {
-            throw options.invalid(CLIENT_ID, clientId, "letters, digits, '.', '_' or '-'");
-        }
-        int requestTimeoutMs = options.intValue(REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, 500, 300_000);
-        int deliveryTimeoutMs = options.intValue(DELIVERY_TIMEOUT_MS, DEFAULT_DELIVERY_TIMEOUT_MS, 1_000, 3_600_000);
+        List<String> servers = options.get(BOOTSTRAP_SERVERS);
+        String topic = options.get(TOPIC);
+        String clientId = options.get(CLIENT_ID);
+        int requestTimeoutMs = options.get(REQUEST_TIMEOUT_MS);
+        int deliveryTimeoutMs = options.get(DELIVERY_TIMEOUT_MS);
         if (deliveryTimeoutMs < requestTimeoutMs + LINGER_MS) {
             // Kafka itself refuses delivery.timeout.ms < linger.ms + request.timeout.ms
             throw options.invalid(DELIVERY_TIMEOUT_MS, Integer.toString(deliveryTimeoutMs),
-                    "at least " + REQUEST_TIMEOUT_MS + " + " + LINGER_MS + " (" + (requestTimeoutMs + LINGER_MS) + ")");
+                    "at least " + REQUEST_TIMEOUT_MS.name() + " + " + LINGER_MS + " (" + (requestTimeoutMs + LINGER_MS) + ")");
         }
-        int maxBlockMs = options.intValue(MAX_BLOCK_MS, DEFAULT_MAX_BLOCK_MS, 100, 300_000);
-        int batchSize = options.intValue(BATCH_SIZE, DEFAULT_BATCH_SIZE, 1, 10_000);
+        int maxBlockMs = options.get(MAX_BLOCK_MS);
+        int batchSize = options.get(BATCH_SIZE);
         return new KafkaSinkSettings(servers, topic, clientId, deliveryTimeoutMs, maxBlockMs, requestTimeoutMs,
                 batchSize, security(options));
     }
 
+    private static boolean isHostAndPort(String server) {
+        Matcher m = SERVER.matcher(server);
+        int port = m.matches() ? Integer.parseInt(m.group(2)) : -1;
+        return port >= 1 && port <= 65_535;
+    }
+
+    private static boolean isReadableFile(String location) {
+        try {
+            Path path = Path.of(location);
+            return Files.isRegularFile(path) && Files.isReadable(path);
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
     private static Map<String, Object> security(SpiOptions options) {
         Map<String, Object> security = new LinkedHashMap<>();
-        String protocol = options.string(SECURITY_PROTOCOL, "PLAINTEXT").toUpperCase(Locale.ROOT);
-        if (!SECURITY_PROTOCOLS.contains(protocol)) {
-            throw options.invalid(SECURITY_PROTOCOL, options.string(SECURITY_PROTOCOL, ""), "one of " + SECURITY_PROTOCOLS);
-        }
+        String protocol = options.get(SECURITY_PROTOCOL);
         security.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol);
         boolean sasl = protocol.startsWith("SASL_");
         boolean ssl = protocol.endsWith("SSL");
 
-        String mechanism = options.string(SASL_MECHANISM, null);
-        String jaas = options.string(SASL_JAAS_CONFIG, null);
         if (!sasl) {
-            onlyWith(options, SASL_MECHANISM, mechanism, "SASL_PLAINTEXT or SASL_SSL");
-            onlyWith(options, SASL_JAAS_CONFIG, jaas != null ? NOT_SHOWN : null, "SASL_PLAINTEXT or SASL_SSL");
+            onlyWith(options, SASL_MECHANISM, "SASL_PLAINTEXT or SASL_SSL");
+            onlyWith(options, SASL_JAAS_CONFIG, "SASL_PLAINTEXT or SASL_SSL");
         } else {
-            if (mechanism == null || !SASL_MECHANISMS.contains(mechanism.toUpperCase(Locale.ROOT))) {
-                throw options.invalid(SASL_MECHANISM, mechanism == null ? "(not set)" : mechanism,
-                        "one of " + SASL_MECHANISMS + " (required with " + SECURITY_PROTOCOL + "=" + protocol + ")");
+            if (!options.isSet(SASL_MECHANISM)) {
+                throw options.invalid(SASL_MECHANISM, "(not set)", SASL_MECHANISM.expected()
+                        + " (required with " + SECURITY_PROTOCOL.name() + "=" + protocol + ")");
             }
-            mechanism = mechanism.toUpperCase(Locale.ROOT);
+            String mechanism = options.get(SASL_MECHANISM);
             security.put(SaslConfigs.SASL_MECHANISM, mechanism);
+            String jaas = options.get(SASL_JAAS_CONFIG);
             if (jaas != null) {
                 String translated = KafkaClassNames.translateJaas(jaas);
                 checkJaas(options, translated);
@@ -146,70 +186,51 @@ public record KafkaSinkSettings(List<String> bootstrapServers, String topic, Str
             } else if (!mechanism.equals("GSSAPI")) {
                 // GSSAPI may take its login from the JVM's java.security.auth.login.config file instead
                 throw options.invalid(SASL_JAAS_CONFIG, "(not set)",
-                        "a JAAS login module configuration (required with " + SASL_MECHANISM + "=" + mechanism + ")");
+                        "a JAAS login module configuration (required with " + SASL_MECHANISM.name() + "=" + mechanism + ")");
             }
         }
 
-        String[][] stores = {
-            {SSL_TRUSTSTORE_LOCATION, SSL_TRUSTSTORE_PASSWORD, SSL_TRUSTSTORE_TYPE,
-                SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG,
-                SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG},
-            {SSL_KEYSTORE_LOCATION, SSL_KEYSTORE_PASSWORD, SSL_KEYSTORE_TYPE,
-                SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG,
-                SslConfigs.SSL_KEYSTORE_TYPE_CONFIG},
-        };
         String needsSsl = "SSL or SASL_SSL";
-        for (String[] store : stores) {
-            String location = options.string(store[0], null);
-            String password = options.string(store[1], null);
-            String type = options.string(store[2], null);
+        for (Store store : STORES) {
             if (!ssl) {
-                onlyWith(options, store[0], location, needsSsl);
-                onlyWith(options, store[1], password != null ? NOT_SHOWN : null, needsSsl);
-                onlyWith(options, store[2], type, needsSsl);
+                onlyWith(options, store.location(), needsSsl);
+                onlyWith(options, store.password(), needsSsl);
+                onlyWith(options, store.type(), needsSsl);
                 continue;
             }
+            String location = options.get(store.location());
             if (location != null) {
-                Path path = Path.of(location);
-                if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-                    throw options.invalid(store[0], location, "a readable file");
-                }
-                security.put(store[3], location);
+                security.put(store.locationConfig(), location);
             }
+            String password = options.get(store.password());
             if (password != null) {
-                security.put(store[4], new Password(password));
+                security.put(store.passwordConfig(), new Password(password));
             }
+            String type = options.get(store.type());
             if (type != null) {
-                if (!STORE_TYPES.contains(type.toUpperCase(Locale.ROOT))) {
-                    throw options.invalid(store[2], type, "one of " + STORE_TYPES);
-                }
-                security.put(store[5], type.toUpperCase(Locale.ROOT));
+                security.put(store.typeConfig(), type);
             }
         }
-        String keyPassword = options.string(SSL_KEY_PASSWORD, null);
-        String endpointIdentification = options.string(SSL_ENDPOINT_IDENTIFICATION_ALGORITHM, null);
         if (!ssl) {
-            onlyWith(options, SSL_KEY_PASSWORD, keyPassword != null ? NOT_SHOWN : null, needsSsl);
-            onlyWith(options, SSL_ENDPOINT_IDENTIFICATION_ALGORITHM, endpointIdentification, needsSsl);
+            onlyWith(options, SSL_KEY_PASSWORD, needsSsl);
+            onlyWith(options, SSL_ENDPOINT_IDENTIFICATION_ALGORITHM, needsSsl);
         } else {
+            String keyPassword = options.get(SSL_KEY_PASSWORD);
             if (keyPassword != null) {
                 security.put(SslConfigs.SSL_KEY_PASSWORD_CONFIG, new Password(keyPassword));
             }
-            if (endpointIdentification != null) {
-                String value = endpointIdentification.toLowerCase(Locale.ROOT);
-                if (!value.equals("https") && !value.equals("none")) {
-                    throw options.invalid(SSL_ENDPOINT_IDENTIFICATION_ALGORITHM, endpointIdentification,
-                            "https (check the broker's host name, the default) or none");
-                }
-                security.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, value.equals("none") ? "" : value);
-            }
+            String endpointIdentification = options.get(SSL_ENDPOINT_IDENTIFICATION_ALGORITHM);
+            // Kafka turns the host name check off with an empty value
+            security.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG,
+                    endpointIdentification.equals("none") ? "" : endpointIdentification);
         }
         return security;
     }
 
-    private static void onlyWith(SpiOptions options, String name, String shown, String protocols) {
+    private static void onlyWith(SpiOptions options, Option<?> option, String protocols) {
+        String shown = options.shown(option);
         if (shown != null) {
-            throw options.invalid(name, shown, "not set unless " + SECURITY_PROTOCOL + " is " + protocols);
+            throw options.invalid(option, shown, "not set unless " + SECURITY_PROTOCOL.name() + " is " + protocols);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.approvalguard.stream.sink.webhook;
 
 import java.net.URI;
+import java.util.List;
 
+import io.approvalguard.support.config.Option;
 import io.approvalguard.support.config.SpiOptions;
 
 /**
@@ -15,35 +17,39 @@ import io.approvalguard.support.config.SpiOptions;
  */
 public record WebhookSettings(URI url, WebhookSigner signer, int connectTimeoutMs, int timeoutMs, int batchSize) {
 
-    public static final String URL = "url";
-    public static final String SECRETS = "secrets";
-    public static final String CONNECT_TIMEOUT_MS = "connect-timeout-ms";
-    public static final String TIMEOUT_MS = "timeout-ms";
-    public static final String BATCH_SIZE = "batch-size";
+    public static final Option<URI> URL = Option.httpUrl("url",
+            "Absolute http(s) URL the events are POSTed to; redirects are not followed. Unset: the webhook sink is off.");
+    public static final Option<List<String>> SECRETS = Option.list("secrets",
+            "Comma-separated Standard Webhooks secrets (whsec_ + base64 of at least 24 random bytes); "
+                    + "every delivery is signed with each. Required with " + URL.name() + ".").secret();
+    public static final Option<Integer> TIMEOUT_MS = Option.wholeNumber("timeout-ms", 5_000, 1, 300_000,
+            "Hard deadline of one delivery request, answer included, in milliseconds: it is aborted then.");
+    public static final Option<Integer> CONNECT_TIMEOUT_MS = Option.wholeNumber("connect-timeout-ms", 2_000, 1, 60_000,
+            "Longest wait for a connection, in milliseconds; at most " + TIMEOUT_MS.name() + ".");
+    public static final Option<Integer> BATCH_SIZE = Option.wholeNumber("batch-size", 20, 1, 1_000,
+            "Most events delivered in one pass.");
 
-    public static final int DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
-    public static final int DEFAULT_TIMEOUT_MS = 5_000;
-    public static final int DEFAULT_BATCH_SIZE = 20;
+    public static final List<Option<?>> OPTIONS = List.of(URL, SECRETS, CONNECT_TIMEOUT_MS, TIMEOUT_MS, BATCH_SIZE);
 
     /** Reads and checks every option; a value that cannot be right throws, naming the option. */
     public static WebhookSettings read(SpiOptions options) {
-        int connectTimeoutMs = options.intValue(CONNECT_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, 1, 60_000);
-        int timeoutMs = options.intValue(TIMEOUT_MS, DEFAULT_TIMEOUT_MS, 1, 300_000);
-        int batchSize = options.intValue(BATCH_SIZE, DEFAULT_BATCH_SIZE, 1, 1_000);
+        int connectTimeoutMs = options.get(CONNECT_TIMEOUT_MS);
+        int timeoutMs = options.get(TIMEOUT_MS);
+        int batchSize = options.get(BATCH_SIZE);
         if (connectTimeoutMs > timeoutMs) {
-            if (options.string(CONNECT_TIMEOUT_MS, null) != null) {
+            if (options.isSet(CONNECT_TIMEOUT_MS)) {
                 throw options.invalid(CONNECT_TIMEOUT_MS, Integer.toString(connectTimeoutMs),
-                        "at most " + TIMEOUT_MS + " (" + timeoutMs + ")");
+                        "at most " + TIMEOUT_MS.name() + " (" + timeoutMs + ")");
             }
             connectTimeoutMs = timeoutMs; // the default, with a shorter total deadline
         }
-        URI url = options.httpUrl(URL);
+        URI url = options.get(URL);
         if (url != null && url.getRawUserInfo() != null) {
             // credentials in the URL would end up in logs; use a secret path or query instead
             throw options.invalid(URL, origin(url) + " (with user info, not shown)", "a URL without user info");
         }
         WebhookSigner signer = null;
-        var secrets = options.list(SECRETS);
+        List<String> secrets = options.get(SECRETS);
         if (url != null || !secrets.isEmpty()) {
             try {
                 signer = WebhookSigner.of(secrets);
@@ -51,7 +57,7 @@ public record WebhookSettings(URI url, WebhookSigner signer, int connectTimeoutM
                 String shown = e.position() == 0 ? "(empty)"
                         : "(secret " + e.position() + " of " + secrets.size() + ", not shown)";
                 throw options.invalid(SECRETS, shown, e.expected()
-                        + " (comma-separated Standard Webhooks secrets, required when " + URL + " is set)");
+                        + " (comma-separated Standard Webhooks secrets, required when " + URL.name() + " is set)");
             }
         }
         return new WebhookSettings(url, signer, connectTimeoutMs, timeoutMs, batchSize);

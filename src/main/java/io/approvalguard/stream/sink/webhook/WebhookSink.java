@@ -150,7 +150,7 @@ final class WebhookSink implements SinkProvider {
                 response = client.execute(post);
             } catch (IOException | RuntimeException e) {
                 String error = deadlinePassed.get()
-                        ? "no complete answer from " + origin + " within " + WebhookSettings.TIMEOUT_MS + "=" + settings.timeoutMs()
+                        ? "no complete answer from " + origin + " within " + WebhookSettings.TIMEOUT_MS.name() + "=" + settings.timeoutMs()
                         : describe(e);
                 LOG.debugf("Approval Guard: webhook delivery of %s failed: %s", id, error);
                 return new Attempt(DeliveryOutcome.retry(error), true);
@@ -222,10 +222,10 @@ final class WebhookSink implements SinkProvider {
     private String describe(Exception e) {
         int connect = settings.connectTimeoutMs();
         if (e instanceof ConnectionPoolTimeoutException) {
-            return "no free connection in the HTTP client's pool within " + WebhookSettings.CONNECT_TIMEOUT_MS + "=" + connect;
+            return "no free connection in the HTTP client's pool within " + WebhookSettings.CONNECT_TIMEOUT_MS.name() + "=" + connect;
         }
         if (e instanceof ConnectTimeoutException) {
-            return "connecting to " + origin + " timed out (" + WebhookSettings.CONNECT_TIMEOUT_MS + "=" + connect + ")";
+            return "connecting to " + origin + " timed out (" + WebhookSettings.CONNECT_TIMEOUT_MS.name() + "=" + connect + ")";
         }
         if (e instanceof HttpHostConnectException || e instanceof ConnectException) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -235,7 +235,7 @@ final class WebhookSink implements SinkProvider {
             return "cannot resolve " + settings.url().getHost();
         }
         if (e instanceof SocketTimeoutException) {
-            return "no data from " + origin + " for " + WebhookSettings.TIMEOUT_MS + "=" + settings.timeoutMs();
+            return "no data from " + origin + " for " + WebhookSettings.TIMEOUT_MS.name() + "=" + settings.timeoutMs();
         }
         if (e instanceof NoHttpResponseException) {
             return origin + " closed the connection without answering";

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
-import io.approvalguard.support.config.SpiOptions;
+import io.approvalguard.support.config.OptionGroup;
 import io.approvalguard.stream.sink.DeliveryOutcome;
 import io.approvalguard.stream.sink.SinkProvider;
 import io.approvalguard.stream.sink.SinkProviderFactory;
@@ -17,7 +17,6 @@ import org.keycloak.connections.httpclient.HttpClientProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ProviderConfigurationBuilder;
 
 /**
  * The webhook sink: each record POSTed to {@code --spi-approval-guard-sink--webhook--url}, signed
@@ -29,6 +28,7 @@ public final class WebhookSinkFactory implements SinkProviderFactory {
 
     public static final String PROVIDER_ID = "webhook";
     public static final String OPTION_PREFIX = "spi-" + SinkSpi.NAME + "--" + PROVIDER_ID;
+    public static final OptionGroup OPTIONS = OptionGroup.server(OPTION_PREFIX, WebhookSettings.OPTIONS);
     /** Allowed per request on top of {@code timeout-ms} when computing a pass's longest duration. */
     static final long REQUEST_MARGIN_MS = 1_000;
 
@@ -41,7 +41,7 @@ public final class WebhookSinkFactory implements SinkProviderFactory {
     public SinkProvider create(KeycloakSession session) {
         if (settings == null || !settings.active()) {
             return events -> Collections.nCopies(events.size(),
-                    DeliveryOutcome.retry("the webhook sink is not configured (" + OPTION_PREFIX + "--" + WebhookSettings.URL + ")"));
+                    DeliveryOutcome.retry("the webhook sink is not configured (" + OPTION_PREFIX + "--" + WebhookSettings.URL.name() + ")"));
         }
         HttpClientProvider http = session.getProvider(HttpClientProvider.class);
         return new WebhookSink(http.getHttpClient(), settings, deadlines, Clock.systemUTC());
@@ -49,7 +49,7 @@ public final class WebhookSinkFactory implements SinkProviderFactory {
 
     @Override
     public void init(Config.Scope config) {
-        settings = WebhookSettings.read(new SpiOptions(config, OPTION_PREFIX));
+        settings = WebhookSettings.read(OPTIONS.read(config));
         if (!settings.active()) {
             return;
         }
@@ -77,34 +77,19 @@ public final class WebhookSinkFactory implements SinkProviderFactory {
 
     @Override
     public int batchSize() {
-        return settings == null ? WebhookSettings.DEFAULT_BATCH_SIZE : settings.batchSize();
+        return settings == null ? WebhookSettings.BATCH_SIZE.fallback() : settings.batchSize();
     }
 
     /** Every request of a batch may use its whole {@code timeout-ms}, plus a margin each. */
     @Override
     public long deliveryTimeoutMillis() {
-        int timeoutMs = settings == null ? WebhookSettings.DEFAULT_TIMEOUT_MS : settings.timeoutMs();
+        int timeoutMs = settings == null ? WebhookSettings.TIMEOUT_MS.fallback() : settings.timeoutMs();
         return (long) batchSize() * (timeoutMs + REQUEST_MARGIN_MS);
     }
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return ProviderConfigurationBuilder.create()
-                .property().name(WebhookSettings.URL).type(ProviderConfigProperty.STRING_TYPE)
-                .helpText("Absolute http(s) URL the events are POSTed to. Unset: the webhook sink is off.").add()
-                .property().name(WebhookSettings.SECRETS).type(ProviderConfigProperty.STRING_TYPE).secret(true)
-                .helpText("Comma-separated Standard Webhooks secrets (whsec_ + base64 of at least 24 random bytes); "
-                        + "every delivery is signed with each. Required with url.").add()
-                .property().name(WebhookSettings.CONNECT_TIMEOUT_MS).type(ProviderConfigProperty.INTEGER_TYPE)
-                .defaultValue(WebhookSettings.DEFAULT_CONNECT_TIMEOUT_MS)
-                .helpText("Longest wait for a connection, in milliseconds.").add()
-                .property().name(WebhookSettings.TIMEOUT_MS).type(ProviderConfigProperty.INTEGER_TYPE)
-                .defaultValue(WebhookSettings.DEFAULT_TIMEOUT_MS)
-                .helpText("Hard deadline of one delivery request, in milliseconds: it is aborted then.").add()
-                .property().name(WebhookSettings.BATCH_SIZE).type(ProviderConfigProperty.INTEGER_TYPE)
-                .defaultValue(WebhookSettings.DEFAULT_BATCH_SIZE)
-                .helpText("Most events delivered in one pass.").add()
-                .build();
+        return OPTIONS.metadata();
     }
 
     @Override
