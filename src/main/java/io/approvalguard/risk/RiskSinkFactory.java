@@ -2,7 +2,8 @@ package io.approvalguard.risk;
 
 import java.util.List;
 
-import io.approvalguard.support.config.SpiOptions;
+import io.approvalguard.support.config.Option;
+import io.approvalguard.support.config.OptionGroup;
 import io.approvalguard.stream.sink.SinkProvider;
 import io.approvalguard.stream.sink.SinkProviderFactory;
 import io.approvalguard.stream.sink.SinkSpi;
@@ -12,7 +13,6 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ProviderConfigurationBuilder;
 
 /**
  * The in-process risk scorer, fed by the event stream like any sink: it reads the outbox after the
@@ -24,7 +24,9 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 public final class RiskSinkFactory implements SinkProviderFactory {
 
     public static final String PROVIDER_ID = "risk";
-    private static final String ENABLED = "enabled";
+    private static final Option<Boolean> ENABLED = Option.bool("enabled", true,
+            "Score the event stream in-process and apply the realm's risk responses.");
+    public static final OptionGroup OPTIONS = OptionGroup.server("spi-" + SinkSpi.NAME + "--" + PROVIDER_ID, List.of(ENABLED));
 
     private boolean enabled;
 
@@ -50,7 +52,7 @@ public final class RiskSinkFactory implements SinkProviderFactory {
 
     @Override
     public void init(Config.Scope config) {
-        enabled = new SpiOptions(config, "spi-" + SinkSpi.NAME + "--" + PROVIDER_ID).bool(ENABLED, true);
+        enabled = OPTIONS.read(config).get(ENABLED);
     }
 
     /** A device's decision is scored as part of the decision, so its record is not written for this sink. */
@@ -83,9 +85,6 @@ public final class RiskSinkFactory implements SinkProviderFactory {
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return ProviderConfigurationBuilder.create()
-                .property().name(ENABLED).type("boolean").defaultValue(true)
-                .helpText("Score the event stream in-process and apply the realm's risk responses.").add()
-                .build();
+        return OPTIONS.metadata();
     }
 }

@@ -41,14 +41,6 @@ public final class SpiOptions {
         return raw == null ? null : option.shown(raw);
     }
 
-    /**
-     * A boolean option read by name. Only for providers that do not declare their options yet
-     * (RiskSinkFactory); everything else declares an {@link Option} and uses {@link #get}.
-     */
-    public boolean bool(String name, boolean fallback) {
-        return get(Option.bool(name, fallback, ""));
-    }
-
     /** For checks a caller makes itself (one option against another): the same message shape. */
     public IllegalArgumentException invalid(Option<?> option, String shownValue, String expected) {
         return invalid(option.name(), shownValue, expected);

@@ -25,10 +25,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.keycloak.provider.ProviderConfigProperty;
 
-import io.approvalguard.risk.RiskSinkFactory;
-import io.approvalguard.stream.sink.SinkSpi;
 
 /**
  * docs/configuration.md and the code agree on every option's name, default and range. The
@@ -48,12 +45,6 @@ class ConfigurationDocsTest {
     private static final Pattern ONE_CODE_SPAN = Pattern.compile("`([^`]+)`");
     private static final Pattern REMARK = Pattern.compile("\\s*\\([^)]*\\)");
     private static final List<String> HEADER_TAIL = List.of("default", "range", "meaning");
-
-    /**
-     * RiskSinkFactory still reads its one option by name (it is being rewritten and is not to be
-     * touched now); its metadata stands in for a declaration until it declares an {@link Option}.
-     */
-    private static final String RISK_SINK_SCOPE = "spi-" + SinkSpi.NAME + "--" + RiskSinkFactory.PROVIDER_ID;
 
     private static Declarations declarations;
 
@@ -176,13 +167,6 @@ class ConfigurationDocsTest {
                 ofGroup.put(option.name(), new Expected(where, option.name(), code(option.fallbackText()), range(option)));
             }
         });
-        Map<String, Expected> riskSink = expected.computeIfAbsent(RISK_SINK_SCOPE, s -> new LinkedHashMap<>());
-        for (ProviderConfigProperty property : new RiskSinkFactory().getConfigMetadata()) {
-            String fallback = property.getDefaultValue() == null ? null : property.getDefaultValue().toString();
-            String range = "boolean".equals(property.getType()) ? "`true`, `false`" : null;
-            riskSink.put(property.getName(), new Expected("RiskSinkFactory.getConfigMetadata()", property.getName(),
-                    code(fallback), range));
-        }
         return expected;
     }
 
