@@ -29,7 +29,7 @@ import io.approvalguard.push.RegisterDeviceActionFactory;
  */
 class MessageBundlesTest {
 
-    private static final Path MESSAGES = Paths.get("themes", "theme-resources", "messages");
+    private static final Path MESSAGES = Paths.get("src", "main", "resources", "theme-resources", "messages");
     private static final Pattern JAVA_KEY = Pattern.compile("\"(approvalGuard[A-Za-z0-9]+)\"");
     private static final Pattern TEMPLATE_KEY = Pattern.compile("msg\\(\"([A-Za-z0-9_.-]+)\"");
 
@@ -56,7 +56,7 @@ class MessageBundlesTest {
         Set<String> keys = new TreeSet<>();
         keys.add(DeviceCredentialModel.TYPE + "-display-name");
         keys.add(RegisterDeviceActionFactory.PROVIDER_ID);
-        for (Path root : List.of(Paths.get("src", "main", "java"), Paths.get("themes"))) {
+        for (Path root : List.of(Paths.get("src", "main", "java"), Paths.get("src", "main", "resources", "theme-resources"))) {
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
                     String name = file.getFileName().toString();

@@ -25,14 +25,26 @@ import io.approvalguard.support.http.ApiError;
 public final class WebApproverResource {
 
     private static final String ROOT = "/web-approver/";
-    private static final Map<String, String> FILES = Map.of(
-            "index.html", "text/html; charset=utf-8",
-            "app.js", "text/javascript; charset=utf-8",
-            "app.css", "text/css; charset=utf-8",
-            "manifest.webmanifest", "application/manifest+json; charset=utf-8",
-            "icon.svg", "image/svg+xml",
-            "icon-192.png", "image/png",
-            "icon-512.png", "image/png");
+    private static final String JS = "text/javascript; charset=utf-8";
+    /** Every file served, by name; app.js is the entry module, the other .js files the modules it imports. */
+    private static final Map<String, String> FILES = Map.ofEntries(
+            Map.entry("index.html", "text/html; charset=utf-8"),
+            Map.entry("app.js", JS),
+            Map.entry("api.js", JS),
+            Map.entry("cards.js", JS),
+            Map.entry("crypto.js", JS),
+            Map.entry("display.js", JS),
+            Map.entry("dom.js", JS),
+            Map.entry("format.js", JS),
+            Map.entry("poller.js", JS),
+            Map.entry("render.js", JS),
+            Map.entry("storage.js", JS),
+            Map.entry("values.js", JS),
+            Map.entry("app.css", "text/css; charset=utf-8"),
+            Map.entry("manifest.webmanifest", "application/manifest+json; charset=utf-8"),
+            Map.entry("icon.svg", "image/svg+xml"),
+            Map.entry("icon-192.png", "image/png"),
+            Map.entry("icon-512.png", "image/png"));
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
