@@ -5,6 +5,8 @@ import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -76,14 +78,27 @@ public final class StrictProxy<T> {
 
     /** A misspelt signature would never be called: fail when the fake is built, not when the test runs. */
     private void checkSignaturesExist(Map<String, Answer> known) {
-        java.util.Set<String> declared = Arrays.stream(type.getMethods()).map(StrictProxy::signature)
-                .collect(Collectors.toSet());
+        Set<String> declared = SIGNATURES.get(type);
         known.keySet().stream().filter(s -> !declared.contains(s)).findFirst().ifPresent(s -> {
             throw new IllegalArgumentException(type.getSimpleName() + " has no method " + s);
         });
     }
 
+    /** Every method's signature of an interface, worked out once per interface (fakes are built per request). */
+    private static final ClassValue<Set<String>> SIGNATURES = new ClassValue<>() {
+        @Override
+        protected Set<String> computeValue(Class<?> type) {
+            return Arrays.stream(type.getMethods()).map(StrictProxy::describe).collect(Collectors.toUnmodifiableSet());
+        }
+    };
+
+    private static final Map<Method, String> SIGNATURE_OF = new ConcurrentHashMap<>();
+
     static String signature(Method method) {
+        return SIGNATURE_OF.computeIfAbsent(method, StrictProxy::describe);
+    }
+
+    private static String describe(Method method) {
         return method.getName() + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName)
                 .collect(Collectors.joining(",", "(", ")"));
     }
