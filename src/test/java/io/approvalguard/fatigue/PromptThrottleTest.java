@@ -15,6 +15,8 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
+import io.approvalguard.testkit.fakes.DeferringSingleUseStore;
+
 /**
  * The throttle against a store that, like Keycloak's, makes {@code put} visible only at commit:
  * every limit must hold however transactions interleave, and a refused attempt must never keep a

@@ -1,4 +1,4 @@
-package io.approvalguard.fatigue;
+package io.approvalguard.testkit.fakes;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,13 +16,13 @@ import org.keycloak.models.SingleUseObjectProvider;
  * the shared store immediately. Entries expire by Keycloak's clock. One instance is one
  * transaction over a shared {@link Shared} store.
  */
-final class DeferringSingleUseStore implements SingleUseObjectProvider {
+public final class DeferringSingleUseStore implements SingleUseObjectProvider {
 
     /** The store every transaction sees once committed. */
-    static final class Shared {
+    public static final class Shared {
         private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-        DeferringSingleUseStore begin() {
+        public DeferringSingleUseStore begin() {
             return new DeferringSingleUseStore(this);
         }
 
@@ -42,20 +42,40 @@ final class DeferringSingleUseStore implements SingleUseObjectProvider {
     private final Shared shared;
     private final Map<String, Entry> pending = new HashMap<>();
     private final List<Runnable> afterCompletion = new ArrayList<>();
+    private boolean ended;
 
     private DeferringSingleUseStore(Shared shared) {
         this.shared = shared;
     }
 
     /** Work the code under test asked to run once this transaction has ended. */
-    void afterCompletion(Runnable task) {
+    public void afterCompletion(Runnable task) {
         afterCompletion.add(task);
     }
 
     /** Makes the deferred puts visible, then runs the after-completion work. */
-    void commit() {
+    public void commit() {
+        end();
         pending.forEach(shared.entries::put);
         pending.clear();
+        runAfterCompletion();
+    }
+
+    /** Drops the deferred puts (the immediate operations stay done, as in Keycloak), then runs the after-completion work. */
+    public void rollback() {
+        end();
+        pending.clear();
+        runAfterCompletion();
+    }
+
+    private void end() {
+        if (ended) {
+            throw new IllegalStateException("this transaction has already ended");
+        }
+        ended = true;
+    }
+
+    private void runAfterCompletion() {
         afterCompletion.forEach(Runnable::run);
         afterCompletion.clear();
     }
