@@ -239,10 +239,9 @@ public final class ApprovalEngine {
     }
 
     /**
-     * Whether a decided CIBA challenge's approval completes its request: every gate is asked again
-     * (a risk response to this very approval included). It runs at the end of the deciding
-     * transaction, where nothing more can be enlisted; the request is completed once because its
-     * callback token is taken atomically ({@code CibaChallenges}).
+     * Spends a decided CIBA challenge's approval when its request is completed: every gate is
+     * asked again (a risk response to this very approval included), and an approval is spent once.
+     * It runs at the end of the deciding transaction, where nothing more can be enlisted.
      */
     public Verdict concludeBackchannel(Challenge decided) {
         if (decided.purpose().filter(Purpose.CIBA::equals).isEmpty()) {
@@ -253,7 +252,8 @@ public final class ApprovalEngine {
         if (user == null) {
             return Verdict.LOCKED;
         }
-        return standing(decided, user, Set.of());
+        Verdict verdict = standing(decided, user, Set.of());
+        return verdict != Verdict.APPROVED || store.consumeAtPrepare(decided) ? verdict : Verdict.INVALID;
     }
 
     /** Whether an approval still stands: decided as approved, unexpired, every gate open, by a device that may approve it. */

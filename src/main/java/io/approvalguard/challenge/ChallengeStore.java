@@ -117,6 +117,17 @@ public final class ChallengeStore {
     }
 
     /**
+     * Spends an approved challenge at the very end of a transaction, where nothing more can be
+     * enlisted: the claim alone, with no release on rollback (an approval lost to a failed commit
+     * stays spent: closed, not open). The record keeps its decision; the claim is what every spend
+     * asks. True for exactly one caller, cluster-wide.
+     */
+    public boolean consumeAtPrepare(Challenge challenge) {
+        return challenge.status() == ChallengeStatus.APPROVED
+                && store.putIfAbsent(CONSUMED + challenge.id(), retention(challenge));
+    }
+
+    /**
      * The claim is immediate, the record it guards is written at commit: when the transaction
      * rolls back instead, the claim goes too, so the challenge can still be decided (or spent).
      */
