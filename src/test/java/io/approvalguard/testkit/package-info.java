@@ -19,7 +19,7 @@
  * <p><b>Shifting the server's clock.</b> Expiry and throttling tests need time to pass on the
  * server without waiting. {@code KeycloakServer} puts a second, test-only provider next to ours:
  * {@code approval-guard-testing.jar}, packed at start from the test classes of
- * {@code io.approvalguard.testkit.server} (never part of the product JAR). It serves
+ * {@code io.approvalguard.testkit.testprovider} (never part of the product JAR). It serves
  * {@code PUT /realms/{realm}/approval-guard-testing/time-offset} with {@code {"offset": seconds}}
  * and {@code GET} of the same URL, answering {@code {"offset": n}}; it calls Keycloak's
  * {@code Time.setOffset}, so every {@code Time.currentTime()} on the server (ours and Keycloak's:
