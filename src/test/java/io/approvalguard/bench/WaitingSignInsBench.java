@@ -31,11 +31,11 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
 import io.approvalguard.testkit.DeviceClient;
-import io.approvalguard.testkit.HttpResult;
 import io.approvalguard.testkit.Ports;
 import io.approvalguard.testkit.TestingProviderJar;
+import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.pages.BrowserFlow;
 
 /**
  * Benchmark, not a test of the suite (its name does not end in IT): N sign-ins wait at once on one

@@ -5,8 +5,12 @@
  *   <li>{@link io.approvalguard.testkit.KeycloakServer}: one Keycloak (start-dev, fresh H2, our
  *       provider, realms from {@code src/test/resources/realms}) for the whole failsafe run.</li>
  *   <li>{@link io.approvalguard.testkit.AdminClient}: users, credentials, sessions, events.</li>
- *   <li>{@link io.approvalguard.testkit.BrowserFlow}: a login in a scripted, cookie-keeping
- *       browser without JavaScript, with helpers for the wait and enrolment pages.</li>
+ *   <li>{@link io.approvalguard.testkit.pages.BrowserFlow}: a login in a scripted, cookie-keeping
+ *       browser without JavaScript, with helpers for the wait and enrolment pages. The generic
+ *       part, which knows OIDC and Keycloak's own login pages but none of ours, is
+ *       {@link io.approvalguard.testkit.oidc.OidcBrowser}, beside the other plain OIDC and HTTP
+ *       pieces in {@code io.approvalguard.testkit.oidc} ({@code OidcClient}, {@code CookieJar},
+ *       {@code HttpResult}).</li>
  *   <li>{@link io.approvalguard.testkit.DeviceClient}: the reference device of
  *       {@code docs/device-api.md}; {@link io.approvalguard.testkit.ProofSpec} bends its proofs
  *       for attack tests.</li>
