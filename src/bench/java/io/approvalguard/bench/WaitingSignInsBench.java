@@ -41,7 +41,7 @@ import io.approvalguard.testkit.pages.BrowserFlow;
  * Benchmark, not a test of the suite (its name does not end in IT): N sign-ins wait at once on one
  * Keycloak node (start-dev, embedded H2) and are answered from their devices; prints the
  * decision-to-browser latency, errors, the node's heap and threads, and the CPU per push sign-in.
- * Run it with {@code bench/waiting-signins.sh} (docs/benchmarks.md).
+ * Run it with {@code src/bench/waiting-signins.sh} (docs/benchmarks.md).
  */
 class WaitingSignInsBench {
 
