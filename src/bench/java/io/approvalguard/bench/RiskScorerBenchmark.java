@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Scorer throughput on one thread (and, with the launcher of the {@code bench} profile, one core):
+ * Scorer throughput on one thread (and, with the launcher of {@code exec:exec@jmh} in pom.xml, one core):
  * one operation is one stream record scored, so ops/s are events per second.
  *
  * <ul>

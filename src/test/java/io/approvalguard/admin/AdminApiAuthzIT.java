@@ -9,13 +9,13 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.HttpResult;
 import io.approvalguard.testkit.Json;
 import io.approvalguard.testkit.KeycloakServer;
-import io.approvalguard.testkit.OidcClient;
 import io.approvalguard.testkit.PushScenario;
 import io.approvalguard.testkit.StreamSinks;
 import io.approvalguard.testkit.WebhookReceiver;
+import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.oidc.OidcClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.NginxProxy;
 import io.approvalguard.testkit.PushScenario;
+import io.approvalguard.testkit.pages.BrowserFlow;
 
 /**
  * Behind the shipped {@code docker/nginx.conf}, a client cannot choose the address the device

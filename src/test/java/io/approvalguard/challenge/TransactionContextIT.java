@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
 import io.approvalguard.testkit.DeviceClient;
-import io.approvalguard.testkit.HttpResult;
 import io.approvalguard.testkit.Json;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.PushScenario;
+import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.pages.BrowserFlow;
 
 /** What you see is what you sign: the transaction context, its hash, and the proof in the token. */
 @ExtendWith(KeycloakServer.class)

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
+import io.approvalguard.testkit.pages.BrowserFlow;
 import io.approvalguard.testkit.DeviceClient;
-import io.approvalguard.testkit.HttpResult;
+import io.approvalguard.testkit.oidc.HttpResult;
 import io.approvalguard.testkit.cluster.TwoNodeCluster;
 import io.approvalguard.testkit.cluster.TwoNodeCluster.Node;
 

@@ -26,12 +26,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
 import io.approvalguard.testkit.DeviceClient;
 import io.approvalguard.testkit.Json;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.ProofSpec;
 import io.approvalguard.testkit.PushScenario;
+import io.approvalguard.testkit.pages.BrowserFlow;
 
 /**
  * Attacks on the device API against a real Keycloak. Each bad request must get a 4xx JSON error
@@ -257,7 +257,7 @@ class DeviceApiAttackIT {
     void anEmptyWaitIsRefused() {
         for (String query : List.of("?wait=", "?wait", "?wait=&wait=5", "?wait=5&wait=")) {
             rejected(400, "invalid_request", victim.device.request("GET", DeviceClient.CHALLENGES_PATH + query, null, ProofSpec.valid()));
-            io.approvalguard.testkit.HttpResult status = victimLogin.get(victimLogin.statusUrl() + query.replace('?', '&'));
+            io.approvalguard.testkit.oidc.HttpResult status = victimLogin.get(victimLogin.statusUrl() + query.replace('?', '&'));
             assertEquals(400, status.status(), query + ": " + status.body());
             assertEquals("invalid_request", status.jsonMap().get("error"));
             assertTrue(status.jsonMap().get("error_description") instanceof String);

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.HttpResult;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.PushScenario;
+import io.approvalguard.testkit.oidc.HttpResult;
 
 /**
  * The web approver's pages carry the realm's browser security headers (HSTS first of all) and

@@ -17,8 +17,8 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
 
 import dasniko.testcontainers.keycloak.KeycloakContainer;
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
 import io.approvalguard.testkit.DeviceClient;
+import io.approvalguard.testkit.pages.BrowserFlow;
 
 /**
  * The image of docker/Dockerfile, started with Testcontainers, signs a user in with push approval.

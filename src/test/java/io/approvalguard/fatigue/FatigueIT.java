@@ -20,12 +20,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
 import io.approvalguard.testkit.DeviceClient;
-import io.approvalguard.testkit.HttpResult;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.PushScenario;
 import io.approvalguard.testkit.TimeOffset;
+import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.pages.BrowserFlow;
 
 /**
  * Push cannot be won by pestering: quota, spacing, back-off, per-IP limit, quiet mode, fallback,

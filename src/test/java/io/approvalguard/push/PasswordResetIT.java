@@ -19,12 +19,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
-import io.approvalguard.testkit.HttpResult;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.PushScenario;
 import io.approvalguard.testkit.SmtpReceiver;
 import io.approvalguard.testkit.TimeOffset;
+import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.pages.BrowserFlow;
 
 /**
  * A password reset never signs in without the second factor, with the reset-credentials flow the

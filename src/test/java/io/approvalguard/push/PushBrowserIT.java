@@ -1,7 +1,7 @@
 package io.approvalguard.push;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
+import io.approvalguard.testkit.pages.BrowserFlow;
 import io.approvalguard.testkit.Chromium;
 import io.approvalguard.testkit.Chromium.Viewport;
 import io.approvalguard.testkit.DeviceClient;

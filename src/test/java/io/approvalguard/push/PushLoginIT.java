@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
 import io.approvalguard.testkit.DeviceClient;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.PushScenario;
+import io.approvalguard.testkit.pages.BrowserFlow;
 
 /** Sign-in with push approval on a real Keycloak: every outcome, and the gates at the final step. */
 @ExtendWith(KeycloakServer.class)

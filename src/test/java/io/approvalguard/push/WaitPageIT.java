@@ -17,11 +17,11 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
 import io.approvalguard.testkit.Chromium;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.PushScenario;
 import io.approvalguard.testkit.TimeOffset;
+import io.approvalguard.testkit.pages.BrowserFlow;
 
 /**
  * The sign-in page tells the truth: a reload shows the same request, and a refused prompt names

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
 import io.approvalguard.testkit.KeycloakServer;
-import io.approvalguard.testkit.OidcClient;
 import io.approvalguard.testkit.PushScenario;
+import io.approvalguard.testkit.oidc.OidcClient;
+import io.approvalguard.testkit.pages.BrowserFlow;
 
 /**
  * The scorer's response to a device's decision is part of that decision (realm {@code ag-risk},

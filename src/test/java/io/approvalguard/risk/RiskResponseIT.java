@@ -14,13 +14,13 @@ import java.util.List;
 import java.util.Map;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
-import io.approvalguard.testkit.HttpResult;
 import io.approvalguard.testkit.Json;
 import io.approvalguard.testkit.KeycloakServer;
-import io.approvalguard.testkit.OidcClient;
 import io.approvalguard.testkit.PushScenario;
 import io.approvalguard.testkit.SmtpReceiver;
+import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.oidc.OidcClient;
+import io.approvalguard.testkit.pages.BrowserFlow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

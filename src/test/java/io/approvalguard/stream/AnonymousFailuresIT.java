@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
-import io.approvalguard.testkit.HttpResult;
 import io.approvalguard.testkit.Json;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.PushScenario;
 import io.approvalguard.testkit.StreamSinks;
 import io.approvalguard.testkit.TimeOffset;
 import io.approvalguard.testkit.WebhookReceiver;
+import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.pages.BrowserFlow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -19,14 +19,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
-import io.approvalguard.testkit.HttpResult;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.PushScenario;
 import io.approvalguard.testkit.StandardWebhookVerifier;
 import io.approvalguard.testkit.StreamSinks;
 import io.approvalguard.testkit.StreamedEvents;
 import io.approvalguard.testkit.WebhookReceiver;
+import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.pages.BrowserFlow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

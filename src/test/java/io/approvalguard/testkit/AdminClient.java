@@ -1,5 +1,7 @@
 package io.approvalguard.testkit;
 
+import io.approvalguard.testkit.oidc.HttpResult;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * provider and our test realms.
  *
  * <p>Next to the product JAR, {@code providers/} gets {@code approval-guard-testing.jar} (built
- * by {@link TestingProviderJar} from the test classes of {@code io.approvalguard.testkit.server}),
+ * by {@link TestingProviderJar} from the test classes of {@code io.approvalguard.testkit.testprovider}),
  * which lets tests shift the server's clock: {@link #setTimeOffset}, {@link #resetTimeOffset},
  * or better the {@link TimeOffset} extension, which always resets afterwards.
  *

@@ -37,7 +37,7 @@ public final class NginxProxy implements AutoCloseable {
             throw new IllegalStateException("nginx is not installed (" + binary + "): apt-get install -y nginx; .ci/run does this");
         }
         Ports.requireFree(PORT, "the nginx proxy in front of the test Keycloak",
-                "another test run's nginx, or a bench Keycloak (bench/listener-latency.sh, WaitingSignInsBench use it too)");
+                "another test run's nginx, or a bench Keycloak (src/bench/listener-latency.sh, WaitingSignInsBench use it too)");
         try {
             Path dir = Files.createDirectories(KeycloakServer.logFile().getParent().resolve("nginx").toAbsolutePath());
             Files.createDirectories(dir.resolve("tmp"));

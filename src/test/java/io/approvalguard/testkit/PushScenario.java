@@ -3,6 +3,9 @@ package io.approvalguard.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.pages.BrowserFlow;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,8 @@ package io.approvalguard.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.approvalguard.testkit.pages.BrowserFlow;
+
 import java.util.LinkedHashSet;
 import java.util.Set;
 

@@ -1,6 +1,6 @@
 package io.approvalguard.testkit;
 
-import io.approvalguard.testkit.server.TestingResourceProviderFactory;
+import io.approvalguard.testkit.testprovider.TestingResourceProviderFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 
 /**
  * Builds {@code approval-guard-testing.jar}: the compiled classes of
- * {@code io.approvalguard.testkit.server} (and nothing else from the test sources) plus the
+ * {@code io.approvalguard.testkit.testprovider} (and nothing else from the test sources) plus the
  * service file that registers {@link TestingResourceProviderFactory}. {@link KeycloakServer}
  * copies it into {@code providers/} next to the product JAR, which stays free of test code.
  */

@@ -5,8 +5,12 @@
  *   <li>{@link io.approvalguard.testkit.KeycloakServer}: one Keycloak (start-dev, fresh H2, our
  *       provider, realms from {@code src/test/resources/realms}) for the whole failsafe run.</li>
  *   <li>{@link io.approvalguard.testkit.AdminClient}: users, credentials, sessions, events.</li>
- *   <li>{@link io.approvalguard.testkit.BrowserFlow}: a login in a scripted, cookie-keeping
- *       browser without JavaScript, with helpers for the wait and enrolment pages.</li>
+ *   <li>{@link io.approvalguard.testkit.pages.BrowserFlow}: a login in a scripted, cookie-keeping
+ *       browser without JavaScript, with helpers for the wait and enrolment pages. The generic
+ *       part, which knows OIDC and Keycloak's own login pages but none of ours, is
+ *       {@link io.approvalguard.testkit.oidc.OidcBrowser}, beside the other plain OIDC and HTTP
+ *       pieces in {@code io.approvalguard.testkit.oidc} ({@code OidcClient}, {@code CookieJar},
+ *       {@code HttpResult}).</li>
  *   <li>{@link io.approvalguard.testkit.DeviceClient}: the reference device of
  *       {@code docs/device-api.md}; {@link io.approvalguard.testkit.ProofSpec} bends its proofs
  *       for attack tests.</li>
@@ -19,7 +23,7 @@
  * <p><b>Shifting the server's clock.</b> Expiry and throttling tests need time to pass on the
  * server without waiting. {@code KeycloakServer} puts a second, test-only provider next to ours:
  * {@code approval-guard-testing.jar}, packed at start from the test classes of
- * {@code io.approvalguard.testkit.server} (never part of the product JAR). It serves
+ * {@code io.approvalguard.testkit.testprovider} (never part of the product JAR). It serves
  * {@code PUT /realms/{realm}/approval-guard-testing/time-offset} with {@code {"offset": seconds}}
  * and {@code GET} of the same URL, answering {@code {"offset": n}}; it calls Keycloak's
  * {@code Time.setOffset}, so every {@code Time.currentTime()} on the server (ours and Keycloak's:

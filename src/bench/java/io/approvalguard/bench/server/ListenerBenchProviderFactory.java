@@ -8,7 +8,7 @@ import org.keycloak.services.resource.RealmResourceProviderFactory;
 
 /**
  * BENCHMARK ONLY. Mounts {@code /realms/{realm}/approval-guard-bench} ({@link ListenerBenchResource}).
- * Packed into {@code approval-guard-bench.jar} by {@code bench/listener-latency.sh}; never part of
+ * Packed into {@code approval-guard-bench.jar} by {@code src/bench/listener-latency.sh}; never part of
  * the product JAR, never deployed anywhere but the benchmark's throw-away copy of Keycloak.
  */
 public final class ListenerBenchProviderFactory implements RealmResourceProviderFactory {

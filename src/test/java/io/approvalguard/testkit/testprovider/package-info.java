@@ -4,10 +4,10 @@
  *
  * <p>These classes live in the test sources and are never part of the product JAR.
  * {@link io.approvalguard.testkit.TestingProviderJar} packs exactly this package (plus a service
- * file naming {@link io.approvalguard.testkit.server.TestingResourceProviderFactory}) into
+ * file naming {@link io.approvalguard.testkit.testprovider.TestingResourceProviderFactory}) into
  * {@code approval-guard-testing.jar}, and {@link io.approvalguard.testkit.KeycloakServer} copies
  * that JAR into the test server's {@code providers/}. Because only this package is packed, its
  * classes must not use anything from {@code io.approvalguard.testkit} or the test libraries: the
  * server has only Keycloak's own classes (and the product JAR) to offer.
  */
-package io.approvalguard.testkit.server;
+package io.approvalguard.testkit.testprovider;

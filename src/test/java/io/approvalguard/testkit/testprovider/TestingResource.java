@@ -1,4 +1,4 @@
-package io.approvalguard.testkit.server;
+package io.approvalguard.testkit.testprovider;
 
 import java.io.IOException;
 import java.io.InputStream;

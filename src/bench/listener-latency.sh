@@ -2,12 +2,13 @@
 # Added latency of the approval-guard event listener on a login, outbox write and commit included,
 # measured inside a real Keycloak (see docs/benchmarks.md).
 #
-#   bench/listener-latency.sh
+#   src/bench/listener-latency.sh
 #
 # What it does, bounded by timeouts, cleaning up on any exit:
 #   1. snapshots the source tree (without target/) into $BENCH_WORK and builds there: the bench classes
-#      (mvn -Pbench compile) and, unless AG_JAR names a product JAR, the product JAR; packs the bench-only
-#      provider (src/bench/java/io/approvalguard/bench/server) into approval-guard-bench.jar;
+#      (mvn test-compile, which compiles src/bench/java with the tests) and, unless AG_JAR names a product JAR,
+#      the product JAR; packs the bench-only provider (src/bench/java/io/approvalguard/bench/server) into
+#      approval-guard-bench.jar;
 #   2. for each scenario: copies target/keycloak-26.7.0 to $BENCH_DIST (the original is never touched),
 #      starts it with start-dev on 127.0.0.1:18080 (management 19000) with the two JARs, waits for health,
 #      creates realm "bench" (listener approval-guard on, client bench-app, $USERS users) through the admin
@@ -34,7 +35,7 @@
 #   MAX_SECONDS [2400]: the whole run is stopped (and cleaned up) after this long
 set -Eeuo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 KC_VERSION=26.7.0
 SRC_DIST=${KC_SRC_DIST:-$ROOT/target/keycloak-$KC_VERSION}
 WORK=${BENCH_WORK:-/tmp/ag-bench-work}
@@ -152,10 +153,10 @@ log "snapshot of $ROOT into $WORK/tree"
 OWN_DIRS=1 # from here on, $WORK and $DIST are this run's
 rm -rf "$WORK" && mkdir -p "$WORK/tree"
 tar -C "$ROOT" --exclude=./target --exclude=./.git -cf - . | tar -C "$WORK/tree" -xf -
-log "building the bench classes (mvn -Pbench compile)"
-(cd "$WORK/tree" && timeout 900 mvn -q -B -Pbench compile) >"$OUT/build-bench.log" 2>&1 \
+log "building the bench classes (mvn test-compile)"
+(cd "$WORK/tree" && timeout 900 mvn -q -B test-compile) >"$OUT/build-bench.log" 2>&1 \
   || { tail -30 "$OUT/build-bench.log" >&2; die "bench build"; }
-CLASSES=$WORK/tree/target/bench/classes
+CLASSES=$WORK/tree/target/test-classes
 if [[ -z ${AG_JAR:-} ]]; then
   log "building the product JAR from the snapshot (mvn package, tests and unpacking skipped)"
   (cd "$WORK/tree" && timeout 900 mvn -q -B package -Dmaven.test.skip=true -Dmdep.skip=true) >"$OUT/build-jar.log" 2>&1 \

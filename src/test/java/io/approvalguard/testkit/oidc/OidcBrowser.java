@@ -1,4 +1,6 @@
-package io.approvalguard.testkit;
+package io.approvalguard.testkit.oidc;
+
+import io.approvalguard.testkit.Json;
 
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -30,9 +32,12 @@ import java.util.StringJoiner;
  * Location points at the client's redirect_uri the flow stops there and exposes the
  * {@code code} or {@code error} it carries, as a real client would receive it.
  *
+ * <p>It knows Keycloak's own login pages (the password form, its messages, {@code data-page-id})
+ * and none of Approval Guard's: {@link io.approvalguard.testkit.pages.BrowserFlow} adds those.
+ *
  * <p>One instance is one browser (one cookie jar); use two instances for two devices.
  */
-public final class BrowserFlow {
+public class OidcBrowser {
 
     public static final String DEFAULT_USER_AGENT =
             "Mozilla/5.0 (X11; Linux x86_64) ApprovalGuardIT/1.0 BrowserFlow";
@@ -64,7 +69,7 @@ public final class BrowserFlow {
     private URI callbackUrl;
     private Map<String, String> callbackParams = Map.of();
 
-    public BrowserFlow(String baseUrl, String userAgent) {
+    public OidcBrowser(String baseUrl, String userAgent) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.userAgent = userAgent;
         this.http = HttpClient.newBuilder()
@@ -74,20 +79,29 @@ public final class BrowserFlow {
                 .build();
     }
 
-    public BrowserFlow(String baseUrl) {
+    public OidcBrowser(String baseUrl) {
         this(baseUrl, DEFAULT_USER_AGENT);
     }
 
-    /** A browser for the shared test server. */
-    public static BrowserFlow forTestServer() {
-        return new BrowserFlow(KeycloakServer.baseUrl());
+    /** A copy of {@code original}'s cookies and current page: see {@link #fork()}. */
+    protected OidcBrowser(OidcBrowser original) {
+        this(original.baseUrl, original.userAgent);
+        original.cookies.all().forEach(cookies::add);
+        realm = original.realm;
+        clientId = original.clientId;
+        redirectUri = original.redirectUri;
+        state = original.state;
+        nonce = original.nonce;
+        currentUrl = original.currentUrl;
+        lastStatus = original.lastStatus;
+        lastBody = original.lastBody;
+        currentPage = original.currentPage == null ? null : original.currentPage.clone();
     }
-
 
     // ---------------------------------------------------------------- the login flow
 
     /** Opens the authorization endpoint (response_type=code, scope=openid) and follows redirects. */
-    public BrowserFlow start(String realm, String clientId, String redirectUri) {
+    public OidcBrowser start(String realm, String clientId, String redirectUri) {
         return startWithAction(realm, clientId, redirectUri, null);
     }
 
@@ -95,7 +109,7 @@ public final class BrowserFlow {
      * Like {@link #start}, asking Keycloak to run the required action {@code kcAction} (an
      * application-initiated action, as the Account Console's "Set up" does); null for none.
      */
-    public BrowserFlow startWithAction(String realm, String clientId, String redirectUri, String kcAction) {
+    public OidcBrowser startWithAction(String realm, String clientId, String redirectUri, String kcAction) {
         return startWithParameters(realm, clientId, redirectUri, kcAction == null ? Map.of() : Map.of("kc_action", kcAction));
     }
 
@@ -104,7 +118,7 @@ public final class BrowserFlow {
      * {@code authorization_details}, {@code binding_message}, {@code prompt}; {@code scope}
      * replaces the default {@code openid}).
      */
-    public BrowserFlow startWithParameters(String realm, String clientId, String redirectUri, Map<String, String> extra) {
+    public OidcBrowser startWithParameters(String realm, String clientId, String redirectUri, Map<String, String> extra) {
         this.realm = realm;
         this.clientId = clientId;
         this.redirectUri = redirectUri;
@@ -133,23 +147,12 @@ public final class BrowserFlow {
      * A second browser with a copy of this one's cookies and current page, as an attacker who
      * captured the tab's state would have; later requests of either do not affect the other.
      */
-    public BrowserFlow fork() {
-        BrowserFlow copy = new BrowserFlow(baseUrl, userAgent);
-        cookies.all().forEach(copy.cookies::add);
-        copy.realm = realm;
-        copy.clientId = clientId;
-        copy.redirectUri = redirectUri;
-        copy.state = state;
-        copy.nonce = nonce;
-        copy.currentUrl = currentUrl;
-        copy.lastStatus = lastStatus;
-        copy.lastBody = lastBody;
-        copy.currentPage = currentPage == null ? null : currentPage.clone();
-        return copy;
+    public OidcBrowser fork() {
+        return new OidcBrowser(this);
     }
 
     /** Fills username and password into {@code #kc-form-login} and submits it. */
-    public BrowserFlow submitPassword(String username, String password) {
+    public OidcBrowser submitPassword(String username, String password) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("username", username);
         fields.put("password", password);
@@ -162,7 +165,7 @@ public final class BrowserFlow {
      * field), then the submitter. With {@code submitName} null the first named submit button is
      * the submitter, as when the user presses Enter.
      */
-    public BrowserFlow submitForm(String formSelector, Map<String, String> fields, String submitName, String submitValue) {
+    public OidcBrowser submitForm(String formSelector, Map<String, String> fields, String submitName, String submitValue) {
         Element form = requirePage().selectFirst(formSelector);
         if (form == null) {
             throw new AssertionError("no form " + formSelector + " on " + describePage());
@@ -199,7 +202,7 @@ public final class BrowserFlow {
     }
 
     /** Opens {@code url} as a page (following redirects within Keycloak), replacing the current page. */
-    public BrowserFlow navigate(String url) {
+    public OidcBrowser navigate(String url) {
         return followFrom(browserRequest(URI.create(url)).GET().build());
     }
 
@@ -328,121 +331,6 @@ public final class BrowserFlow {
                 + (text.length() > 600 ? text.substring(0, 600) + "..." : text);
     }
 
-    // ---------------------------------------------------------------- Approval Guard pages
-
-    public boolean onWaitPage() {
-        return currentPage != null && currentPage.selectFirst("#ag-wait-form") != null;
-    }
-
-    public boolean onEnrolmentPage() {
-        return currentPage != null && currentPage.selectFirst("#ag-enrol-form") != null;
-    }
-
-    /** Asserts that the current page is the push wait page and returns it. */
-    public Document waitPage() {
-        if (!onWaitPage()) {
-            throw new AssertionError("expected the Approval Guard wait page but got " + describePage());
-        }
-        return currentPage;
-    }
-
-    /** Asserts that the current page is the enrolment page and returns it. */
-    public Document enrolmentPage() {
-        if (!onEnrolmentPage()) {
-            throw new AssertionError("expected the Approval Guard enrolment page but got " + describePage());
-        }
-        return currentPage;
-    }
-
-    /** The code shown on the wait page ({@code #ag-code}), or null when none is shown. */
-    public String code() {
-        Element code = waitPage().selectFirst("#ag-code");
-        return code == null ? null : code.text().trim();
-    }
-
-    /** The {@code data-state} of {@code #ag-message}, or null. */
-    public String messageState() {
-        Element message = currentPage == null ? null : currentPage.selectFirst("#ag-message");
-        return message == null ? null : message.attr("data-state");
-    }
-
-    /** The text of {@code #ag-message}, or null. */
-    public String messageText() {
-        Element message = currentPage == null ? null : currentPage.selectFirst("#ag-message");
-        return message == null ? null : message.text().trim();
-    }
-
-    /** Posts the wait form with {@code action} = continue, resend or cancel. */
-    public BrowserFlow pressWait(String action) {
-        waitPage();
-        return submitForm("#ag-wait-form", Map.of(), "action", action);
-    }
-
-    /** Posts the enrolment form with {@code action=continue}. */
-    public BrowserFlow pressEnrol() {
-        enrolmentPage();
-        return submitForm("#ag-enrol-form", Map.of(), "action", "continue");
-    }
-
-    /** The href of {@code #ag-enrol-link}. */
-    public String enrolmentLink() {
-        Element link = enrolmentPage().selectFirst("#ag-enrol-link");
-        if (link == null) {
-            throw new AssertionError("no #ag-enrol-link on " + describePage());
-        }
-        return link.attr("href");
-    }
-
-    /** The enrolment token from the fragment {@code #enrol=...} of the enrolment link. */
-    public String enrolmentToken() {
-        String link = enrolmentLink();
-        int fragment = link.indexOf('#');
-        if (fragment < 0) {
-            throw new AssertionError("enrolment link without a fragment: " + link);
-        }
-        for (String part : link.substring(fragment + 1).split("&")) {
-            if (part.startsWith("enrol=")) {
-                return URLDecoder.decode(part.substring("enrol=".length()), StandardCharsets.UTF_8);
-            }
-        }
-        throw new AssertionError("enrolment link without enrol=: " + link);
-    }
-
-    /** The absolute status URL from {@code data-status-url} of the wait or enrolment form. */
-    public String statusUrl() {
-        Element form = requirePage().selectFirst("#ag-wait-form, #ag-enrol-form");
-        if (form == null || !form.hasAttr("data-status-url")) {
-            throw new AssertionError("no data-status-url on " + describePage());
-        }
-        String absolute = form.absUrl("data-status-url");
-        return absolute.isEmpty() ? form.attr("data-status-url") : absolute;
-    }
-
-    /** GETs the status endpoint with this browser's cookies and returns its {@code state}. */
-    public String pollStatus() {
-        HttpResult result = get(statusUrl());
-        if (result.status() != 200) {
-            throw new AssertionError("status endpoint answered " + result.status() + ": " + result.body());
-        }
-        return (String) result.jsonMap().get("state");
-    }
-
-    /** GETs the status endpoint with {@code wait=<seconds>}: held by the server until the state changes. */
-    public HttpResult waitStatus(int seconds) {
-        return get(statusUrl() + "&wait=" + seconds);
-    }
-
-    /** Polls the status endpoint until it reports {@code expected} or the timeout passes. */
-    public String awaitStatus(String expected, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = pollStatus();
-        while (!expected.equals(last) && System.nanoTime() < deadline) {
-            sleep(Duration.ofMillis(250));
-            last = pollStatus();
-        }
-        return last;
-    }
-
     /** This browser's cookie jar, e.g. to drop or copy cookies. */
     public CookieJar cookies() {
         return cookies;
@@ -450,7 +338,7 @@ public final class BrowserFlow {
 
     // ---------------------------------------------------------------- plumbing
 
-    private BrowserFlow followFrom(HttpRequest first) {
+    private OidcBrowser followFrom(HttpRequest first) {
         HttpRequest request = first;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpResponse<String> response = execute(request);
@@ -527,7 +415,7 @@ public final class BrowserFlow {
      * Sends this header with every page request from now on, for example {@code X-Forwarded-For}
      * as a reverse proxy in front of Keycloak would (the test server trusts proxy headers).
      */
-    public BrowserFlow withHeader(String name, String value) {
+    public OidcBrowser withHeader(String name, String value) {
         extraHeaders.put(name, value);
         return this;
     }
@@ -543,7 +431,8 @@ public final class BrowserFlow {
         }
     }
 
-    private Document requirePage() {
+    /** The current page; fails the test when the flow has none (it reached the client, or left Keycloak). */
+    protected Document requirePage() {
         if (currentPage == null) {
             throw new AssertionError("there is no current page: " + describePage());
         }
@@ -575,14 +464,5 @@ public final class BrowserFlow {
 
     private static String nullToEmpty(String value) {
         return value == null ? "" : value;
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }

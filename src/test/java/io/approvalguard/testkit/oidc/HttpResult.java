@@ -1,4 +1,6 @@
-package io.approvalguard.testkit;
+package io.approvalguard.testkit.oidc;
+
+import io.approvalguard.testkit.Json;
 
 import java.util.List;
 import java.util.Map;

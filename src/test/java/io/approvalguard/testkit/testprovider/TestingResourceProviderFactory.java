@@ -1,4 +1,4 @@
-package io.approvalguard.testkit.server;
+package io.approvalguard.testkit.testprovider;
 
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;

@@ -1,4 +1,7 @@
-package io.approvalguard.testkit;
+package io.approvalguard.testkit.oidc;
+
+import io.approvalguard.testkit.Json;
+import io.approvalguard.testkit.KeycloakServer;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
-/** Token endpoint calls a relying party makes: refresh, client credentials, password. */
+/** Token endpoint calls a relying party makes to the test server ({@link KeycloakServer}): refresh, client credentials, password. */
 public final class OidcClient {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -31,17 +31,17 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.BrowserFlow;
 import io.approvalguard.testkit.DeviceClient;
-import io.approvalguard.testkit.HttpResult;
 import io.approvalguard.testkit.Ports;
 import io.approvalguard.testkit.TestingProviderJar;
+import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.pages.BrowserFlow;
 
 /**
  * Benchmark, not a test of the suite (its name does not end in IT): N sign-ins wait at once on one
  * Keycloak node (start-dev, embedded H2) and are answered from their devices; prints the
  * decision-to-browser latency, errors, the node's heap and threads, and the CPU per push sign-in.
- * Run it with {@code bench/waiting-signins.sh} (docs/benchmarks.md).
+ * Run it with {@code src/bench/waiting-signins.sh} (docs/benchmarks.md).
  */
 class WaitingSignInsBench {
 
@@ -371,7 +371,7 @@ class WaitingSignInsBench {
 
     /** A copy of the distribution with the provider, start-dev on H2, the test realm imported, waiting caps raised. */
     private Process startKeycloak(Path work) throws Exception {
-        String owner = "another bench run (bench/*.sh), or ProxyHeadersIT's nginx (18080)";
+        String owner = "another bench run (src/bench/*.sh), or ProxyHeadersIT's nginx (18080)";
         Ports.requireFree(HTTP_PORT, "the bench Keycloak's HTTP port", owner);
         Ports.requireFree(MANAGEMENT_PORT, "the bench Keycloak's management port", owner);
         Path dist = work.resolve("keycloak");
@@ -399,7 +399,8 @@ class WaitingSignInsBench {
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
         builder.environment().put("JAVA_OPTS_APPEND", System.getProperty("bench.kc-java-opts", "-Xms1g -Xmx1g"));
         Process process = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        // a ceiling, as the test kit's: on a loaded two-core machine a start took almost 5 minutes
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
         while (System.nanoTime() < deadline) {
             try {
                 if (http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + MANAGEMENT_PORT + "/health/ready")).build(),
@@ -413,6 +414,12 @@ class WaitingSignInsBench {
                 throw new IllegalStateException("Keycloak exited; see " + work.resolve("keycloak.log"));
             }
             Thread.sleep(500);
+        }
+        // not returned to the caller, so stopped here: no server outlives the run
+        process.toHandle().descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
         }
         throw new IllegalStateException("Keycloak not ready; see " + work.resolve("keycloak.log"));
     }

@@ -1,4 +1,4 @@
-package io.approvalguard.testkit;
+package io.approvalguard.testkit.oidc;
 
 import java.io.IOException;
 import java.net.CookieHandler;
