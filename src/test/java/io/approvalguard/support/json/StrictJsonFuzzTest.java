@@ -130,9 +130,15 @@ class StrictJsonFuzzTest {
         assertEquals(memberNames(bytes), JsonTrees.memberCount(value), "a duplicate member was merged away");
     }
 
+    /**
+     * Member names as a lenient parser of the same text sees them. Text rather than bytes, as
+     * StrictJson reads it: Jackson's byte parser refuses an escaped lone surrogate in a name
+     * (a finding of this test's first fuzzing run, kept as an input), which its text parser, like
+     * JSON itself, allows.
+     */
     private static int memberNames(byte[] bytes) throws IOException {
         int names = 0;
-        try (JsonParser parser = LENIENT.createParser(bytes)) {
+        try (JsonParser parser = LENIENT.createParser(new String(bytes, StandardCharsets.UTF_8))) {
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
                 if (token == JsonToken.FIELD_NAME) {
                     names++;
