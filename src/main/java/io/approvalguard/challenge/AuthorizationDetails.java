@@ -76,7 +76,8 @@ public final class AuthorizationDetails {
                 check(item, depth + 1);
             }
         } else if (value instanceof BigInteger || value instanceof java.math.BigDecimal
-                || (value instanceof Long l && Math.abs(l) > MAX_SAFE_INTEGER)) {
+                // both bounds, not Math.abs: the absolute value of Long.MIN_VALUE is Long.MIN_VALUE
+                || (value instanceof Long l && (l > MAX_SAFE_INTEGER || l < -MAX_SAFE_INTEGER))) {
             throw new Invalid("authorization_details holds a number a device cannot represent exactly; send it as a string");
         } else if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
             throw new Invalid("authorization_details holds a number that is not finite");

@@ -44,14 +44,28 @@ public final class DeviceKey {
      * @throws IllegalArgumentException with a message fit for the client when it is not a P-256 key
      */
     public static DeviceKey fromJwk(Object jwkObject) {
+        return parse(jwkObject, true);
+    }
+
+    /**
+     * A key as stored at enrolment. Loaded without the check that each coordinate is the one
+     * base64url text of its bytes, which enrolments accepted before it existed: a stored device
+     * keeps working under the thumbprint it was enrolled with.
+     */
+    static DeviceKey fromStoredJwk(Map<String, String> jwk, String algorithm) {
+        DeviceKey parsed = parse(jwk, false);
+        return new DeviceKey(parsed.jwk, parsed.publicKey, algorithm);
+    }
+
+    private static DeviceKey parse(Object jwkObject, boolean requireCanonical) {
         if (!(jwkObject instanceof Map<?, ?> raw)) {
             throw new IllegalArgumentException("public_key must be a JWK object");
         }
         if (!"EC".equals(raw.get("kty")) || !"P-256".equals(raw.get("crv"))) {
             throw new IllegalArgumentException("public_key must be an EC key on curve P-256");
         }
-        BigInteger x = coordinate(raw.get("x"), "x");
-        BigInteger y = coordinate(raw.get("y"), "y");
+        BigInteger x = coordinate(raw.get("x"), "x", requireCanonical);
+        BigInteger y = coordinate(raw.get("y"), "y", requireCanonical);
         if (!isOnCurve(x, y)) {
             throw new IllegalArgumentException("public_key is not a point on P-256");
         }
@@ -61,11 +75,6 @@ public final class DeviceKey {
         jwk.put("x", (String) raw.get("x"));
         jwk.put("y", (String) raw.get("y"));
         return new DeviceKey(jwk, toPublicKey(x, y), ALGORITHM);
-    }
-
-    static DeviceKey fromStoredJwk(Map<String, String> jwk, String algorithm) {
-        DeviceKey parsed = fromJwk(jwk);
-        return new DeviceKey(parsed.jwk, parsed.publicKey, algorithm);
     }
 
     public Map<String, String> jwk() {
@@ -86,7 +95,7 @@ public final class DeviceKey {
         return CanonicalJson.sha256Base64Url(canonical.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static BigInteger coordinate(Object value, String name) {
+    private static BigInteger coordinate(Object value, String name, boolean requireCanonical) {
         if (!(value instanceof String s) || s.length() != 43) {
             throw new IllegalArgumentException("public_key." + name + " must be 32 bytes in base64url");
         }
@@ -98,6 +107,12 @@ public final class DeviceKey {
         }
         if (bytes.length != 32) {
             throw new IllegalArgumentException("public_key." + name + " must be 32 bytes in base64url");
+        }
+        // 43 characters carry 258 bits: the decoder ignores the last 2, so four texts would name
+        // one key, each with its own thumbprint (RFC 7638). Only the one with those bits zero is taken.
+        if (requireCanonical && !Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(s)) {
+            throw new IllegalArgumentException("public_key." + name
+                    + " is not canonical base64url: the unused bits of its last character must be zero");
         }
         return new BigInteger(1, bytes);
     }

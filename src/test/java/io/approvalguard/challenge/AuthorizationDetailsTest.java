@@ -34,6 +34,24 @@ class AuthorizationDetailsTest {
     }
 
     @Test
+    void refusesEveryIntegerBeyondTwoToThe53IncludingTheSmallestLong() throws Exception {
+        // Long.MIN_VALUE once slipped through (its Math.abs is negative): a device reads it as
+        // -9223372036854775808 rounded to a double and would hash -9223372036854776000.
+        for (String unsafe : List.of("-9223372036854775808", "9223372036854775807", "-9223372036854775807",
+                "9007199254740992", "-9007199254740992")) {
+            String details = "[{\"type\":\"t\",\"n\":" + unsafe + "}]";
+            AuthorizationDetails.Invalid refused = assertThrows(AuthorizationDetails.Invalid.class,
+                    () -> AuthorizationDetails.parse(details), unsafe);
+            assertEquals("authorization_details holds a number a device cannot represent exactly; send it as a string",
+                    refused.getMessage());
+        }
+        for (String safe : List.of("9007199254740991", "-9007199254740991")) {
+            assertEquals(Long.parseLong(safe),
+                    ((Map<?, ?>) AuthorizationDetails.parse("[{\"type\":\"t\",\"n\":" + safe + "}]").get(0)).get("n"));
+        }
+    }
+
+    @Test
     void refusesNullValuesSoThatWhatIsShownIsWhatIsHashed() {
         for (String withNull : List.of("[{\"type\":\"t\",\"creditorName\":null}]",
                 "[{\"type\":\"t\",\"nested\":{\"a\":null}}]", "[{\"type\":\"t\",\"list\":[1,null]}]")) {

@@ -38,6 +38,31 @@ class DeviceKeyTest {
         assertThrows(IllegalArgumentException.class, () -> DeviceKey.fromJwk("not a map"));
     }
 
+    @Test
+    void refusesACoordinateWhoseUnusedBitsAreSetButStillLoadsOneStoredSoBefore() {
+        // Found by DeviceKeyFuzzTest: "...iC" decoded to the same bytes as "...iA", so one key had
+        // several JWKs and thumbprints. The last of 43 characters carries 2 bits the decoder drops.
+        KeyPair pair = Es256.newKeyPair();
+        Map<String, Object> good = new HashMap<>(Es256.publicJwk((ECPublicKey) pair.getPublic()));
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (String member : new String[] {"x", "y"}) {
+            String canonical = (String) good.get(member);
+            int last = alphabet.indexOf(canonical.charAt(42));
+            for (int unusedBits = 1; unusedBits <= 3; unusedBits++) {
+                String sameBytes = canonical.substring(0, 42) + alphabet.charAt(last | unusedBits);
+                IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                        () -> DeviceKey.fromJwk(with(good, member, sameBytes)));
+                assertEquals("public_key." + member + " is not canonical base64url: the unused bits of its last character must be zero",
+                        refused.getMessage());
+                Map<String, String> stored = new HashMap<>();
+                with(good, member, sameBytes).forEach((k, v) -> stored.put(k, (String) v));
+                assertEquals(((ECPublicKey) pair.getPublic()).getW(),
+                        ((ECPublicKey) DeviceKey.fromStoredJwk(stored, DeviceKey.ALGORITHM).publicKey()).getW());
+            }
+        }
+        assertEquals(Es256.thumbprint((ECPublicKey) pair.getPublic()), DeviceKey.fromJwk(good).thumbprint());
+    }
+
     private static Map<String, Object> with(Map<String, Object> jwk, String name, Object value) {
         Map<String, Object> copy = new HashMap<>(jwk);
         copy.put(name, value);
