@@ -3,6 +3,8 @@ package io.approvalguard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.approvalguard.device.DeviceCredentialModel;
+import io.approvalguard.push.RegisterDeviceActionFactory;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +18,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
-
-import io.approvalguard.device.DeviceCredentialModel;
-import io.approvalguard.push.RegisterDeviceActionFactory;
 
 /**
  * Every message key the extension uses exists in every shipped language, so no screen ever shows a
@@ -29,7 +27,8 @@ import io.approvalguard.push.RegisterDeviceActionFactory;
  */
 class MessageBundlesTest {
 
-    private static final Path MESSAGES = Paths.get("src", "main", "resources", "theme-resources", "messages");
+    private static final Path MESSAGES =
+            Paths.get("src", "main", "resources", "theme-resources", "messages");
     private static final Pattern JAVA_KEY = Pattern.compile("\"(approvalGuard[A-Za-z0-9]+)\"");
     private static final Pattern TEMPLATE_KEY = Pattern.compile("msg\\(\"([A-Za-z0-9_.-]+)\"");
 
@@ -39,7 +38,15 @@ class MessageBundlesTest {
         assertTrue(used.size() > 40, "the scan found the keys: " + used);
         List<Path> bundles;
         try (Stream<Path> files = Files.list(MESSAGES)) {
-            bundles = files.filter(f -> f.getFileName().toString().matches("messages_[a-z]{2}(_[A-Z]{2})?\\.properties")).sorted().toList();
+            bundles =
+                    files.filter(
+                                    f ->
+                                            f.getFileName()
+                                                    .toString()
+                                                    .matches(
+                                                            "messages_[a-z]{2}(_[A-Z]{2})?\\.properties"))
+                            .sorted()
+                            .toList();
         }
         assertTrue(bundles.size() >= 2, "English and German at least: " + bundles);
         for (Path bundle : bundles) {
@@ -47,8 +54,13 @@ class MessageBundlesTest {
             Set<String> missing = new TreeSet<>(used);
             missing.removeAll(messages.stringPropertyNames());
             assertEquals(Set.of(), missing, bundle + " lacks these keys");
-            messages.stringPropertyNames().forEach(key -> assertTrue(!messages.getProperty(key).isBlank()
-                    && !messages.getProperty(key).contains("(s)"), bundle + ": " + key + " is empty or says \"(s)\""));
+            messages.stringPropertyNames()
+                    .forEach(
+                            key ->
+                                    assertTrue(
+                                            !messages.getProperty(key).isBlank()
+                                                    && !messages.getProperty(key).contains("(s)"),
+                                            bundle + ": " + key + " is empty or says \"(s)\""));
         }
     }
 
@@ -56,7 +68,10 @@ class MessageBundlesTest {
         Set<String> keys = new TreeSet<>();
         keys.add(DeviceCredentialModel.TYPE + "-display-name");
         keys.add(RegisterDeviceActionFactory.PROVIDER_ID);
-        for (Path root : List.of(Paths.get("src", "main", "java"), Paths.get("src", "main", "resources", "theme-resources"))) {
+        for (Path root :
+                List.of(
+                        Paths.get("src", "main", "java"),
+                        Paths.get("src", "main", "resources", "theme-resources"))) {
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
                     String name = file.getFileName().toString();

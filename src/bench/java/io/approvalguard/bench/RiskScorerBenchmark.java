@@ -1,9 +1,5 @@
 package io.approvalguard.bench;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
 import io.approvalguard.risk.RiskInput;
 import io.approvalguard.risk.RiskInputs;
 import io.approvalguard.risk.RiskProfile;
@@ -11,6 +7,9 @@ import io.approvalguard.risk.RiskScorer;
 import io.approvalguard.risk.RiskSettings;
 import io.approvalguard.stream.CloudEvents;
 import io.approvalguard.stream.sink.StreamEvent;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,25 +24,25 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Scorer throughput on one thread (and, with the launcher of {@code exec:exec@jmh} in pom.xml, one core):
- * one operation is one stream record scored, so ops/s are events per second.
+ * Scorer throughput on one thread (and, with the launcher of {@code exec:exec@jmh} in pom.xml, one
+ * core): one operation is one stream record scored, so ops/s are events per second.
  *
  * <ul>
  *   <li>{@link #assess}: the in-memory scoring the risk sink does per record, on records already
  *       extracted: for a prompt, {@link RiskScorer#recordPrompt} on the IP address's profile, then
- *       {@link RiskScorer#assess} on the user's profile.</li>
+ *       {@link RiskScorer#assess} on the user's profile.
  *   <li>{@link #parseAndAssess}: the same, starting from the CloudEvents JSON envelope the sink
- *       receives ({@link RiskInputs#parse}), with the profiles looked up by user id and IP address.</li>
- *   <li>{@link #parse}: the envelope parsing alone, to show where the time goes.</li>
+ *       receives ({@link RiskInputs#parse}), with the profiles looked up by user id and IP address.
+ *   <li>{@link #parse}: the envelope parsing alone, to show where the time goes.
  * </ul>
  *
  * <p>10,000 users' profiles (and 5,000 IP addresses') are held in memory and hit in a random order,
- * so the figures are not those of one hot object. The record mix is {@link StreamMix}'s. Stream time
- * advances 20 ms per record (50 records per second for the population), so scores decay and the
- * fatigue and spraying windows fill and empty as in a live stream; the envelopes' timestamps are
- * shifted by the same clock when the pool of pre-built records wraps around. Profiles are loaded
- * with one pass over the stream before measuring. Database reads and writes of the profiles are
- * not part of this benchmark (they are the relay's transaction, outside the login path).
+ * so the figures are not those of one hot object. The record mix is {@link StreamMix}'s. Stream
+ * time advances 20 ms per record (50 records per second for the population), so scores decay and
+ * the fatigue and spraying windows fill and empty as in a live stream; the envelopes' timestamps
+ * are shifted by the same clock when the pool of pre-built records wraps around. Profiles are
+ * loaded with one pass over the stream before measuring. Database reads and writes of the profiles
+ * are not part of this benchmark (they are the relay's transaction, outside the login path).
  *
  * <p>Warm-up is 8 iterations of 2 s rather than 3: on one core the JIT compiler threads share the
  * CPU with the benchmark, and {@code parse} (Jackson) was still speeding up after 6 s.
@@ -52,14 +51,18 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 8, time = 2, timeUnit = TimeUnit.SECONDS)
 @Measurement(iterations = 5, time = 2, timeUnit = TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Threads(1)
 @State(Scope.Thread)
 public class RiskScorerBenchmark {
 
     static final int USERS = 10_000;
+
     /** Pre-built records, a power of two; the stream cycles through them. */
     static final int RECORDS = 1 << 16;
+
     static final long STEP_MILLIS = 20;
     static final long T0 = 1_790_000_000_000L;
 
@@ -108,7 +111,8 @@ public class RiskScorerBenchmark {
             network[i] = item.network();
             ip[i] = item.ip();
             ipProfileOf[i] = ipProfiles.computeIfAbsent(item.ip(), k -> new RiskProfile());
-            envelopes[i] = CloudEvents.of(mix.keycloakEvent(item, T0 + i * STEP_MILLIS), StreamMix.SOURCE);
+            envelopes[i] =
+                    CloudEvents.of(mix.keycloakEvent(item, T0 + i * STEP_MILLIS), StreamMix.SOURCE);
         }
         // the profiles have a history before the first measured record
         for (int i = 0; i < RECORDS; i++) {
@@ -123,9 +127,11 @@ public class RiskScorerBenchmark {
         long now = T0 + n * STEP_MILLIS;
         RiskProfile profile = profiles[user[i]];
         RiskInput.Kind k = kind[i];
-        boolean spraying = k == RiskInput.Kind.PROMPT_SENT
-                && RiskScorer.recordPrompt(ipProfileOf[i], userIds[user[i]], now, settings);
-        return RiskScorer.assess(profile, new RiskInput(k, now, country[i], network[i], ip[i]), settings, spraying);
+        boolean spraying =
+                k == RiskInput.Kind.PROMPT_SENT
+                        && RiskScorer.recordPrompt(ipProfileOf[i], userIds[user[i]], now, settings);
+        return RiskScorer.assess(
+                profile, new RiskInput(k, now, country[i], network[i], ip[i]), settings, spraying);
     }
 
     @Benchmark
@@ -136,10 +142,14 @@ public class RiskScorerBenchmark {
         RiskInput read = parsed.input();
         // the pool wraps around: move the record to the stream's present
         long now = read.timeMillis() + (n - i) * STEP_MILLIS;
-        RiskInput input = new RiskInput(read.kind(), now, read.country(), read.network(), read.ipAddress());
+        RiskInput input =
+                new RiskInput(read.kind(), now, read.country(), read.network(), read.ipAddress());
         RiskProfile profile = profilesById.get(parsed.userId());
-        boolean spraying = input.kind() == RiskInput.Kind.PROMPT_SENT && input.ipAddress() != null
-                && RiskScorer.recordPrompt(ipProfiles.get(input.ipAddress()), parsed.userId(), now, settings);
+        boolean spraying =
+                input.kind() == RiskInput.Kind.PROMPT_SENT
+                        && input.ipAddress() != null
+                        && RiskScorer.recordPrompt(
+                                ipProfiles.get(input.ipAddress()), parsed.userId(), now, settings);
         return RiskScorer.assess(profile, input, settings, spraying);
     }
 

@@ -1,12 +1,11 @@
 package io.approvalguard.bench;
 
+import io.approvalguard.risk.RiskInput;
+import io.approvalguard.support.events.ApprovalGuardEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
-
-import io.approvalguard.support.events.ApprovalGuardEvent;
-import io.approvalguard.risk.RiskInput;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventType;
@@ -26,22 +25,30 @@ final class StreamMix {
     static final String REALM_NAME = "acme";
     static final String SOURCE = "https://sso.example.com/realms/acme";
 
-    private static final String[] COUNTRIES = {"DE", "FR", "NL", "BE", "AT", "CH", "IT", "ES", "PT", "PL", "CZ", "SE",
-            "NO", "DK", "FI", "IE", "GB", "US", "CA", "BR", "IN", "JP", "AU", "SG", "ZA", "MX", "TR", "RO", "HU", "GR"};
+    private static final String[] COUNTRIES = {
+        "DE", "FR", "NL", "BE", "AT", "CH", "IT", "ES", "PT", "PL", "CZ", "SE", "NO", "DK", "FI",
+        "IE", "GB", "US", "CA", "BR", "IN", "JP", "AU", "SG", "ZA", "MX", "TR", "RO", "HU", "GR"
+    };
     private static final int NETWORKS = 500;
     private static final int IPS = 5_000;
     private static final int SPRAYING_IPS = 5;
 
     /** Kinds with their share of the stream, in per mille. */
     private static final Object[][] SHARES = {
-            {RiskInput.Kind.PROMPT_SENT, 300}, {RiskInput.Kind.APPROVED, 250}, {RiskInput.Kind.LOGIN, 250},
-            {RiskInput.Kind.DENIED, 60}, {RiskInput.Kind.TIMED_OUT, 60}, {RiskInput.Kind.WRONG_CODE, 20},
-            {RiskInput.Kind.PASSWORD_RESET, 20}, {RiskInput.Kind.DEVICE_ENROLLED, 20},
-            {RiskInput.Kind.FRAUD_REPORTED, 10}, {RiskInput.Kind.THROTTLED, 10}};
+        {RiskInput.Kind.PROMPT_SENT, 300},
+        {RiskInput.Kind.APPROVED, 250},
+        {RiskInput.Kind.LOGIN, 250},
+        {RiskInput.Kind.DENIED, 60},
+        {RiskInput.Kind.TIMED_OUT, 60},
+        {RiskInput.Kind.WRONG_CODE, 20},
+        {RiskInput.Kind.PASSWORD_RESET, 20},
+        {RiskInput.Kind.DEVICE_ENROLLED, 20},
+        {RiskInput.Kind.FRAUD_REPORTED, 10},
+        {RiskInput.Kind.THROTTLED, 10}
+    };
 
     /** One generated record: who, what, and from where. */
-    record Item(int user, RiskInput.Kind kind, String country, String network, String ip) {
-    }
+    record Item(int user, RiskInput.Kind kind, String country, String network, String ip) {}
 
     final String[] userIds;
     private final String[] homeCountry;
@@ -74,11 +81,21 @@ final class StreamMix {
         switch (kind) {
             case APPROVED, DENIED, TIMED_OUT, WRONG_CODE, FRAUD_REPORTED -> {
                 // a decision carries where the sign-in came from; the scorer reads it on approvals
-                country = random.nextInt(100) < 90 ? homeCountry[user] : COUNTRIES[random.nextInt(COUNTRIES.length)];
-                network = random.nextInt(100) < 80 ? homeNetwork[user] : "AS" + (3320 + random.nextInt(NETWORKS));
+                country =
+                        random.nextInt(100) < 90
+                                ? homeCountry[user]
+                                : COUNTRIES[random.nextInt(COUNTRIES.length)];
+                network =
+                        random.nextInt(100) < 80
+                                ? homeNetwork[user]
+                                : "AS" + (3320 + random.nextInt(NETWORKS));
                 ip = ips[random.nextInt(IPS)];
             }
-            case PROMPT_SENT -> ip = random.nextInt(100) == 0 ? ips[random.nextInt(SPRAYING_IPS)] : ips[random.nextInt(IPS)];
+            case PROMPT_SENT ->
+                    ip =
+                            random.nextInt(100) == 0
+                                    ? ips[random.nextInt(SPRAYING_IPS)]
+                                    : ips[random.nextInt(IPS)];
             default -> ip = ips[random.nextInt(IPS)];
         }
         return new Item(user, kind, country, network, ip);
@@ -95,7 +112,10 @@ final class StreamMix {
         throw new IllegalStateException("shares add up to " + sum);
     }
 
-    /** The Keycloak event that produces this record, with the details Keycloak and Approval Guard set. */
+    /**
+     * The Keycloak event that produces this record, with the details Keycloak and Approval Guard
+     * set.
+     */
     Event keycloakEvent(Item item, long time) {
         Event event = new Event();
         event.setId(UUID.randomUUID().toString());
@@ -123,13 +143,37 @@ final class StreamMix {
                 details.put(ApprovalGuardEvent.VERIFICATION, "code-2");
                 details.put(ApprovalGuardEvent.QUIET, "false");
             }
-            case APPROVED -> challengeDecision(event, details, ApprovalGuardEvent.CHALLENGE_APPROVED, null, item);
-            case DENIED -> challengeDecision(event, details, ApprovalGuardEvent.CHALLENGE_DENIED, "approval_denied", item);
-            case TIMED_OUT -> challengeDecision(event, details, ApprovalGuardEvent.CHALLENGE_EXPIRED, "approval_expired", item);
-            case WRONG_CODE -> challengeDecision(event, details, ApprovalGuardEvent.CHALLENGE_WRONG_CODE,
-                    "approval_wrong_code", item);
-            case FRAUD_REPORTED -> challengeDecision(event, details, ApprovalGuardEvent.CHALLENGE_FRAUD_REPORTED,
-                    "approval_reported_fraud", item);
+            case APPROVED ->
+                    challengeDecision(
+                            event, details, ApprovalGuardEvent.CHALLENGE_APPROVED, null, item);
+            case DENIED ->
+                    challengeDecision(
+                            event,
+                            details,
+                            ApprovalGuardEvent.CHALLENGE_DENIED,
+                            "approval_denied",
+                            item);
+            case TIMED_OUT ->
+                    challengeDecision(
+                            event,
+                            details,
+                            ApprovalGuardEvent.CHALLENGE_EXPIRED,
+                            "approval_expired",
+                            item);
+            case WRONG_CODE ->
+                    challengeDecision(
+                            event,
+                            details,
+                            ApprovalGuardEvent.CHALLENGE_WRONG_CODE,
+                            "approval_wrong_code",
+                            item);
+            case FRAUD_REPORTED ->
+                    challengeDecision(
+                            event,
+                            details,
+                            ApprovalGuardEvent.CHALLENGE_FRAUD_REPORTED,
+                            "approval_reported_fraud",
+                            item);
             case THROTTLED -> {
                 own(event, details, ApprovalGuardEvent.CHALLENGE_THROTTLED, "approval_throttled");
                 loginDetails(details, codeId, username);
@@ -140,7 +184,9 @@ final class StreamMix {
                 own(event, details, ApprovalGuardEvent.DEVICE_ENROLLED, null);
                 details.put(ApprovalGuardEvent.DEVICE_ID, UUID.randomUUID().toString());
                 details.put(ApprovalGuardEvent.CREDENTIAL_TYPE, "approval-guard-device");
-                details.put(ApprovalGuardEvent.DEVICE_THUMBPRINT, "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+                details.put(
+                        ApprovalGuardEvent.DEVICE_THUMBPRINT,
+                        "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
             }
             case PASSWORD_RESET -> {
                 event.setType(EventType.RESET_PASSWORD);
@@ -152,7 +198,8 @@ final class StreamMix {
         return event;
     }
 
-    private static void own(Event event, Map<String, String> details, ApprovalGuardEvent own, String error) {
+    private static void own(
+            Event event, Map<String, String> details, ApprovalGuardEvent own, String error) {
         event.setType(error == null ? EventType.CUSTOM_REQUIRED_ACTION : EventType.LOGIN_ERROR);
         event.setError(error);
         details.put(ApprovalGuardEvent.DETAIL, own.detailValue());
@@ -166,11 +213,18 @@ final class StreamMix {
         details.put(Details.USERNAME, username);
     }
 
-    private void challengeDecision(Event event, Map<String, String> details, ApprovalGuardEvent own, String error, Item item) {
+    private void challengeDecision(
+            Event event,
+            Map<String, String> details,
+            ApprovalGuardEvent own,
+            String error,
+            Item item) {
         own(event, details, own, error);
         details.put(ApprovalGuardEvent.CHALLENGE_ID, UUID.randomUUID().toString());
         details.put(ApprovalGuardEvent.DEVICE_ID, UUID.randomUUID().toString());
-        details.put(ApprovalGuardEvent.DEVICE_THUMBPRINT, "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+        details.put(
+                ApprovalGuardEvent.DEVICE_THUMBPRINT,
+                "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
         details.put(ApprovalGuardEvent.LOGIN_IP, item.ip());
         if (item.country() != null) {
             details.put(ApprovalGuardEvent.LOGIN_COUNTRY, item.country());
@@ -178,6 +232,8 @@ final class StreamMix {
         if (item.network() != null) {
             details.put(ApprovalGuardEvent.LOGIN_NETWORK, item.network());
         }
-        details.put(ApprovalGuardEvent.APPROVER_COUNTRY, item.country() != null ? item.country() : "DE");
+        details.put(
+                ApprovalGuardEvent.APPROVER_COUNTRY,
+                item.country() != null ? item.country() : "DE");
     }
 }

@@ -3,6 +3,12 @@ package io.approvalguard.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.approvalguard.testkit.AdminClient;
+import io.approvalguard.testkit.DeviceClient;
+import io.approvalguard.testkit.Ports;
+import io.approvalguard.testkit.TestingProviderJar;
+import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.pages.BrowserFlow;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,15 +33,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.Test;
-
-import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.DeviceClient;
-import io.approvalguard.testkit.Ports;
-import io.approvalguard.testkit.TestingProviderJar;
-import io.approvalguard.testkit.oidc.HttpResult;
-import io.approvalguard.testkit.pages.BrowserFlow;
 
 /**
  * Benchmark, not a test of the suite (its name does not end in IT): N sign-ins wait at once on one
@@ -62,12 +60,18 @@ class WaitingSignInsBench {
     // HTTP/1.1: one connection per waiting browser, as separate browsers have. (Java's client would
     // otherwise upgrade to h2c and multiplex every held request over one connection, capped at the
     // server's 100 concurrent streams.)
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
 
     @Test
     void waitingSignIns() throws Exception {
-        Path work = Paths.get(System.getProperty("approvalguard.work.dir", "target/it-work")).toAbsolutePath().resolve("bench");
+        Path work =
+                Paths.get(System.getProperty("approvalguard.work.dir", "target/it-work"))
+                        .toAbsolutePath()
+                        .resolve("bench");
         Process keycloak = startKeycloak(work);
         try {
             run();
@@ -84,8 +88,13 @@ class WaitingSignInsBench {
     private void run() throws Exception {
         AdminClient admin = new AdminClient(BASE, "admin", "admin");
         // The password hash is not what is measured: one PBKDF2 round.
-        HttpResult policy = admin.send("PUT", "/admin/realms/" + REALM,
-                Map.of("passwordPolicy", "hashAlgorithm(pbkdf2-sha256) and hashIterations(1)"));
+        HttpResult policy =
+                admin.send(
+                        "PUT",
+                        "/admin/realms/" + REALM,
+                        Map.of(
+                                "passwordPolicy",
+                                "hashAlgorithm(pbkdf2-sha256) and hashIterations(1)"));
         assertEquals(204, policy.status(), policy.body());
         longestChallengeLifetime(admin);
 
@@ -116,9 +125,17 @@ class WaitingSignInsBench {
         results.put("held_at_once", held);
         results.put("while_held", during);
         results.put("extra_threads", during.get("threads") - baseline.get("threads"));
-        results.put("extra_heap_mb", (during.get("heap_used_bytes") - baseline.get("heap_used_bytes")) / 1e6);
-        System.out.printf("held at once: %.0f of %d; threads %.0f -> %.0f; heap %.0f MB -> %.0f MB%n", held, users,
-                baseline.get("threads"), during.get("threads"), baseline.get("heap_used_bytes") / 1e6, during.get("heap_used_bytes") / 1e6);
+        results.put(
+                "extra_heap_mb",
+                (during.get("heap_used_bytes") - baseline.get("heap_used_bytes")) / 1e6);
+        System.out.printf(
+                "held at once: %.0f of %d; threads %.0f -> %.0f; heap %.0f MB -> %.0f MB%n",
+                held,
+                users,
+                baseline.get("threads"),
+                during.get("threads"),
+                baseline.get("heap_used_bytes") / 1e6,
+                during.get("heap_used_bytes") / 1e6);
 
         // Answer every challenge from its device, paced.
         t0 = System.nanoTime();
@@ -131,21 +148,29 @@ class WaitingSignInsBench {
         for (int i = 0; i < waiting.size(); i++) {
             Waiting w = waiting.get(i);
             long due = t0 + i * intervalNanos;
-            answers.add(devices.submit(() -> {
-                sleepUntil(due);
-                Map<String, Object> challenge = w.enrolled.device.pendingChallenge();
-                if (challenge == null) {
-                    answerErrors.incrementAndGet();
-                    return;
-                }
-                String contextHash = (String) challenge.get("context_hash");
-                sent.put(w.key(), System.nanoTime());
-                DeviceClient.Response response = w.enrolled.device.answer((String) challenge.get("id"), "approve", contextHash, w.code);
-                answered.put(w.key(), System.nanoTime());
-                if (response.status() != 200) {
-                    answerErrors.incrementAndGet();
-                }
-            }));
+            answers.add(
+                    devices.submit(
+                            () -> {
+                                sleepUntil(due);
+                                Map<String, Object> challenge =
+                                        w.enrolled.device.pendingChallenge();
+                                if (challenge == null) {
+                                    answerErrors.incrementAndGet();
+                                    return;
+                                }
+                                String contextHash = (String) challenge.get("context_hash");
+                                sent.put(w.key(), System.nanoTime());
+                                DeviceClient.Response response =
+                                        w.enrolled.device.answer(
+                                                (String) challenge.get("id"),
+                                                "approve",
+                                                contextHash,
+                                                w.code);
+                                answered.put(w.key(), System.nanoTime());
+                                if (response.status() != 200) {
+                                    answerErrors.incrementAndGet();
+                                }
+                            }));
         }
         for (Future<?> f : answers) {
             f.get(10, TimeUnit.MINUTES);
@@ -177,14 +202,26 @@ class WaitingSignInsBench {
         results.put("arrived_before_device_response", early);
         results.put("latency_from_device_response_ms", percentiles(fromAnswered));
         results.put("latency_from_device_request_sent_ms", percentiles(fromSent));
-        results.put("errors", Map.of("refused_429", refused.get(), "held_request_failed", failed.get(),
-                "device_answer", answerErrors.get(), "not_answered", users - arrived.size()));
-        System.out.println("decision to browser (from device response): " + percentiles(fromAnswered));
-        System.out.println("decision to browser (from device request sent): " + percentiles(fromSent));
+        results.put(
+                "errors",
+                Map.of(
+                        "refused_429",
+                        refused.get(),
+                        "held_request_failed",
+                        failed.get(),
+                        "device_answer",
+                        answerErrors.get(),
+                        "not_answered",
+                        users - arrived.size()));
+        System.out.println(
+                "decision to browser (from device response): " + percentiles(fromAnswered));
+        System.out.println(
+                "decision to browser (from device request sent): " + percentiles(fromSent));
 
         // Every browser goes on and reaches the client with a code.
         t0 = System.nanoTime();
-        List<Boolean> completed = parallel(users, i -> waiting.get(i).browser.pressWait("continue").reachedClient());
+        List<Boolean> completed =
+                parallel(users, i -> waiting.get(i).browser.pressWait("continue").reachedClient());
         long ok = completed.stream().filter(b -> b).count();
         results.put("sign_ins_completed", ok);
         phase("browsers continued to the client", t0);
@@ -196,12 +233,27 @@ class WaitingSignInsBench {
         assertEquals(users, approvedStates, "every held request answered approved");
     }
 
-    /** Opening 2,000 sign-ins takes longer than the default 120 s challenge lifetime: use the maximum, 600 s. */
+    /**
+     * Opening 2,000 sign-ins takes longer than the default 120 s challenge lifetime: use the
+     * maximum, 600 s.
+     */
     @SuppressWarnings("unchecked")
     private static void longestChallengeLifetime(AdminClient admin) {
-        for (Map<String, Object> execution : admin.send("GET", "/admin/realms/" + REALM + "/authentication/flows/ag-browser/executions", null).jsonList()) {
-            if ("approval-guard-push".equals(execution.get("providerId")) && execution.get("authenticationConfig") != null) {
-                String path = "/admin/realms/" + REALM + "/authentication/config/" + execution.get("authenticationConfig");
+        for (Map<String, Object> execution :
+                admin.send(
+                                "GET",
+                                "/admin/realms/"
+                                        + REALM
+                                        + "/authentication/flows/ag-browser/executions",
+                                null)
+                        .jsonList()) {
+            if ("approval-guard-push".equals(execution.get("providerId"))
+                    && execution.get("authenticationConfig") != null) {
+                String path =
+                        "/admin/realms/"
+                                + REALM
+                                + "/authentication/config/"
+                                + execution.get("authenticationConfig");
                 Map<String, Object> config = admin.send("GET", path, null).jsonMap();
                 ((Map<String, Object>) config.get("config")).put("lifetime_seconds", "600");
                 assertEquals(204, admin.send("PUT", path, config).status());
@@ -214,27 +266,40 @@ class WaitingSignInsBench {
         long pid = keycloakPid();
         long before = cpuTicks(pid);
         long t0 = System.nanoTime();
-        List<Boolean> done = parallel(cpuSignIns, i -> {
-            Enrolled user = enrolled.get(i % enrolled.size());
-            BrowserFlow browser = new BrowserFlow(BASE).start(REALM, CLIENT, CALLBACK).submitPassword(user.username, PASSWORD);
-            String code = browser.code();
-            Map<String, Object> challenge = user.device.awaitChallenge(Duration.ofSeconds(10));
-            user.device.answer((String) challenge.get("id"), "approve", (String) challenge.get("context_hash"), code);
-            return browser.pressWait("continue").reachedClient();
-        });
+        List<Boolean> done =
+                parallel(
+                        cpuSignIns,
+                        i -> {
+                            Enrolled user = enrolled.get(i % enrolled.size());
+                            BrowserFlow browser =
+                                    new BrowserFlow(BASE)
+                                            .start(REALM, CLIENT, CALLBACK)
+                                            .submitPassword(user.username, PASSWORD);
+                            String code = browser.code();
+                            Map<String, Object> challenge =
+                                    user.device.awaitChallenge(Duration.ofSeconds(10));
+                            user.device.answer(
+                                    (String) challenge.get("id"),
+                                    "approve",
+                                    (String) challenge.get("context_hash"),
+                                    code);
+                            return browser.pressWait("continue").reachedClient();
+                        });
         long ticks = cpuTicks(pid) - before;
         double seconds = (System.nanoTime() - t0) / 1e9;
         long ok = done.stream().filter(b -> b).count();
         double msPerSignIn = ticks * 10.0 / ok; // 100 ticks per second on Linux
         results.put("cpu_ms_per_push_sign_in", msPerSignIn);
         results.put("cpu_sign_ins", ok);
-        System.out.printf("CPU per complete push sign-in: %.1f ms (%d sign-ins in %.1f s, %d ticks)%n", msPerSignIn, ok, seconds, ticks);
+        System.out.printf(
+                "CPU per complete push sign-in: %.1f ms (%d sign-ins in %.1f s, %d ticks)%n",
+                msPerSignIn, ok, seconds, ticks);
     }
 
-    private record Enrolled(String username, DeviceClient device) {
-    }
+    private record Enrolled(String username, DeviceClient device) {}
 
-    private record Waiting(Enrolled enrolled, BrowserFlow browser, String code, String statusUrl, String cookies) {
+    private record Waiting(
+            Enrolled enrolled, BrowserFlow browser, String code, String statusUrl, String cookies) {
         String key() {
             return enrolled.username;
         }
@@ -243,38 +308,64 @@ class WaitingSignInsBench {
     private Enrolled enrol(AdminClient admin, String username) {
         admin.createUser(REALM, username, PASSWORD, List.of());
         DeviceClient device = DeviceClient.create(BASE, REALM);
-        BrowserFlow browser = new BrowserFlow(BASE).start(REALM, CLIENT, CALLBACK).submitPassword(username, PASSWORD);
+        BrowserFlow browser =
+                new BrowserFlow(BASE)
+                        .start(REALM, CLIENT, CALLBACK)
+                        .submitPassword(username, PASSWORD);
         assertEquals(201, device.enrol(browser.enrolmentToken(), "bench").status());
         assertTrue(browser.pressEnrol().reachedClient(), browser.describePage());
         return new Enrolled(username, device);
     }
 
     private Waiting toWaitPage(Enrolled user) {
-        BrowserFlow browser = new BrowserFlow(BASE).start(REALM, CLIENT, CALLBACK).submitPassword(user.username, PASSWORD);
+        BrowserFlow browser =
+                new BrowserFlow(BASE)
+                        .start(REALM, CLIENT, CALLBACK)
+                        .submitPassword(user.username, PASSWORD);
         browser.waitPage();
-        String cookies = browser.cookies().all().stream().map(c -> c.name() + "=" + c.value()).collect(Collectors.joining("; "));
+        String cookies =
+                browser.cookies().all().stream()
+                        .map(c -> c.name() + "=" + c.value())
+                        .collect(Collectors.joining("; "));
         return new Waiting(user, browser, browser.code(), browser.statusUrl(), cookies);
     }
 
     /** The page's loop: a held status request, asked again on "pending" and after a refusal. */
-    private void hold(Waiting w, Map<String, Long> arrived, Map<String, String> states, AtomicInteger refused, AtomicInteger failed) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(w.statusUrl + "&wait=25")).timeout(Duration.ofSeconds(40))
-                .header("Cookie", w.cookies).header("Accept", "application/json").build();
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-            long at = System.nanoTime();
-            if (error != null) {
-                failed.incrementAndGet();
-                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> hold(w, arrived, states, refused, failed));
-            } else if (response.statusCode() == 429) {
-                refused.incrementAndGet();
-                CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS).execute(() -> hold(w, arrived, states, refused, failed));
-            } else if (response.body().contains("\"pending\"")) {
-                hold(w, arrived, states, refused, failed);
-            } else {
-                arrived.put(w.key(), at);
-                states.put(w.key(), response.body().contains("\"approved\"") ? "approved" : response.body());
-            }
-        });
+    private void hold(
+            Waiting w,
+            Map<String, Long> arrived,
+            Map<String, String> states,
+            AtomicInteger refused,
+            AtomicInteger failed) {
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(w.statusUrl + "&wait=25"))
+                        .timeout(Duration.ofSeconds(40))
+                        .header("Cookie", w.cookies)
+                        .header("Accept", "application/json")
+                        .build();
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .whenComplete(
+                        (response, error) -> {
+                            long at = System.nanoTime();
+                            if (error != null) {
+                                failed.incrementAndGet();
+                                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)
+                                        .execute(() -> hold(w, arrived, states, refused, failed));
+                            } else if (response.statusCode() == 429) {
+                                refused.incrementAndGet();
+                                CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS)
+                                        .execute(() -> hold(w, arrived, states, refused, failed));
+                            } else if (response.body().contains("\"pending\"")) {
+                                hold(w, arrived, states, refused, failed);
+                            } else {
+                                arrived.put(w.key(), at);
+                                states.put(
+                                        w.key(),
+                                        response.body().contains("\"approved\"")
+                                                ? "approved"
+                                                : response.body());
+                            }
+                        });
     }
 
     private <T> List<T> parallel(int count, IndexedTask<T> task) throws Exception {
@@ -327,8 +418,14 @@ class WaitingSignInsBench {
 
     private Map<String, Double> serverFacts() throws Exception {
         String metrics = metricsText();
-        double heap = metrics.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        double heap =
+                metrics.lines()
+                        .filter(
+                                l ->
+                                        l.startsWith("jvm_memory_used_bytes{")
+                                                && l.contains("area=\"heap\""))
+                        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                        .sum();
         Map<String, Double> facts = new LinkedHashMap<>();
         facts.put("threads", metric("jvm_threads_live_threads"));
         facts.put("heap_used_bytes", heap);
@@ -337,19 +434,42 @@ class WaitingSignInsBench {
     }
 
     private double metric(String name) throws Exception {
-        return metricsText().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return metricsText()
+                .lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private String metricsText() throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + MANAGEMENT_PORT + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                "http://"
+                                                        + HOST
+                                                        + ":"
+                                                        + MANAGEMENT_PORT
+                                                        + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static long keycloakPid() throws IOException {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("quarkus-run.jar") && c.contains("--http-port=" + HTTP_PORT)).orElse(false))
-                .mapToLong(ProcessHandle::pid).findFirst().orElseThrow();
+                .filter(
+                        p ->
+                                p.info()
+                                        .commandLine()
+                                        .map(
+                                                c ->
+                                                        c.contains("quarkus-run.jar")
+                                                                && c.contains(
+                                                                        "--http-port=" + HTTP_PORT))
+                                        .orElse(false))
+                .mapToLong(ProcessHandle::pid)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static long cpuTicks(long pid) throws IOException {
@@ -369,7 +489,10 @@ class WaitingSignInsBench {
         }
     }
 
-    /** A copy of the distribution with the provider, start-dev on H2, the test realm imported, waiting caps raised. */
+    /**
+     * A copy of the distribution with the provider, start-dev on H2, the test realm imported,
+     * waiting caps raised.
+     */
     private Process startKeycloak(Path work) throws Exception {
         String owner = "another bench run (src/bench/*.sh), or ProxyHeadersIT's nginx (18080)";
         Ports.requireFree(HTTP_PORT, "the bench Keycloak's HTTP port", owner);
@@ -377,7 +500,9 @@ class WaitingSignInsBench {
         Path dist = work.resolve("keycloak");
         Files.createDirectories(work);
         new ProcessBuilder("rm", "-rf", dist.toString()).start().waitFor();
-        new ProcessBuilder("cp", "-a", System.getProperty("keycloak.dist.dir"), dist.toString()).start().waitFor();
+        new ProcessBuilder("cp", "-a", System.getProperty("keycloak.dist.dir"), dist.toString())
+                .start()
+                .waitFor();
         new ProcessBuilder("rm", "-rf", dist.resolve("data").toString()).start().waitFor();
         Path providers = dist.resolve("providers");
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(providers, "*.jar")) {
@@ -386,32 +511,64 @@ class WaitingSignInsBench {
             }
         }
         Path productJar = Paths.get(System.getProperty("approvalguard.jar"));
-        Files.copy(productJar, providers.resolve(productJar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(TestingProviderJar.build(work), providers.resolve(TestingProviderJar.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                productJar,
+                providers.resolve(productJar.getFileName()),
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                TestingProviderJar.build(work),
+                providers.resolve(TestingProviderJar.FILE_NAME),
+                StandardCopyOption.REPLACE_EXISTING);
         Path imports = Files.createDirectories(dist.resolve("data/import"));
-        Files.copy(Paths.get(System.getProperty("approvalguard.test.realms")).resolve("ag-test-realm.json"), imports.resolve("ag-test-realm.json"));
-        ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/kc.sh").toString(), "start-dev", "--http-host=" + HOST,
-                "--http-port=" + HTTP_PORT, "--http-management-port=" + MANAGEMENT_PORT, "--import-realm",
-                "--health-enabled=true", "--metrics-enabled=true", "--log-level=INFO",
-                "--spi-realm-restapi-extension--approval-guard--max-waiters=" + Math.max(10_000, users + 100))
-                .directory(dist.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("keycloak.log").toFile());
+        Files.copy(
+                Paths.get(System.getProperty("approvalguard.test.realms"))
+                        .resolve("ag-test-realm.json"),
+                imports.resolve("ag-test-realm.json"));
+        ProcessBuilder builder =
+                new ProcessBuilder(
+                                dist.resolve("bin/kc.sh").toString(),
+                                "start-dev",
+                                "--http-host=" + HOST,
+                                "--http-port=" + HTTP_PORT,
+                                "--http-management-port=" + MANAGEMENT_PORT,
+                                "--import-realm",
+                                "--health-enabled=true",
+                                "--metrics-enabled=true",
+                                "--log-level=INFO",
+                                "--spi-realm-restapi-extension--approval-guard--max-waiters="
+                                        + Math.max(10_000, users + 100))
+                        .directory(dist.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(work.resolve("keycloak.log").toFile());
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
-        builder.environment().put("JAVA_OPTS_APPEND", System.getProperty("bench.kc-java-opts", "-Xms1g -Xmx1g"));
+        builder.environment()
+                .put("JAVA_OPTS_APPEND", System.getProperty("bench.kc-java-opts", "-Xms1g -Xmx1g"));
         Process process = builder.start();
         // a ceiling, as the test kit's: on a loaded two-core machine a start took almost 5 minutes
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
         while (System.nanoTime() < deadline) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + MANAGEMENT_PORT + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                "http://"
+                                                                        + HOST
+                                                                        + ":"
+                                                                        + MANAGEMENT_PORT
+                                                                        + "/health/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return process;
                 }
             } catch (IOException e) {
                 // not yet
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException("Keycloak exited; see " + work.resolve("keycloak.log"));
+                throw new IllegalStateException(
+                        "Keycloak exited; see " + work.resolve("keycloak.log"));
             }
             Thread.sleep(500);
         }

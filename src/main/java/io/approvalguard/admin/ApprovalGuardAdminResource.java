@@ -14,7 +14,10 @@ public final class ApprovalGuardAdminResource {
     private final AdminPermissionEvaluator auth;
     private final AdminEventBuilder adminEvent;
 
-    ApprovalGuardAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
+    ApprovalGuardAdminResource(
+            KeycloakSession session,
+            RealmModel realm,
+            AdminPermissionEvaluator auth,
             AdminEventBuilder adminEvent) {
         this.session = session;
         this.realm = realm;

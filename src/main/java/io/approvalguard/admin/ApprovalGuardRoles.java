@@ -20,16 +20,17 @@ public final class ApprovalGuardRoles {
 
     public static final String RISK_ROLE = "approval-guard-risk";
 
-    private ApprovalGuardRoles() {
-    }
+    private ApprovalGuardRoles() {}
 
     /**
      * Creates the role where it is missing: in the realm's realm-management client and, for master
-     * admins, in master's {@code <realm>-realm} client (for the master realm itself: {@code master-realm},
-     * which is where master keeps its own admin roles).
+     * admins, in master's {@code <realm>-realm} client (for the master realm itself: {@code
+     * master-realm}, which is where master keeps its own admin roles).
      */
     public static void ensure(KeycloakSession session, RealmModel realm) {
-        ensureIn(realm.getClientByClientId(Constants.REALM_MANAGEMENT_CLIENT_ID), AdminRoles.REALM_ADMIN);
+        ensureIn(
+                realm.getClientByClientId(Constants.REALM_MANAGEMENT_CLIENT_ID),
+                AdminRoles.REALM_ADMIN);
         ensureIn(realm.getMasterAdminClient(), AdminRoles.ADMIN);
     }
 
@@ -49,16 +50,20 @@ public final class ApprovalGuardRoles {
     }
 
     /**
-     * Whether the caller holds the role for the evaluator's realm, looked up where Keycloak looks up
-     * admin roles: the realm's {@code realm-management} client for its own principals, master's
+     * Whether the caller holds the role for the evaluator's realm, looked up where Keycloak looks
+     * up admin roles: the realm's {@code realm-management} client for its own principals, master's
      * {@code <realm>-realm} client for master's (master's own admin client for the master realm).
      */
     public static boolean hasRiskRole(AdminPermissionEvaluator auth) {
         return auth.hasOneAdminRole(RISK_ROLE);
     }
 
-    /** Whether the caller is a server administrator: signed in to the master realm and holding its {@code admin} role. */
+    /**
+     * Whether the caller is a server administrator: signed in to the master realm and holding its
+     * {@code admin} role.
+     */
     public static boolean isServerAdmin(AdminAuth auth) {
-        return RealmManager.isAdministrationRealm(auth.getRealm()) && auth.hasRealmRole(AdminRoles.ADMIN);
+        return RealmManager.isAdministrationRealm(auth.getRealm())
+                && auth.hasRealmRole(AdminRoles.ADMIN);
     }
 }

@@ -1,8 +1,8 @@
 package io.approvalguard.challenge;
 
 /**
- * A device's answer the engine did not take, and why. Nothing was decided, except for
- * {@link Reason#WRONG_CODE}: a wrong code ends the challenge as failed.
+ * A device's answer the engine did not take, and why. Nothing was decided, except for {@link
+ * Reason#WRONG_CODE}: a wrong code ends the challenge as failed.
  */
 public final class AnswerRefused extends RuntimeException {
 
@@ -10,12 +10,24 @@ public final class AnswerRefused extends RuntimeException {
 
     /** Each reason a device's answer is refused, named once for every purpose. */
     public enum Reason {
-        NOT_FOUND, EXPIRED, CANCELLED, NOT_PENDING, DEVICE_NOT_ELIGIBLE, PUSH_SUSPENDED, USER_DISABLED,
-        CONTEXT_MISMATCH, CODE_REQUIRED, WRONG_CODE
+        NOT_FOUND,
+        EXPIRED,
+        CANCELLED,
+        NOT_PENDING,
+        DEVICE_NOT_ELIGIBLE,
+        PUSH_SUSPENDED,
+        USER_DISABLED,
+        CONTEXT_MISMATCH,
+        CODE_REQUIRED,
+        WRONG_CODE
     }
 
     private final Reason reason;
-    /** The challenge's state when the answer came, for {@link Reason#NOT_PENDING}; null when unknown. */
+
+    /**
+     * The challenge's state when the answer came, for {@link Reason#NOT_PENDING}; null when
+     * unknown.
+     */
     private final ChallengeStatus status;
 
     AnswerRefused(Reason reason, ChallengeStatus status, String description) {

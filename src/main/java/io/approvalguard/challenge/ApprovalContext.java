@@ -1,10 +1,10 @@
 package io.approvalguard.challenge;
 
+import io.approvalguard.challenge.location.LocationProvider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
 import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -12,13 +12,10 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
-import io.approvalguard.challenge.location.LocationProvider;
-
 /**
- * The facts an approver sees before answering. The device hashes exactly what it displays, so
- * every member here is part of what is approved: an approval for one transaction can never
- * complete another. Browser sign-ins and CIBA requests are built here alike, with one set of
- * cleaning rules.
+ * The facts an approver sees before answering. The device hashes exactly what it displays, so every
+ * member here is part of what is approved: an approval for one transaction can never complete
+ * another. Browser sign-ins and CIBA requests are built here alike, with one set of cleaning rules.
  */
 public final class ApprovalContext {
 
@@ -41,33 +38,50 @@ public final class ApprovalContext {
 
     /** The request came over CIBA's authenticated back channel, not through a browser. */
     public static final String INTEGRITY_BACKCHANNEL = "backchannel";
+
     /** The request came through the browser's address bar: anyone could have written it. */
     public static final String INTEGRITY_UNSIGNED = "unsigned";
 
     /** Where Keycloak keeps request parameters it does not know itself. */
     private static final String EXTRA_PARAMETER = "client_request_param_";
+
     private static final int MAX_VALUE_LENGTH = 512;
     private static final int MAX_BINDING_MESSAGE = 128;
+
     /** Two or more digits in a message anyone could have written could pose as the code to type. */
     private static final Pattern DIGIT_RUN = Pattern.compile("\\p{Nd}{2,}");
+
     private static final String MASKED_DIGITS = "\u2026";
 
-    private ApprovalContext() {
-    }
+    private ApprovalContext() {}
 
     /**
      * The context of the browser request behind this auth session.
      *
      * @throws AuthorizationDetails.Invalid when the client's request cannot be shown faithfully
      */
-    public static Map<String, Object> forRequest(KeycloakSession session, AuthenticationSessionModel authSession,
-            UserModel user, Purpose purpose) throws AuthorizationDetails.Invalid {
+    public static Map<String, Object> forRequest(
+            KeycloakSession session,
+            AuthenticationSessionModel authSession,
+            UserModel user,
+            Purpose purpose)
+            throws AuthorizationDetails.Invalid {
         ClientModel client = authSession.getClient();
         String integrity = requestIntegrity(client);
-        Map<String, Object> context = start(session, purpose, authSession.getRealm(), user, client,
-                authSession.getClientNote(SCOPE),
-                AuthorizationDetails.parse(authSession.getClientNote(AUTHORIZATION_DETAILS)),
-                bindingMessage(authSession.getClientNote(EXTRA_PARAMETER + BINDING_MESSAGE), integrity), integrity);
+        Map<String, Object> context =
+                start(
+                        session,
+                        purpose,
+                        authSession.getRealm(),
+                        user,
+                        client,
+                        authSession.getClientNote(SCOPE),
+                        AuthorizationDetails.parse(
+                                authSession.getClientNote(AUTHORIZATION_DETAILS)),
+                        bindingMessage(
+                                authSession.getClientNote(EXTRA_PARAMETER + BINDING_MESSAGE),
+                                integrity),
+                        integrity);
         String ipAddress = session.getContext().getConnection().getRemoteAddr();
         context.put(IP_ADDRESS, clean(ipAddress, MAX_VALUE_LENGTH));
         session.getProvider(LocationProvider.class).locate(ipAddress).addTo(context);
@@ -86,26 +100,49 @@ public final class ApprovalContext {
      *
      * @throws AuthorizationDetails.Invalid when the client's request cannot be shown faithfully
      */
-    public static Map<String, Object> forBackchannelRequest(KeycloakSession session, RealmModel realm, UserModel user,
-            ClientModel client, String scope, String authorizationDetails, String bindingMessage)
+    public static Map<String, Object> forBackchannelRequest(
+            KeycloakSession session,
+            RealmModel realm,
+            UserModel user,
+            ClientModel client,
+            String scope,
+            String authorizationDetails,
+            String bindingMessage)
             throws AuthorizationDetails.Invalid {
-        Map<String, Object> context = start(session, Purpose.CIBA, realm, user, client, scope,
-                AuthorizationDetails.parse(authorizationDetails), bindingMessage(bindingMessage, INTEGRITY_BACKCHANNEL),
-                INTEGRITY_BACKCHANNEL);
+        Map<String, Object> context =
+                start(
+                        session,
+                        Purpose.CIBA,
+                        realm,
+                        user,
+                        client,
+                        scope,
+                        AuthorizationDetails.parse(authorizationDetails),
+                        bindingMessage(bindingMessage, INTEGRITY_BACKCHANNEL),
+                        INTEGRITY_BACKCHANNEL);
         // Nothing came through a browser; the integrity is always worth showing.
         context.put(REQUEST_INTEGRITY, INTEGRITY_BACKCHANNEL);
         context.put(REQUESTED_AT, Time.currentTime());
         return context;
     }
 
-    private static Map<String, Object> start(KeycloakSession session, Purpose purpose, RealmModel realm, UserModel user,
-            ClientModel client, String scope, List<Object> details, String bindingMessage, String integrity) {
+    private static Map<String, Object> start(
+            KeycloakSession session,
+            Purpose purpose,
+            RealmModel realm,
+            UserModel user,
+            ClientModel client,
+            String scope,
+            List<Object> details,
+            String bindingMessage,
+            String integrity) {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put(REASON, purpose.wireName());
         context.put(REALM, realm.getName());
         context.put(USERNAME, clean(user.getUsername(), MAX_VALUE_LENGTH));
         context.put(CLIENT_ID, clean(client.getClientId(), MAX_VALUE_LENGTH));
-        context.put(CLIENT_NAME, clean(ClientDisplayName.of(session, realm, client), MAX_VALUE_LENGTH));
+        context.put(
+                CLIENT_NAME, clean(ClientDisplayName.of(session, realm, client), MAX_VALUE_LENGTH));
         if (scope != null && !scope.isBlank()) {
             context.put(SCOPE, clean(scope, MAX_VALUE_LENGTH));
         }
@@ -126,27 +163,38 @@ public final class ApprovalContext {
      * control or format characters; from an unsigned request its digit runs are masked, so a
      * message someone slipped into the address bar cannot pose as the code to type.
      */
-    static String bindingMessage(String message, String integrity) throws AuthorizationDetails.Invalid {
+    static String bindingMessage(String message, String integrity)
+            throws AuthorizationDetails.Invalid {
         if (message == null || message.isBlank()) {
             return null;
         }
         if (message.length() > MAX_BINDING_MESSAGE) {
-            throw new AuthorizationDetails.Invalid("binding_message is longer than " + MAX_BINDING_MESSAGE + " characters");
+            throw new AuthorizationDetails.Invalid(
+                    "binding_message is longer than " + MAX_BINDING_MESSAGE + " characters");
         }
-        if (message.codePoints().anyMatch(cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT)) {
-            throw new AuthorizationDetails.Invalid("binding_message holds control or format characters");
+        if (message.codePoints()
+                .anyMatch(
+                        cp ->
+                                Character.isISOControl(cp)
+                                        || Character.getType(cp) == Character.FORMAT)) {
+            throw new AuthorizationDetails.Invalid(
+                    "binding_message holds control or format characters");
         }
-        return INTEGRITY_UNSIGNED.equals(integrity) ? DIGIT_RUN.matcher(message).replaceAll(MASKED_DIGITS) : message;
+        return INTEGRITY_UNSIGNED.equals(integrity)
+                ? DIGIT_RUN.matcher(message).replaceAll(MASKED_DIGITS)
+                : message;
     }
 
     /**
-     * How the transaction details reached Keycloak. A client whose policy requires pushed or
-     * signed requests cannot have sent them any other way; for any other client they may come
-     * from the browser's address bar and are shown as unsigned.
+     * How the transaction details reached Keycloak. A client whose policy requires pushed or signed
+     * requests cannot have sent them any other way; for any other client they may come from the
+     * browser's address bar and are shown as unsigned.
      */
     static String requestIntegrity(ClientModel client) {
         String requestObject = client.getAttribute("request.object.required");
-        if (requestObject != null && !requestObject.isBlank() && !"not required".equals(requestObject)) {
+        if (requestObject != null
+                && !requestObject.isBlank()
+                && !"not required".equals(requestObject)) {
             return "signed";
         }
         if (Boolean.parseBoolean(client.getAttribute("require.pushed.authorization.requests"))) {
@@ -161,7 +209,10 @@ public final class ApprovalContext {
             return "";
         }
         StringBuilder out = new StringBuilder(Math.min(value.length(), maxLength));
-        value.codePoints().filter(cp -> !Character.isISOControl(cp)).limit(maxLength).forEach(out::appendCodePoint);
+        value.codePoints()
+                .filter(cp -> !Character.isISOControl(cp))
+                .limit(maxLength)
+                .forEach(out::appendCodePoint);
         return out.toString();
     }
 }

@@ -1,7 +1,6 @@
 package io.approvalguard.challenge;
 
 import java.util.List;
-
 import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
@@ -12,12 +11,13 @@ import org.keycloak.representations.AuthorizationDetailsJSONRepresentation;
 
 /**
  * Lets Keycloak accept one RFC 9396 {@code authorization_details} type whose meaning is "the user
- * approves exactly this on their device". Keycloak refuses types no processor declares. The
- * strict checks (size, depth, duplicates, exact numbers) run when the challenge is built, before
- * any prompt. At the token endpoint a detail is granted only when this sign-in's own fresh push
+ * approves exactly this on their device". Keycloak refuses types no processor declares. The strict
+ * checks (size, depth, duplicates, exact numbers) run when the challenge is built, before any
+ * prompt. At the token endpoint a detail is granted only when this sign-in's own fresh push
  * approval carried exactly the requested details ({@link ApprovedTransactions}).
  */
-final class ApprovalDetailsProcessor implements AuthorizationDetailsProcessor<AuthorizationDetailsJSONRepresentation> {
+final class ApprovalDetailsProcessor
+        implements AuthorizationDetailsProcessor<AuthorizationDetailsJSONRepresentation> {
 
     private final KeycloakSession session;
     private final String type;
@@ -43,32 +43,39 @@ final class ApprovalDetailsProcessor implements AuthorizationDetailsProcessor<Au
     }
 
     @Override
-    public AuthorizationDetailsJSONRepresentation validateAuthorizationDetail(AuthorizationDetailsJSONRepresentation detail) {
+    public AuthorizationDetailsJSONRepresentation validateAuthorizationDetail(
+            AuthorizationDetailsJSONRepresentation detail) {
         return detail;
     }
 
     @Override
-    public AuthorizationDetailsJSONRepresentation process(UserSessionModel userSession, ClientSessionContext clientSessionCtx,
+    public AuthorizationDetailsJSONRepresentation process(
+            UserSessionModel userSession,
+            ClientSessionContext clientSessionCtx,
             AuthorizationDetailsJSONRepresentation detail) {
         requireApproved(clientSessionCtx);
         return detail;
     }
 
     @Override
-    public List<AuthorizationDetailsJSONRepresentation> handleMissingAuthorizationDetails(UserSessionModel userSession,
-            ClientSessionContext clientSessionCtx) {
+    public List<AuthorizationDetailsJSONRepresentation> handleMissingAuthorizationDetails(
+            UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
         return null;
     }
 
     @Override
-    public AuthorizationDetailsJSONRepresentation processStoredAuthorizationDetails(UserSessionModel userSession,
-            ClientSessionContext clientSessionCtx, AuthorizationDetailsJSONRepresentation detail) {
+    public AuthorizationDetailsJSONRepresentation processStoredAuthorizationDetails(
+            UserSessionModel userSession,
+            ClientSessionContext clientSessionCtx,
+            AuthorizationDetailsJSONRepresentation detail) {
         requireApproved(clientSessionCtx);
         return detail;
     }
 
     @Override
-    public void afterAuthorizationDetailsProcessed(UserSessionModel userSession, ClientSessionContext clientSessionCtx,
+    public void afterAuthorizationDetailsProcessed(
+            UserSessionModel userSession,
+            ClientSessionContext clientSessionCtx,
             AuthorizationDetailsJSONRepresentation detail) {
         // Granted once: Keycloak keeps the request's details in the client session and would offer
         // them again at the next code exchange of a later sign-in that asked for none.
@@ -81,7 +88,8 @@ final class ApprovalDetailsProcessor implements AuthorizationDetailsProcessor<Au
      */
     private void requireApproved(ClientSessionContext clientSessionCtx) {
         try {
-            ApprovedTransactions.requireApproved(session, clientSessionCtx.getClientSession(), Time.currentTime());
+            ApprovedTransactions.requireApproved(
+                    session, clientSessionCtx.getClientSession(), Time.currentTime());
         } catch (InvalidAuthorizationDetailsException refused) {
             ApprovedTransactions.dropRequested(clientSessionCtx.getClientSession());
             throw refused;
@@ -89,6 +97,5 @@ final class ApprovalDetailsProcessor implements AuthorizationDetailsProcessor<Au
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -18,8 +18,7 @@ public final class ApprovalDetailsProcessorFactories {
     public static final String ACCOUNT_INFORMATION = "account_information";
     public static final String GENERIC_TRANSACTION = "approval_guard_transaction";
 
-    private ApprovalDetailsProcessorFactories() {
-    }
+    private ApprovalDetailsProcessorFactories() {}
 
     abstract static class ForType implements AuthorizationDetailsProcessorFactory {
 
@@ -38,17 +37,21 @@ public final class ApprovalDetailsProcessorFactories {
         public void init(Config.Scope config) {
             // The token endpoint turns each detail into the processor's response type through this
             // registry; ours is the plain representation, so the detail is its own response.
-            AuthorizationDetailsParser.registerParser(type, new AuthorizationDetailsParser() {
-                @Override
-                public <T extends AuthorizationDetailsJSONRepresentation> T asSubtype(
-                        AuthorizationDetailsJSONRepresentation detail, Class<T> type) {
-                    if (!type.isInstance(detail)) {
-                        throw new IllegalArgumentException("authorization_details are kept as "
-                                + AuthorizationDetailsJSONRepresentation.class.getSimpleName());
-                    }
-                    return type.cast(detail);
-                }
-            });
+            AuthorizationDetailsParser.registerParser(
+                    type,
+                    new AuthorizationDetailsParser() {
+                        @Override
+                        public <T extends AuthorizationDetailsJSONRepresentation> T asSubtype(
+                                AuthorizationDetailsJSONRepresentation detail, Class<T> type) {
+                            if (!type.isInstance(detail)) {
+                                throw new IllegalArgumentException(
+                                        "authorization_details are kept as "
+                                                + AuthorizationDetailsJSONRepresentation.class
+                                                        .getSimpleName());
+                            }
+                            return type.cast(detail);
+                        }
+                    });
         }
 
         /** Keycloak finds a detail's processor by factory id, so the id is the type itself. */

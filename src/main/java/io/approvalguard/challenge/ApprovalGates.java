@@ -1,15 +1,13 @@
 package io.approvalguard.challenge;
 
+import io.approvalguard.device.DeviceCredentialModel;
+import io.approvalguard.device.DeviceRegistry;
+import io.approvalguard.risk.RiskStanding;
 import java.util.Optional;
-
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.managers.BruteForceProtector;
-
-import io.approvalguard.device.DeviceCredentialModel;
-import io.approvalguard.device.DeviceRegistry;
-import io.approvalguard.risk.RiskStanding;
 
 /**
  * The rules every challenge obeys, whatever it is for, each written once and asked wherever a
@@ -47,7 +45,9 @@ public final class ApprovalGates {
         this.session = session;
     }
 
-    /** Whether the account may be used at all: enabled, and not locked by brute-force protection. */
+    /**
+     * Whether the account may be used at all: enabled, and not locked by brute-force protection.
+     */
     public Optional<Closed> forAccount(RealmModel realm, UserModel user) {
         if (!user.isEnabled()) {
             return Optional.of(Closed.USER_DISABLED);
@@ -67,13 +67,18 @@ public final class ApprovalGates {
         return Optional.empty();
     }
 
-    /** Whether a new challenge may be sent to this user: the user gates, and an active device to send it to. */
+    /**
+     * Whether a new challenge may be sent to this user: the user gates, and an active device to
+     * send it to.
+     */
     public Optional<Closed> forPrompt(RealmModel realm, UserModel user) {
         Optional<Closed> closed = forUser(realm, user);
         if (closed.isPresent()) {
             return closed;
         }
-        return devices.hasActiveDevice(user) ? Optional.empty() : Optional.of(Closed.NO_ACTIVE_DEVICE);
+        return devices.hasActiveDevice(user)
+                ? Optional.empty()
+                : Optional.of(Closed.NO_ACTIVE_DEVICE);
     }
 
     /** Whether this device may see and answer this challenge. */
@@ -82,20 +87,26 @@ public final class ApprovalGates {
             return Optional.of(Closed.DEVICE_SUSPENDED);
         }
         // A device enrolled after the challenge was created was not there when the login started.
-        if (device.getCreatedDate() == null || device.getCreatedDate() >= challenge.createdAtMillis()) {
+        if (device.getCreatedDate() == null
+                || device.getCreatedDate() >= challenge.createdAtMillis()) {
             return Optional.of(Closed.DEVICE_NEWER_THAN_CHALLENGE);
         }
         return Optional.empty();
     }
 
-    /** Whether the device that decided this challenge still stands behind it: every gate, checked again. */
+    /**
+     * Whether the device that decided this challenge still stands behind it: every gate, checked
+     * again.
+     */
     public Optional<Closed> forDecision(RealmModel realm, UserModel user, Challenge challenge) {
         Optional<Closed> closed = forUser(realm, user);
         if (closed.isPresent()) {
             return closed;
         }
         Optional<DeviceCredentialModel> device = devices.find(user, challenge.deciderDeviceId());
-        return device.isEmpty() ? Optional.of(Closed.DEVICE_GONE) : forDevice(device.get(), challenge);
+        return device.isEmpty()
+                ? Optional.of(Closed.DEVICE_GONE)
+                : forDevice(device.get(), challenge);
     }
 
     private boolean isLockedOut(RealmModel realm, UserModel user) {
@@ -103,6 +114,7 @@ public final class ApprovalGates {
             return false;
         }
         BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
-        return protector.isTemporarilyDisabled(session, realm, user) || protector.isPermanentlyLockedOut(session, realm, user);
+        return protector.isTemporarilyDisabled(session, realm, user)
+                || protector.isPermanentlyLockedOut(session, realm, user);
     }
 }

@@ -1,17 +1,16 @@
 package io.approvalguard.challenge;
 
+import io.approvalguard.support.json.StrictJson;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import io.approvalguard.support.json.StrictJson;
-
 /**
- * RFC 9396 {@code authorization_details} as a client sent them, checked before anything is shown
- * to a user: a JSON array of objects with a {@code type}, bounded in size and depth, without
- * duplicate members, null values or numbers a device could not hash exactly.
+ * RFC 9396 {@code authorization_details} as a client sent them, checked before anything is shown to
+ * a user: a JSON array of objects with a {@code type}, bounded in size and depth, without duplicate
+ * members, null values or numbers a device could not hash exactly.
  */
 public final class AuthorizationDetails {
 
@@ -20,8 +19,7 @@ public final class AuthorizationDetails {
     static final int MAX_DEPTH = 8;
     private static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
 
-    private AuthorizationDetails() {
-    }
+    private AuthorizationDetails() {}
 
     /** Thrown with a message fit for the sign-in page's log and the client's error description. */
     public static final class Invalid extends Exception {
@@ -43,15 +41,19 @@ public final class AuthorizationDetails {
         try {
             parsed = StrictJson.readArray(raw.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new Invalid("authorization_details is not a JSON array without duplicate members");
+            throw new Invalid(
+                    "authorization_details is not a JSON array without duplicate members");
         }
         List<Object> entries = (List<Object>) parsed;
         if (entries.isEmpty() || entries.size() > MAX_ENTRIES) {
             throw new Invalid("authorization_details must hold 1 to " + MAX_ENTRIES + " objects");
         }
         for (Object entry : entries) {
-            if (!(entry instanceof Map<?, ?> object) || !(object.get("type") instanceof String type) || type.isBlank()) {
-                throw new Invalid("every authorization_details entry must be an object with a type");
+            if (!(entry instanceof Map<?, ?> object)
+                    || !(object.get("type") instanceof String type)
+                    || type.isBlank()) {
+                throw new Invalid(
+                        "every authorization_details entry must be an object with a type");
             }
             check(entry, 1);
         }
@@ -60,12 +62,14 @@ public final class AuthorizationDetails {
 
     private static void check(Object value, int depth) throws Invalid {
         if (depth > MAX_DEPTH) {
-            throw new Invalid("authorization_details is nested deeper than " + MAX_DEPTH + " levels");
+            throw new Invalid(
+                    "authorization_details is nested deeper than " + MAX_DEPTH + " levels");
         }
         if (value == null) {
             // A device's display drops absent and null members alike, so the hash would cover
             // something the user never saw: one form only, without nulls.
-            throw new Invalid("authorization_details holds a null value; leave the member out instead");
+            throw new Invalid(
+                    "authorization_details holds a null value; leave the member out instead");
         }
         if (value instanceof Map<?, ?> map) {
             for (Object member : map.values()) {
@@ -75,10 +79,12 @@ public final class AuthorizationDetails {
             for (Object item : list) {
                 check(item, depth + 1);
             }
-        } else if (value instanceof BigInteger || value instanceof java.math.BigDecimal
+        } else if (value instanceof BigInteger
+                || value instanceof java.math.BigDecimal
                 // both bounds, not Math.abs: the absolute value of Long.MIN_VALUE is Long.MIN_VALUE
                 || (value instanceof Long l && (l > MAX_SAFE_INTEGER || l < -MAX_SAFE_INTEGER))) {
-            throw new Invalid("authorization_details holds a number a device cannot represent exactly; send it as a string");
+            throw new Invalid(
+                    "authorization_details holds a number a device cannot represent exactly; send it as a string");
         } else if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
             throw new Invalid("authorization_details holds a number that is not finite");
         }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.keycloak.util.JsonSerialization;
 
 /**
@@ -33,7 +32,10 @@ public record Challenge(
         return createdAtMillis / 1000;
     }
 
-    /** What the challenge is for, as its signed context names it; empty for a context naming none we know. */
+    /**
+     * What the challenge is for, as its signed context names it; empty for a context naming none we
+     * know.
+     */
     public java.util.Optional<Purpose> purpose() {
         return Purpose.of(context);
     }
@@ -47,12 +49,28 @@ public record Challenge(
     }
 
     public boolean isBoundTo(String realmId, String rootSessionId, String tabId) {
-        return this.realmId.equals(realmId) && this.rootSessionId.equals(rootSessionId) && this.tabId.equals(tabId);
+        return this.realmId.equals(realmId)
+                && this.rootSessionId.equals(rootSessionId)
+                && this.tabId.equals(tabId);
     }
 
     Challenge withDecision(ChallengeStatus newStatus, String deviceId, long at) {
-        return new Challenge(id, realmId, userId, rootSessionId, tabId, clientId, newStatus, createdAtMillis, expiresAt,
-                context, contextHash, codeHash, codeLength, deviceId, at);
+        return new Challenge(
+                id,
+                realmId,
+                userId,
+                rootSessionId,
+                tabId,
+                clientId,
+                newStatus,
+                createdAtMillis,
+                expiresAt,
+                context,
+                contextHash,
+                codeHash,
+                codeLength,
+                deviceId,
+                at);
     }
 
     Map<String, String> toNotes() {
@@ -86,12 +104,24 @@ public record Challenge(
     @SuppressWarnings("unchecked")
     static Challenge fromNotes(Map<String, String> notes) {
         try {
-            Map<String, Object> context = JsonSerialization.readValue(notes.get("context"), LinkedHashMap.class);
-            return new Challenge(notes.get("id"), notes.get("realm"), notes.get("user"), notes.get("root"),
-                    notes.get("tab"), notes.get("client"), ChallengeStatus.valueOf(notes.get("status")),
-                    Long.parseLong(notes.get("created")), Long.parseLong(notes.get("expires")), context,
-                    notes.get("contextHash"), notes.get("codeHash"), Integer.parseInt(notes.get("codeLength")),
-                    notes.get("device"), notes.containsKey("decided") ? Long.parseLong(notes.get("decided")) : 0L);
+            Map<String, Object> context =
+                    JsonSerialization.readValue(notes.get("context"), LinkedHashMap.class);
+            return new Challenge(
+                    notes.get("id"),
+                    notes.get("realm"),
+                    notes.get("user"),
+                    notes.get("root"),
+                    notes.get("tab"),
+                    notes.get("client"),
+                    ChallengeStatus.valueOf(notes.get("status")),
+                    Long.parseLong(notes.get("created")),
+                    Long.parseLong(notes.get("expires")),
+                    context,
+                    notes.get("contextHash"),
+                    notes.get("codeHash"),
+                    Integer.parseInt(notes.get("codeLength")),
+                    notes.get("device"),
+                    notes.containsKey("decided") ? Long.parseLong(notes.get("decided")) : 0L);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("stored challenge is unreadable", e);
         }

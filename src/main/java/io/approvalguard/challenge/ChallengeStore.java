@@ -1,17 +1,15 @@
 package io.approvalguard.challenge;
 
-import io.approvalguard.support.tx.AfterTransaction;
 import io.approvalguard.support.json.CanonicalJson;
+import io.approvalguard.support.tx.AfterTransaction;
+import io.approvalguard.waiting.Wakes;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.utils.KeycloakModelUtils;
-
-import io.approvalguard.waiting.Wakes;
 
 /**
  * Challenges in Keycloak's single-use object store, which is replicated across a cluster and
@@ -47,12 +45,29 @@ public final class ChallengeStore {
         long now = nowMillis / 1000;
         String id = KeycloakModelUtils.generateId();
         String codeHash = spec.code() == null ? null : VerificationCodes.hash(id, spec.code());
-        Challenge challenge = new Challenge(id, spec.realmId(), spec.userId(), spec.rootSessionId(), spec.tabId(),
-                spec.clientId(), ChallengeStatus.PENDING, nowMillis, now + spec.lifetimeSeconds(), spec.context(),
-                CanonicalJson.hash(spec.context()), codeHash, spec.code() == null ? 0 : spec.code().length(), null, 0);
+        Challenge challenge =
+                new Challenge(
+                        id,
+                        spec.realmId(),
+                        spec.userId(),
+                        spec.rootSessionId(),
+                        spec.tabId(),
+                        spec.clientId(),
+                        ChallengeStatus.PENDING,
+                        nowMillis,
+                        now + spec.lifetimeSeconds(),
+                        spec.context(),
+                        CanonicalJson.hash(spec.context()),
+                        codeHash,
+                        spec.code() == null ? 0 : spec.code().length(),
+                        null,
+                        0);
         supersedePendingOf(spec.realmId(), spec.userId());
         store.put(PREFIX + id, retention(challenge), challenge.toNotes());
-        store.put(userKey(spec.realmId(), spec.userId()), retention(challenge), Map.of("challenge", id));
+        store.put(
+                userKey(spec.realmId(), spec.userId()),
+                retention(challenge),
+                Map.of("challenge", id));
         Wakes.afterCommit(session, Wakes.user(spec.realmId(), spec.userId()), "pending");
         return challenge;
     }
@@ -73,20 +88,27 @@ public final class ChallengeStore {
         }
         long now = Time.currentTime();
         return find(pointer.get("challenge"))
-                .filter(c -> c.status().isPending() && !c.isExpiredAt(now) && c.userId().equals(userId));
+                .filter(
+                        c ->
+                                c.status().isPending()
+                                        && !c.isExpiredAt(now)
+                                        && c.userId().equals(userId));
     }
 
     /** The user's most recent challenge, whatever its state. */
     public Optional<Challenge> findLatestFor(String realmId, String userId) {
         Map<String, String> pointer = store.get(userKey(realmId, userId));
-        return pointer == null ? Optional.empty() : find(pointer.get("challenge")).filter(c -> c.userId().equals(userId));
+        return pointer == null
+                ? Optional.empty()
+                : find(pointer.get("challenge")).filter(c -> c.userId().equals(userId));
     }
 
     /**
      * Moves a pending challenge to {@code outcome}. Returns the decided challenge, or empty when
      * another answer, expiry or replacement got there first.
      */
-    public Optional<Challenge> decide(Challenge challenge, ChallengeStatus outcome, String deviceId) {
+    public Optional<Challenge> decide(
+            Challenge challenge, ChallengeStatus outcome, String deviceId) {
         if (outcome == ChallengeStatus.PENDING || outcome == ChallengeStatus.CONSUMED) {
             throw new IllegalArgumentException("not a decision: " + outcome);
         }
@@ -96,7 +118,8 @@ public final class ChallengeStore {
         releaseIfRolledBack(DECIDED + challenge.id());
         Challenge decided = challenge.withDecision(outcome, deviceId, Time.currentTime());
         store.put(PREFIX + challenge.id(), retention(challenge), decided.toNotes());
-        Wakes.afterCommit(session, Wakes.challenge(challenge.id()), outcome.name().toLowerCase(Locale.ROOT));
+        Wakes.afterCommit(
+                session, Wakes.challenge(challenge.id()), outcome.name().toLowerCase(Locale.ROOT));
         session.getKeycloakSessionFactory().publish(new ChallengeDecided(session, decided));
         return Optional.of(decided);
     }
@@ -110,8 +133,11 @@ public final class ChallengeStore {
             return false;
         }
         releaseIfRolledBack(CONSUMED + challenge.id());
-        Challenge consumed = challenge.withDecision(ChallengeStatus.CONSUMED, challenge.deciderDeviceId(),
-                challenge.decidedAt());
+        Challenge consumed =
+                challenge.withDecision(
+                        ChallengeStatus.CONSUMED,
+                        challenge.deciderDeviceId(),
+                        challenge.decidedAt());
         store.put(PREFIX + challenge.id(), retention(challenge), consumed.toNotes());
         return true;
     }
@@ -128,8 +154,8 @@ public final class ChallengeStore {
     }
 
     /**
-     * The claim is immediate, the record it guards is written at commit: when the transaction
-     * rolls back instead, the claim goes too, so the challenge can still be decided (or spent).
+     * The claim is immediate, the record it guards is written at commit: when the transaction rolls
+     * back instead, the claim goes too, so the challenge can still be decided (or spent).
      */
     private void releaseIfRolledBack(String claim) {
         AfterTransaction.onRollback(session, () -> store.remove(claim));

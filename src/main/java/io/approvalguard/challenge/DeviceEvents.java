@@ -1,17 +1,15 @@
 package io.approvalguard.challenge;
 
+import io.approvalguard.challenge.location.LocationProvider;
+import io.approvalguard.challenge.location.RequestLocation;
+import io.approvalguard.device.DeviceCredentialModel;
+import io.approvalguard.support.events.ApprovalGuardEvent;
 import java.util.Map;
-
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-
-import io.approvalguard.challenge.location.LocationProvider;
-import io.approvalguard.challenge.location.RequestLocation;
-import io.approvalguard.device.DeviceCredentialModel;
-import io.approvalguard.support.events.ApprovalGuardEvent;
 
 /**
  * The event of a device's answer: which challenge, which device, where the sign-in came from and
@@ -19,13 +17,18 @@ import io.approvalguard.support.events.ApprovalGuardEvent;
  */
 final class DeviceEvents {
 
-    private DeviceEvents() {
-    }
+    private DeviceEvents() {}
 
-    static EventBuilder of(KeycloakSession session, RealmModel realm, UserModel user, Challenge challenge,
+    static EventBuilder of(
+            KeycloakSession session,
+            RealmModel realm,
+            UserModel user,
+            Challenge challenge,
             DeviceCredentialModel device) {
-        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).user(user);
-        ClientModel client = challenge.clientId() == null ? null : realm.getClientById(challenge.clientId());
+        EventBuilder event =
+                new EventBuilder(realm, session, session.getContext().getConnection()).user(user);
+        ClientModel client =
+                challenge.clientId() == null ? null : realm.getClientById(challenge.clientId());
         if (client != null) {
             event.client(client);
         }
@@ -43,8 +46,10 @@ final class DeviceEvents {
         if (network != null) {
             event.detail(ApprovalGuardEvent.LOGIN_NETWORK, network);
         }
-        String approverCountry = session.getProvider(LocationProvider.class)
-                .locate(session.getContext().getConnection().getRemoteAddr()).countryCode();
+        String approverCountry =
+                session.getProvider(LocationProvider.class)
+                        .locate(session.getContext().getConnection().getRemoteAddr())
+                        .countryCode();
         if (approverCountry != null) {
             event.detail(ApprovalGuardEvent.APPROVER_COUNTRY, approverCountry);
         }

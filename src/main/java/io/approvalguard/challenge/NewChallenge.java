@@ -15,5 +15,4 @@ public record NewChallenge(
         String clientId,
         Map<String, Object> context,
         String code,
-        long lifetimeSeconds) {
-}
+        long lifetimeSeconds) {}

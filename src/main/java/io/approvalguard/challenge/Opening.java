@@ -7,19 +7,31 @@ import io.approvalguard.fatigue.Admission;
  * only, and whether the device was left unnotified), refused by a gate or the throttle, or refused
  * because the client's request cannot be shown faithfully.
  */
-public record Opening(Challenge challenge, String code, boolean quiet, ApprovalGates.Closed closed,
-        Admission.Refusal refusal, long retryAfterSeconds, String invalidRequest) {
+public record Opening(
+        Challenge challenge,
+        String code,
+        boolean quiet,
+        ApprovalGates.Closed closed,
+        Admission.Refusal refusal,
+        long retryAfterSeconds,
+        String invalidRequest) {
 
     public boolean isOpened() {
         return challenge != null;
     }
 
-    /** The client's request cannot be shown faithfully (for example malformed authorization_details). */
+    /**
+     * The client's request cannot be shown faithfully (for example malformed
+     * authorization_details).
+     */
     public boolean isInvalidRequest() {
         return invalidRequest != null;
     }
 
-    /** A gate is closed for this user (suspended, locked, no active device): no prompt, nothing spent. */
+    /**
+     * A gate is closed for this user (suspended, locked, no active device): no prompt, nothing
+     * spent.
+     */
     public boolean isClosed() {
         return closed != null;
     }
@@ -33,7 +45,8 @@ public record Opening(Challenge challenge, String code, boolean quiet, ApprovalG
     }
 
     static Opening throttled(Admission admission) {
-        return new Opening(null, null, false, null, admission.refusal(), admission.retryAfterSeconds(), null);
+        return new Opening(
+                null, null, false, null, admission.refusal(), admission.retryAfterSeconds(), null);
     }
 
     static Opening invalidRequest(String reason) {

@@ -12,7 +12,9 @@ public enum Purpose {
     SIGN_IN("sign-in"),
     /** Confirming, with an existing device, that a new one may be added to the account. */
     ADD_DEVICE("add-device"),
-    /** The second factor of a password reset, after the emailed link and before the new password. */
+    /**
+     * The second factor of a password reset, after the emailed link and before the new password.
+     */
     PASSWORD_RESET("password-reset"),
     /** An OpenID CIBA request of an application, approved without a browser. */
     CIBA("ciba");

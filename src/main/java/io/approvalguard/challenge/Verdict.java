@@ -12,11 +12,17 @@ public enum Verdict {
     EXPIRED,
     /** A newer challenge for the same user replaced this one. */
     SUPERSEDED,
-    /** Approved, but push has been suspended for the user since (a risk response, possibly to this very approval). */
+    /**
+     * Approved, but push has been suspended for the user since (a risk response, possibly to this
+     * very approval).
+     */
     SUSPENDED,
     /** Approved, but the user has been disabled or locked by brute-force protection since. */
     LOCKED,
-    /** No usable approval: missing, bound elsewhere, for another purpose, already used, or its device gone since. */
+    /**
+     * No usable approval: missing, bound elsewhere, for another purpose, already used, or its
+     * device gone since.
+     */
     INVALID;
 
     /** Whether the user may ask for a fresh challenge from the same page. */

@@ -16,12 +16,12 @@ public final class VerificationCodes {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private VerificationCodes() {
-    }
+    private VerificationCodes() {}
 
     public static String generate(int length) {
         if (length < MIN_LENGTH || length > MAX_LENGTH) {
-            throw new IllegalArgumentException("code length must be between " + MIN_LENGTH + " and " + MAX_LENGTH);
+            throw new IllegalArgumentException(
+                    "code length must be between " + MIN_LENGTH + " and " + MAX_LENGTH);
         }
         StringBuilder code = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
@@ -32,7 +32,8 @@ public final class VerificationCodes {
 
     /** Salted with the challenge id so equal codes of different challenges hash differently. */
     public static String hash(String challengeId, String code) {
-        return CanonicalJson.sha256Base64Url((challengeId + ":" + code).getBytes(StandardCharsets.UTF_8));
+        return CanonicalJson.sha256Base64Url(
+                (challengeId + ":" + code).getBytes(StandardCharsets.UTF_8));
     }
 
     public static boolean matches(String challengeId, String typedCode, String expectedHash) {

@@ -1,13 +1,12 @@
 package io.approvalguard.device;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
 
 /**
- * The non-secret part of a device credential: its public key and the algorithm pinned at
- * enrolment. A device holds no shared secret, so the credential's secret data is empty.
+ * The non-secret part of a device credential: its public key and the algorithm pinned at enrolment.
+ * A device holds no shared secret, so the credential's secret data is empty.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DeviceCredentialData(

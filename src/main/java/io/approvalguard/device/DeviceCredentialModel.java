@@ -1,7 +1,6 @@
 package io.approvalguard.device;
 
 import java.io.IOException;
-
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.util.JsonSerialization;
@@ -10,7 +9,10 @@ import org.keycloak.util.JsonSerialization;
 public final class DeviceCredentialModel extends CredentialModel {
 
     public static final String TYPE = "approval-guard-device";
-    /** The required action that enrols a device (its factory lives with the sign-in flow, in push). */
+
+    /**
+     * The required action that enrols a device (its factory lives with the sign-in flow, in push).
+     */
     public static final String ENROLMENT_ACTION = "approval-guard-register";
 
     private final DeviceCredentialData data;
@@ -20,7 +22,8 @@ public final class DeviceCredentialModel extends CredentialModel {
     }
 
     public static DeviceCredentialModel create(String deviceName, DeviceKey key) {
-        DeviceCredentialData data = new DeviceCredentialData(key.jwk(), key.algorithm(), key.thumbprint(), false, 0L);
+        DeviceCredentialData data =
+                new DeviceCredentialData(key.jwk(), key.algorithm(), key.thumbprint(), false, 0L);
         DeviceCredentialModel model = new DeviceCredentialModel(data);
         model.setType(TYPE);
         model.setUserLabel(deviceName);
@@ -32,7 +35,9 @@ public final class DeviceCredentialModel extends CredentialModel {
 
     public static DeviceCredentialModel from(CredentialModel stored) {
         try {
-            DeviceCredentialData data = JsonSerialization.readValue(stored.getCredentialData(), DeviceCredentialData.class);
+            DeviceCredentialData data =
+                    JsonSerialization.readValue(
+                            stored.getCredentialData(), DeviceCredentialData.class);
             DeviceCredentialModel model = new DeviceCredentialModel(data);
             model.setId(stored.getId());
             model.setType(stored.getType());
@@ -42,7 +47,8 @@ public final class DeviceCredentialModel extends CredentialModel {
             model.setCredentialData(stored.getCredentialData());
             return model;
         } catch (IOException e) {
-            throw new IllegalStateException("device credential " + stored.getId() + " has unreadable data", e);
+            throw new IllegalStateException(
+                    "device credential " + stored.getId() + " has unreadable data", e);
         }
     }
 

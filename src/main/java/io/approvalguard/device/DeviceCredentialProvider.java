@@ -9,8 +9,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
- * Makes approver devices first-class credentials: listed in the Account Console under "Signing
- * in" (two-factor), set up through the enrolment required action, removable by the user and the
+ * Makes approver devices first-class credentials: listed in the Account Console under "Signing in"
+ * (two-factor), set up through the enrolment required action, removable by the user and the
  * administrator.
  */
 public final class DeviceCredentialProvider implements CredentialProvider<DeviceCredentialModel> {
@@ -27,7 +27,8 @@ public final class DeviceCredentialProvider implements CredentialProvider<Device
     }
 
     @Override
-    public CredentialModel createCredential(RealmModel realm, UserModel user, DeviceCredentialModel credential) {
+    public CredentialModel createCredential(
+            RealmModel realm, UserModel user, DeviceCredentialModel credential) {
         return user.credentialManager().createStoredCredential(credential);
     }
 
@@ -42,7 +43,8 @@ public final class DeviceCredentialProvider implements CredentialProvider<Device
     }
 
     @Override
-    public CredentialTypeMetadata getCredentialTypeMetadata(CredentialTypeMetadataContext metadataContext) {
+    public CredentialTypeMetadata getCredentialTypeMetadata(
+            CredentialTypeMetadataContext metadataContext) {
         return CredentialTypeMetadata.builder()
                 .type(getType())
                 .category(CredentialTypeMetadata.Category.TWO_FACTOR)

@@ -3,7 +3,8 @@ package io.approvalguard.device;
 import org.keycloak.credential.CredentialProviderFactory;
 import org.keycloak.models.KeycloakSession;
 
-public final class DeviceCredentialProviderFactory implements CredentialProviderFactory<DeviceCredentialProvider> {
+public final class DeviceCredentialProviderFactory
+        implements CredentialProviderFactory<DeviceCredentialProvider> {
 
     public static final String PROVIDER_ID = DeviceCredentialModel.TYPE;
 

@@ -1,5 +1,6 @@
 package io.approvalguard.device;
 
+import io.approvalguard.support.json.CanonicalJson;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
@@ -15,8 +16,6 @@ import java.security.spec.EllipticCurve;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import io.approvalguard.support.json.CanonicalJson;
 
 /**
  * A device's EC P-256 public key with its pinned algorithm. Built only from the four JWK members
@@ -91,13 +90,19 @@ public final class DeviceKey {
 
     /** RFC 7638 JWK thumbprint (SHA-256, base64url). */
     public String thumbprint() {
-        String canonical = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + jwk.get("x") + "\",\"y\":\"" + jwk.get("y") + "\"}";
+        String canonical =
+                "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\""
+                        + jwk.get("x")
+                        + "\",\"y\":\""
+                        + jwk.get("y")
+                        + "\"}";
         return CanonicalJson.sha256Base64Url(canonical.getBytes(StandardCharsets.UTF_8));
     }
 
     private static BigInteger coordinate(Object value, String name, boolean requireCanonical) {
         if (!(value instanceof String s) || s.length() != 43) {
-            throw new IllegalArgumentException("public_key." + name + " must be 32 bytes in base64url");
+            throw new IllegalArgumentException(
+                    "public_key." + name + " must be 32 bytes in base64url");
         }
         byte[] bytes;
         try {
@@ -106,13 +111,18 @@ public final class DeviceKey {
             throw new IllegalArgumentException("public_key." + name + " is not base64url");
         }
         if (bytes.length != 32) {
-            throw new IllegalArgumentException("public_key." + name + " must be 32 bytes in base64url");
+            throw new IllegalArgumentException(
+                    "public_key." + name + " must be 32 bytes in base64url");
         }
         // 43 characters carry 258 bits: the decoder ignores the last 2, so four texts would name
-        // one key, each with its own thumbprint (RFC 7638). Only the one with those bits zero is taken.
-        if (requireCanonical && !Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(s)) {
-            throw new IllegalArgumentException("public_key." + name
-                    + " is not canonical base64url: the unused bits of its last character must be zero");
+        // one key, each with its own thumbprint (RFC 7638). Only the one with those bits zero is
+        // taken.
+        if (requireCanonical
+                && !Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(s)) {
+            throw new IllegalArgumentException(
+                    "public_key."
+                            + name
+                            + " is not canonical base64url: the unused bits of its last character must be zero");
         }
         return new BigInteger(1, bytes);
     }
@@ -130,7 +140,9 @@ public final class DeviceKey {
 
     private static ECPublicKey toPublicKey(BigInteger x, BigInteger y) {
         try {
-            return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(x, y), P256));
+            return (ECPublicKey)
+                    KeyFactory.getInstance("EC")
+                            .generatePublic(new ECPublicKeySpec(new ECPoint(x, y), P256));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("public_key is not a valid P-256 key");
         }

@@ -3,7 +3,6 @@ package io.approvalguard.device;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-
 import org.keycloak.common.util.Time;
 import org.keycloak.models.UserModel;
 
@@ -11,7 +10,8 @@ import org.keycloak.models.UserModel;
 public final class DeviceRegistry {
 
     public Stream<DeviceCredentialModel> devicesOf(UserModel user) {
-        return user.credentialManager().getStoredCredentialsByTypeStream(DeviceCredentialModel.TYPE)
+        return user.credentialManager()
+                .getStoredCredentialsByTypeStream(DeviceCredentialModel.TYPE)
                 .map(DeviceCredentialModel::from);
     }
 
@@ -38,8 +38,15 @@ public final class DeviceRegistry {
      * may have suspended it a moment ago, which a copy read before would undo.
      */
     public void markUsed(UserModel user, String deviceId) {
-        find(user, deviceId).ifPresent(device -> user.credentialManager()
-                .updateStoredCredential(device.withData(device.data().withLastUsedAt(Time.currentTime()))));
+        find(user, deviceId)
+                .ifPresent(
+                        device ->
+                                user.credentialManager()
+                                        .updateStoredCredential(
+                                                device.withData(
+                                                        device.data()
+                                                                .withLastUsedAt(
+                                                                        Time.currentTime()))));
     }
 
     /**
@@ -47,12 +54,18 @@ public final class DeviceRegistry {
      * is kept, visible to the user and admins, but is never prompted and cannot approve.
      */
     public int setSuspended(UserModel user, boolean suspended) {
-        List<DeviceCredentialModel> changing = devicesOf(user).filter(d -> d.data().suspended() != suspended).toList();
-        changing.forEach(d -> user.credentialManager().updateStoredCredential(d.withData(d.data().withSuspended(suspended))));
+        List<DeviceCredentialModel> changing =
+                devicesOf(user).filter(d -> d.data().suspended() != suspended).toList();
+        changing.forEach(
+                d ->
+                        user.credentialManager()
+                                .updateStoredCredential(
+                                        d.withData(d.data().withSuspended(suspended))));
         return changing.size();
     }
 
     public boolean remove(UserModel user, String deviceId) {
-        return find(user, deviceId).isPresent() && user.credentialManager().removeStoredCredentialById(deviceId);
+        return find(user, deviceId).isPresent()
+                && user.credentialManager().removeStoredCredentialById(deviceId);
     }
 }

@@ -1,17 +1,15 @@
 package io.approvalguard.device;
 
+import io.approvalguard.support.json.CanonicalJson;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.SingleUseObjectProvider;
-
-import io.approvalguard.support.json.CanonicalJson;
 
 /**
  * Single-use enrolment tokens, bound to a user, a realm and the auth session that showed the QR
@@ -27,12 +25,11 @@ public final class EnrolmentTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What a token grants: enrolling one device for this user from this auth session. */
-    public record Grant(String tokenHash, String realmId, String userId, String clientId, long expiresAt) {
-    }
+    public record Grant(
+            String tokenHash, String realmId, String userId, String clientId, long expiresAt) {}
 
     /** A freshly issued token: the secret for the QR code and the hash to remember. */
-    public record Issued(String token, String tokenHash, long expiresAt) {
-    }
+    public record Issued(String token, String tokenHash, long expiresAt) {}
 
     private final SingleUseObjectProvider store;
 
@@ -55,7 +52,10 @@ public final class EnrolmentTokens {
         return new Issued(token, hash, expiresAt);
     }
 
-    /** Looks a token up without spending it, so that a request failing later checks leaves it usable. */
+    /**
+     * Looks a token up without spending it, so that a request failing later checks leaves it
+     * usable.
+     */
     public Optional<Grant> peek(String token, String realmId) {
         String hash = hash(token);
         return toGrant(hash, store.get(GRANT + hash), realmId);
@@ -73,7 +73,10 @@ public final class EnrolmentTokens {
 
     public void markCompleted(Grant grant, String deviceId) {
         long remaining = Math.max(1, grant.expiresAt() - Time.currentTime());
-        store.put(DONE + grant.tokenHash(), remaining + LIFETIME_SECONDS, Map.of("device", deviceId, "user", grant.userId()));
+        store.put(
+                DONE + grant.tokenHash(),
+                remaining + LIFETIME_SECONDS,
+                Map.of("device", deviceId, "user", grant.userId()));
     }
 
     /** The device enrolled with the token of this hash, if any. */
@@ -82,7 +85,9 @@ public final class EnrolmentTokens {
             return Optional.empty();
         }
         Map<String, String> done = store.get(DONE + tokenHash);
-        return done != null && userId.equals(done.get("user")) ? Optional.of(done.get("device")) : Optional.empty();
+        return done != null && userId.equals(done.get("user"))
+                ? Optional.of(done.get("device"))
+                : Optional.empty();
     }
 
     public static String hash(String token) {
@@ -97,6 +102,12 @@ public final class EnrolmentTokens {
         if (Time.currentTime() >= expiresAt) {
             return Optional.empty();
         }
-        return Optional.of(new Grant(hash, notes.get("realm"), notes.get("user"), notes.get("client"), expiresAt));
+        return Optional.of(
+                new Grant(
+                        hash,
+                        notes.get("realm"),
+                        notes.get("user"),
+                        notes.get("client"),
+                        expiresAt));
     }
 }

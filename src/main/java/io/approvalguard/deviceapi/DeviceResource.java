@@ -1,18 +1,20 @@
 package io.approvalguard.deviceapi;
 
+import io.approvalguard.challenge.AnswerRefused;
+import io.approvalguard.challenge.ApprovalEngine;
+import io.approvalguard.challenge.Challenge;
+import io.approvalguard.challenge.ChallengeStatus;
+import io.approvalguard.challenge.DeviceAnswer;
 import io.approvalguard.device.DeviceCredentialModel;
 import io.approvalguard.device.DeviceKey;
 import io.approvalguard.device.DeviceNames;
 import io.approvalguard.device.DeviceRegistry;
 import io.approvalguard.device.EnrolmentTokens;
-import java.io.InputStream;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-
+import io.approvalguard.support.events.ApprovalGuardEvent;
+import io.approvalguard.support.http.ApiError;
+import io.approvalguard.waiting.Waiter;
+import io.approvalguard.waiting.WaitingRequests;
+import io.approvalguard.waiting.Wakes;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -24,24 +26,17 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
-import org.keycloak.common.util.Time;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-
-import io.approvalguard.support.http.ApiError;
-import io.approvalguard.support.events.ApprovalGuardEvent;
-import io.approvalguard.challenge.AnswerRefused;
-import io.approvalguard.challenge.ApprovalEngine;
-import io.approvalguard.challenge.Challenge;
-import io.approvalguard.challenge.DeviceAnswer;
-import io.approvalguard.challenge.ChallengeStatus;
-import io.approvalguard.waiting.Waiter;
-import io.approvalguard.waiting.WaitingRequests;
-import io.approvalguard.waiting.Wakes;
 
 /** The device-facing API, {@code /realms/{realm}/approval-guard/device}; see docs/device-api.md. */
 public final class DeviceResource {
@@ -71,7 +66,8 @@ public final class DeviceResource {
         String token = requiredString(json, "enrolment_token", 20, 128);
         String deviceName = requiredString(json, "device_name", 1, DeviceNames.MAX_LENGTH);
         if (!DeviceNames.isDisplayable(deviceName)) {
-            throw ApiError.invalidRequest("device_name must be visible text, without control or format characters");
+            throw ApiError.invalidRequest(
+                    "device_name must be visible text, without control or format characters");
         }
         DeviceKey key;
         try {
@@ -82,7 +78,8 @@ public final class DeviceResource {
         String jtiKey = request.verifyEnrolmentProof(key);
 
         EnrolmentTokens tokens = new EnrolmentTokens(session);
-        EnrolmentTokens.Grant grant = tokens.peek(token, realm.getId()).orElseThrow(DeviceResource::invalidToken);
+        EnrolmentTokens.Grant grant =
+                tokens.peek(token, realm.getId()).orElseThrow(DeviceResource::invalidToken);
         UserModel user = session.users().getUserById(realm, grant.userId());
         if (user == null || !user.isEnabled()) {
             throw invalidToken();
@@ -93,10 +90,11 @@ public final class DeviceResource {
         DeviceCredentialModel device = devices.enrol(user, deviceName, key);
         tokens.markCompleted(grant, device.getId());
         Wakes.afterCommit(session, Wakes.enrolment(grant.tokenHash()), "enrolled");
-        ApprovalGuardEvent.DEVICE_ENROLLED.emit(event(user, grant.clientId())
-                .detail(ApprovalGuardEvent.DEVICE_ID, device.getId())
-                .detail(ApprovalGuardEvent.DEVICE_THUMBPRINT, device.data().thumbprint())
-                .detail(ApprovalGuardEvent.CREDENTIAL_TYPE, DeviceCredentialModel.TYPE));
+        ApprovalGuardEvent.DEVICE_ENROLLED.emit(
+                event(user, grant.clientId())
+                        .detail(ApprovalGuardEvent.DEVICE_ID, device.getId())
+                        .detail(ApprovalGuardEvent.DEVICE_THUMBPRINT, device.data().thumbprint())
+                        .detail(ApprovalGuardEvent.CREDENTIAL_TYPE, DeviceCredentialModel.TYPE));
 
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("device_id", device.getId());
@@ -105,7 +103,10 @@ public final class DeviceResource {
         response.put("realm", realm.getName());
         response.put("device_name", deviceName);
         response.put("alg", key.algorithm());
-        return Response.status(Response.Status.CREATED).entity(response).header("Cache-Control", "no-store").build();
+        return Response.status(Response.Status.CREATED)
+                .entity(response)
+                .header("Cache-Control", "no-store")
+                .build();
     }
 
     /**
@@ -122,19 +123,31 @@ public final class DeviceResource {
     /** The list now, or once a challenge exists (or the time is up) when the request is held. */
     private CompletionStage<Response> listOrHold() {
         int holdSeconds = waiting.holdSecondsOf(session.getContext().getUri().getRequestUri());
-        DeviceRequest.AuthenticatedDevice caller = DeviceRequest.withoutBody(session, realm).authenticate(devices);
-        PendingChallenges pending = new PendingChallenges(realm.getId(), caller.user().getId(), caller.device().getId(),
-                session.getContext().getConnection().getRemoteAddr());
+        DeviceRequest.AuthenticatedDevice caller =
+                DeviceRequest.withoutBody(session, realm).authenticate(devices);
+        PendingChallenges pending =
+                new PendingChallenges(
+                        realm.getId(),
+                        caller.user().getId(),
+                        caller.device().getId(),
+                        session.getContext().getConnection().getRemoteAddr());
         if (holdSeconds == 0) {
-            return CompletableFuture.completedFuture(PendingChallenges.answer(pending.find(session)));
+            return CompletableFuture.completedFuture(
+                    PendingChallenges.answer(pending.find(session)));
         }
-        Waiter<Response> waiter = new Waiter<>(Wakes.user(realm.getId(), caller.user().getId()), "device:" + caller.device().getId(),
-                woken -> waiting.answerInTransaction(woken, s -> PendingChallenges.answer(pending.find(s))),
-                () -> PendingChallenges.answer(List.of()));
+        Waiter<Response> waiter =
+                new Waiter<>(
+                        Wakes.user(realm.getId(), caller.user().getId()),
+                        "device:" + caller.device().getId(),
+                        woken ->
+                                waiting.answerInTransaction(
+                                        woken, s -> PendingChallenges.answer(pending.find(s))),
+                        () -> PendingChallenges.answer(List.of()));
         Response refused = waiting.hold(waiter, holdSeconds);
         List<Map<String, Object>> listed = pending.find(session);
         if (refused != null) {
-            return CompletableFuture.completedFuture(listed.isEmpty() ? refused : PendingChallenges.answer(listed));
+            return CompletableFuture.completedFuture(
+                    listed.isEmpty() ? refused : PendingChallenges.answer(listed));
         }
         if (!listed.isEmpty()) {
             waiter.answer(PendingChallenges.answer(listed));
@@ -146,7 +159,8 @@ public final class DeviceResource {
     @Path("challenges/{id}/answer")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response answer(@PathParam("id") String challengeId, @Context HttpHeaders headers, InputStream body) {
+    public Response answer(
+            @PathParam("id") String challengeId, @Context HttpHeaders headers, InputStream body) {
         return ApiError.respond(() -> decide(challengeId, headers, body));
     }
 
@@ -156,7 +170,9 @@ public final class DeviceResource {
         DeviceRequest.AuthenticatedDevice caller = request.authenticate(devices);
         Challenge decided;
         try {
-            decided = new ApprovalEngine(session).answer(realm, caller.user(), caller.device(), challengeId, answer);
+            decided =
+                    new ApprovalEngine(session)
+                            .answer(realm, caller.user(), caller.device(), challengeId, answer);
         } catch (AnswerRefused refused) {
             throw AnswerErrors.of(refused);
         }
@@ -172,20 +188,24 @@ public final class DeviceResource {
     }
 
     private Response removeCaller() {
-        DeviceRequest.AuthenticatedDevice caller = DeviceRequest.withoutBody(session, realm).authenticate(devices);
+        DeviceRequest.AuthenticatedDevice caller =
+                DeviceRequest.withoutBody(session, realm).authenticate(devices);
         devices.remove(caller.user(), caller.device().getId());
-        ApprovalGuardEvent.DEVICE_REMOVED.emit(event(caller.user(), null)
-                .detail(ApprovalGuardEvent.DEVICE_ID, caller.device().getId())
-                .detail(ApprovalGuardEvent.CREDENTIAL_TYPE, DeviceCredentialModel.TYPE));
+        ApprovalGuardEvent.DEVICE_REMOVED.emit(
+                event(caller.user(), null)
+                        .detail(ApprovalGuardEvent.DEVICE_ID, caller.device().getId())
+                        .detail(ApprovalGuardEvent.CREDENTIAL_TYPE, DeviceCredentialModel.TYPE));
         return Response.noContent().build();
     }
 
     private static ApiError invalidToken() {
-        return ApiError.badRequest("invalid_enrolment_token", "the enrolment token is unknown, used or expired");
+        return ApiError.badRequest(
+                "invalid_enrolment_token", "the enrolment token is unknown, used or expired");
     }
 
     private EventBuilder event(UserModel user, String clientUuid) {
-        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).user(user);
+        EventBuilder event =
+                new EventBuilder(realm, session, session.getContext().getConnection()).user(user);
         ClientModel client = clientUuid == null ? null : realm.getClientById(clientUuid);
         if (client != null) {
             event.client(client);
@@ -194,20 +214,26 @@ public final class DeviceResource {
     }
 
     static String requiredString(Map<String, Object> json, String name, int min, int max) {
-        if (!(json.get(name) instanceof String value) || value.length() < min || value.length() > max) {
-            throw ApiError.invalidRequest(name + " must be a string of " + min + " to " + max + " characters");
+        if (!(json.get(name) instanceof String value)
+                || value.length() < min
+                || value.length() > max) {
+            throw ApiError.invalidRequest(
+                    name + " must be a string of " + min + " to " + max + " characters");
         }
         return value;
     }
 
     /** A device's answer to a challenge, validated before anything else is looked at. */
     static DeviceAnswer answerOf(Map<String, Object> json) {
-        ChallengeStatus decision = switch (String.valueOf(json.get("decision"))) {
-            case "approve" -> ChallengeStatus.APPROVED;
-            case "deny" -> ChallengeStatus.DENIED;
-            case "fraud" -> ChallengeStatus.FRAUD;
-            default -> throw ApiError.invalidRequest("decision must be approve, deny or fraud");
-        };
+        ChallengeStatus decision =
+                switch (String.valueOf(json.get("decision"))) {
+                    case "approve" -> ChallengeStatus.APPROVED;
+                    case "deny" -> ChallengeStatus.DENIED;
+                    case "fraud" -> ChallengeStatus.FRAUD;
+                    default ->
+                            throw ApiError.invalidRequest(
+                                    "decision must be approve, deny or fraud");
+                };
         String contextHash = requiredString(json, "context_hash", 43, 43);
         Object code = json.get("code");
         if (code != null && !(code instanceof String s && s.matches("[0-9]{1,16}"))) {

@@ -1,58 +1,63 @@
 package io.approvalguard.deviceapi;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
+import io.approvalguard.support.http.ApiError;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
-
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.keycloak.headers.SecurityHeadersProvider;
 import org.keycloak.models.BrowserSecurityHeaders;
 import org.keycloak.models.KeycloakSession;
 
-import io.approvalguard.support.http.ApiError;
-
 /**
  * Serves the web approver ({@code /realms/{realm}/approval-guard/app/}), static files from the
- * provider JAR under a strict content security policy (no inline script, no foreign origin) and
- * the realm's other browser security headers, HSTS included.
+ * provider JAR under a strict content security policy (no inline script, no foreign origin) and the
+ * realm's other browser security headers, HSTS included.
  */
 public final class WebApproverResource {
 
     private static final String ROOT = "/web-approver/";
     private static final String JS = "text/javascript; charset=utf-8";
-    /** Every file served, by name; app.js is the entry module, the other .js files the modules it imports. */
-    private static final Map<String, String> FILES = Map.ofEntries(
-            Map.entry("index.html", "text/html; charset=utf-8"),
-            Map.entry("app.js", JS),
-            Map.entry("api.js", JS),
-            Map.entry("cards.js", JS),
-            Map.entry("crypto.js", JS),
-            Map.entry("display.js", JS),
-            Map.entry("dom.js", JS),
-            Map.entry("format.js", JS),
-            Map.entry("poller.js", JS),
-            Map.entry("render.js", JS),
-            Map.entry("storage.js", JS),
-            Map.entry("values.js", JS),
-            Map.entry("app.css", "text/css; charset=utf-8"),
-            Map.entry("manifest.webmanifest", "application/manifest+json; charset=utf-8"),
-            Map.entry("icon.svg", "image/svg+xml"),
-            Map.entry("icon-192.png", "image/png"),
-            Map.entry("icon-512.png", "image/png"));
-    private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+    /**
+     * Every file served, by name; app.js is the entry module, the other .js files the modules it
+     * imports.
+     */
+    private static final Map<String, String> FILES =
+            Map.ofEntries(
+                    Map.entry("index.html", "text/html; charset=utf-8"),
+                    Map.entry("app.js", JS),
+                    Map.entry("api.js", JS),
+                    Map.entry("cards.js", JS),
+                    Map.entry("crypto.js", JS),
+                    Map.entry("display.js", JS),
+                    Map.entry("dom.js", JS),
+                    Map.entry("format.js", JS),
+                    Map.entry("poller.js", JS),
+                    Map.entry("render.js", JS),
+                    Map.entry("storage.js", JS),
+                    Map.entry("values.js", JS),
+                    Map.entry("app.css", "text/css; charset=utf-8"),
+                    Map.entry("manifest.webmanifest", "application/manifest+json; charset=utf-8"),
+                    Map.entry("icon.svg", "image/svg+xml"),
+                    Map.entry("icon-192.png", "image/png"),
+                    Map.entry("icon-512.png", "image/png"));
+
+    private static final String CSP =
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                    + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
     /** Where this page is stricter than a realm may be; every other header is the realm's. */
-    private static final Map<BrowserSecurityHeaders, String> STRICTER = Map.of(
-            BrowserSecurityHeaders.CONTENT_SECURITY_POLICY, CSP,
-            BrowserSecurityHeaders.X_FRAME_OPTIONS, "DENY",
-            BrowserSecurityHeaders.X_CONTENT_TYPE_OPTIONS, "nosniff");
+    private static final Map<BrowserSecurityHeaders, String> STRICTER =
+            Map.of(
+                    BrowserSecurityHeaders.CONTENT_SECURITY_POLICY, CSP,
+                    BrowserSecurityHeaders.X_FRAME_OPTIONS, "DENY",
+                    BrowserSecurityHeaders.X_CONTENT_TYPE_OPTIONS, "nosniff");
 
     private final KeycloakSession session;
 
@@ -65,7 +70,9 @@ public final class WebApproverResource {
         var requestUri = session.getContext().getUri().getRequestUri();
         if (!requestUri.getRawPath().endsWith("/")) {
             // Relative links in the page need the trailing slash.
-            return Response.seeOther(UriBuilder.fromUri(requestUri).replaceQuery(null).path("/").build()).build();
+            return Response.seeOther(
+                            UriBuilder.fromUri(requestUri).replaceQuery(null).path("/").build())
+                    .build();
         }
         return serve("index.html");
     }
@@ -85,7 +92,8 @@ public final class WebApproverResource {
             if (in == null) {
                 throw new ApiError(Response.Status.NOT_FOUND, "not_found", "no such file");
             }
-            Response.ResponseBuilder response = Response.ok(in.readAllBytes(), type).header("Cache-Control", "no-cache");
+            Response.ResponseBuilder response =
+                    Response.ok(in.readAllBytes(), type).header("Cache-Control", "no-cache");
             securityHeaders().forEach(response::header);
             // Keycloak's own filter would put the realm's looser CSP over ours: it is skipped, and
             // securityHeaders() sends the realm's set itself.
@@ -103,12 +111,17 @@ public final class WebApproverResource {
      * are fixed and stricter.
      */
     private Map<String, String> securityHeaders() {
-        Map<String, String> realmValues = session.getContext().getRealm().getBrowserSecurityHeaders();
+        Map<String, String> realmValues =
+                session.getContext().getRealm().getBrowserSecurityHeaders();
         Map<String, String> headers = new LinkedHashMap<>();
         for (BrowserSecurityHeaders header : BrowserSecurityHeaders.values()) {
             String value = STRICTER.get(header);
             if (value == null) {
-                value = realmValues == null ? header.getDefaultValue() : realmValues.getOrDefault(header.getKey(), header.getDefaultValue());
+                value =
+                        realmValues == null
+                                ? header.getDefaultValue()
+                                : realmValues.getOrDefault(
+                                        header.getKey(), header.getDefaultValue());
             }
             if (value != null && !value.isEmpty()) {
                 headers.put(header.getHeaderName(), value);

@@ -54,7 +54,10 @@ public final class Admission {
         return quiet;
     }
 
-    /** The user's recent history (denials, timeouts, wrong codes, throttle hits) calls for more care. */
+    /**
+     * The user's recent history (denials, timeouts, wrong codes, throttle hits) calls for more
+     * care.
+     */
     public boolean suspicious() {
         return suspicious;
     }

@@ -4,7 +4,6 @@ import io.approvalguard.support.tx.AfterTransaction;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
-
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -32,6 +31,7 @@ public final class PromptThrottle {
 
     /** How long a prompt counts against the quota, and how long outcomes are remembered. */
     static final long MEMORY_SECONDS = 24 * 3600;
+
     /** Longest a prompt lock can outlive a transaction that never ended (a crashed node). */
     private static final long LOCK_SECONDS = 30;
 
@@ -50,11 +50,17 @@ public final class PromptThrottle {
     private final Consumer<Runnable> afterTransaction;
 
     public PromptThrottle(KeycloakSession session) {
-        this(session, session.singleUseObjects(), task -> AfterTransaction.whenEnded(session, task));
+        this(
+                session,
+                session.singleUseObjects(),
+                task -> AfterTransaction.whenEnded(session, task));
     }
 
     /** For tests: a store and a way to run work once the caller's transaction has ended. */
-    PromptThrottle(KeycloakSession session, SingleUseObjectProvider store, Consumer<Runnable> afterTransaction) {
+    PromptThrottle(
+            KeycloakSession session,
+            SingleUseObjectProvider store,
+            Consumer<Runnable> afterTransaction) {
         this.session = session;
         this.store = store;
         this.afterTransaction = afterTransaction;
@@ -64,7 +70,8 @@ public final class PromptThrottle {
      * Admits or refuses one prompt. An admitted prompt has taken its claims; the caller creates the
      * challenge in the same transaction.
      */
-    public Admission admit(RealmModel realm, UserModel user, String ipAddress, ThrottleSettings settings) {
+    public Admission admit(
+            RealmModel realm, UserModel user, String ipAddress, ThrottleSettings settings) {
         String subject = userKey(realm, user);
         String lockKey = LOCK + subject;
         if (!store.putIfAbsent(lockKey, LOCK_SECONDS)) {
@@ -81,10 +88,17 @@ public final class PromptThrottle {
         }
         boolean spaced = settings.minSpacingSeconds() > 0;
         if (spaced && !store.putIfAbsent(SPACING + subject, settings.minSpacingSeconds())) {
-            return refuse(subject, Admission.Refusal.TOO_SOON, secondsUntilSpaced(subject, settings, now));
+            return refuse(
+                    subject,
+                    Admission.Refusal.TOO_SOON,
+                    secondsUntilSpaced(subject, settings, now));
         }
-        SlotPool quota = new SlotPool(store, QUOTA_SLOT + subject + ":" + generation(subject) + ":", settings.promptQuota(),
-                MEMORY_SECONDS);
+        SlotPool quota =
+                new SlotPool(
+                        store,
+                        QUOTA_SLOT + subject + ":" + generation(subject) + ":",
+                        settings.promptQuota(),
+                        MEMORY_SECONDS);
         int quotaSlot = quota.take();
         if (quotaSlot < 0) {
             if (spaced) {
@@ -105,13 +119,17 @@ public final class PromptThrottle {
         store.put(LAST_PROMPT + subject, MEMORY_SECONDS, Map.of("at", Long.toString(now)));
         // counted, not read off the slot's index: freed slots are taken again from the lowest
         int promptsSinceSuccess = quota.taken();
-        boolean looksLikeAttack = promptsSinceSuccess >= settings.promptQuota() - 1
-                || outcomes.streak >= 2
-                || (settings.ipLimit() > 0 && ip.slot >= settings.ipLimit() / 2);
+        boolean looksLikeAttack =
+                promptsSinceSuccess >= settings.promptQuota() - 1
+                        || outcomes.streak >= 2
+                        || (settings.ipLimit() > 0 && ip.slot >= settings.ipLimit() / 2);
         return Admission.admitted(settings.quietMode() && looksLikeAttack, suspicious);
     }
 
-    /** Records a prompt that ended badly: extends the back-off and, except timeouts, counts for brute-force protection. */
+    /**
+     * Records a prompt that ended badly: extends the back-off and, except timeouts, counts for
+     * brute-force protection.
+     */
     public void recordOutcome(RealmModel realm, UserModel user, PromptOutcome outcome) {
         String key = OUTCOMES + userKey(realm, user);
         long now = Time.currentTime();
@@ -121,8 +139,13 @@ public final class PromptThrottle {
         if (outcome != PromptOutcome.TIMED_OUT && realm.isBruteForceProtected()) {
             // No category on purpose: Keycloak counts only password, OTP and recovery-code failures
             // when a category is named, and a denied or wrong-code push must count as well.
-            session.getProvider(BruteForceProtector.class).failedLogin(realm, user, session.getContext().getConnection(),
-                    session.getContext().getUri(), null);
+            session.getProvider(BruteForceProtector.class)
+                    .failedLogin(
+                            realm,
+                            user,
+                            session.getContext().getConnection(),
+                            session.getContext().getUri(),
+                            null);
         }
     }
 
@@ -134,13 +157,19 @@ public final class PromptThrottle {
         startAfresh(userKey(realm, user));
     }
 
-    /** An administrator's or the risk scorer's reset: as after a successful sign-in. The per-IP limit is not the user's and stays. */
+    /**
+     * An administrator's or the risk scorer's reset: as after a successful sign-in. The per-IP
+     * limit is not the user's and stays.
+     */
     public void reset(RealmModel realm, UserModel user) {
         startAfresh(userKey(realm, user));
     }
 
     private void startAfresh(String subject) {
-        store.put(GENERATION + subject, 2 * MEMORY_SECONDS, Map.of("id", KeycloakModelUtils.generateId()));
+        store.put(
+                GENERATION + subject,
+                2 * MEMORY_SECONDS,
+                Map.of("id", KeycloakModelUtils.generateId()));
         store.remove(OUTCOMES + subject);
         store.remove(THROTTLED + subject);
         store.remove(SPACING + subject);
@@ -157,7 +186,8 @@ public final class PromptThrottle {
         if (last == null || last.get("at") == null) {
             return settings.minSpacingSeconds();
         }
-        // "at" is whole seconds; the key was taken up to a second later and lives exactly the spacing
+        // "at" is whole seconds; the key was taken up to a second later and lives exactly the
+        // spacing
         return Math.max(1, Long.parseLong(last.get("at")) + settings.minSpacingSeconds() + 1 - now);
     }
 
@@ -167,7 +197,10 @@ public final class PromptThrottle {
         return stored == null || stored.get("id") == null ? "0" : stored.get("id");
     }
 
-    /** The IP address's slot for this prompt (none when there is no limit), or how long the address must wait. */
+    /**
+     * The IP address's slot for this prompt (none when there is no limit), or how long the address
+     * must wait.
+     */
     private record IpClaim(SlotPool slots, int slot, long refusedForSeconds) {
 
         void keep(long now) {
@@ -177,7 +210,8 @@ public final class PromptThrottle {
         }
     }
 
-    private IpClaim claimIp(RealmModel realm, String ipAddress, ThrottleSettings settings, long now) {
+    private IpClaim claimIp(
+            RealmModel realm, String ipAddress, ThrottleSettings settings, long now) {
         if (settings.ipLimit() == 0 || ipAddress == null) {
             return new IpClaim(null, 0, 0);
         }
@@ -189,7 +223,12 @@ public final class PromptThrottle {
         if (full != null && full.get("until") != null && Long.parseLong(full.get("until")) > now) {
             return new IpClaim(null, -1, Long.parseLong(full.get("until")) - now);
         }
-        SlotPool slots = new SlotPool(store, IP_SLOT + address + ":", settings.ipLimit(), settings.ipWindowSeconds());
+        SlotPool slots =
+                new SlotPool(
+                        store,
+                        IP_SLOT + address + ":",
+                        settings.ipLimit(),
+                        settings.ipWindowSeconds());
         int slot = slots.take();
         if (slot >= 0) {
             return new IpClaim(slots, slot, 0);
@@ -218,8 +257,11 @@ public final class PromptThrottle {
 
         static Outcomes read(SingleUseObjectProvider store, String key, long now) {
             Map<String, String> stored = store.get(key);
-            Outcomes outcomes = new Outcomes(stored == null ? new HashMap<>() : new HashMap<>(stored));
-            return now - outcomes.lastAt > MEMORY_SECONDS ? new Outcomes(new HashMap<>()) : outcomes;
+            Outcomes outcomes =
+                    new Outcomes(stored == null ? new HashMap<>() : new HashMap<>(stored));
+            return now - outcomes.lastAt > MEMORY_SECONDS
+                    ? new Outcomes(new HashMap<>())
+                    : outcomes;
         }
 
         void add(PromptOutcome outcome, long now) {

@@ -1,19 +1,18 @@
 package io.approvalguard.fatigue;
 
 import java.util.Map;
-
 import org.keycloak.models.SingleUseObjectProvider;
 
 /**
  * A limit of {@code capacity} events per {@code lifespan} seconds as that many keys in the
  * single-use store: taking one is an atomic {@code putIfAbsent}, immediately visible on every node,
  * and each key frees itself {@code lifespan} seconds after it was taken. So the limit holds over
- * any window of that length (a sliding window, not one aligned to the clock), and nothing has to
- * be released or counted afterwards.
+ * any window of that length (a sliding window, not one aligned to the clock), and nothing has to be
+ * released or counted afterwards.
  *
- * <p>A slot kept for good is then stamped with the time it was taken (a {@code put}, visible
- * after commit), only to tell a refused caller when the first slot frees. A slot that may still
- * be given back is not stamped yet: a deferred {@code put} would bring it back at commit.
+ * <p>A slot kept for good is then stamped with the time it was taken (a {@code put}, visible after
+ * commit), only to tell a refused caller when the first slot frees. A slot that may still be given
+ * back is not stamped yet: a deferred {@code put} would bring it back at commit.
  */
 final class SlotPool {
 
@@ -62,15 +61,22 @@ final class SlotPool {
         store.remove(prefix + slot);
     }
 
-    /** Seconds until the first taken slot frees, as far as the store tells; the whole lifespan when it cannot. */
+    /**
+     * Seconds until the first taken slot frees, as far as the store tells; the whole lifespan when
+     * it cannot.
+     */
     long secondsUntilOneFrees(long now) {
         long earliest = lifespanSeconds;
         for (int slot = 0; slot < capacity; slot++) {
             Map<String, String> notes = store.get(prefix + slot);
             String takenAt = notes == null ? null : notes.get(TAKEN_AT);
             if (takenAt != null) {
-                // taken in that whole second, so free at the latest a second after takenAt + lifespan
-                earliest = Math.min(earliest, Math.max(1, Long.parseLong(takenAt) + lifespanSeconds + 1 - now));
+                // taken in that whole second, so free at the latest a second after takenAt +
+                // lifespan
+                earliest =
+                        Math.min(
+                                earliest,
+                                Math.max(1, Long.parseLong(takenAt) + lifespanSeconds + 1 - now));
             }
         }
         return earliest;

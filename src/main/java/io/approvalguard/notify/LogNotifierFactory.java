@@ -11,9 +11,15 @@ public final class LogNotifierFactory implements NotifierFactory {
     public static final String PROVIDER_ID = "log";
 
     private static final Logger LOG = Logger.getLogger(LogNotifierFactory.class);
-    private static final Notifier NOTIFIER = n -> LOG.infof(
-            "Approval Guard: challenge %s waits for user %s in realm %s on %d device(s) until %d",
-            n.challengeId(), n.userId(), n.realmName(), n.deviceIds().size(), n.expiresAt());
+    private static final Notifier NOTIFIER =
+            n ->
+                    LOG.infof(
+                            "Approval Guard: challenge %s waits for user %s in realm %s on %d device(s) until %d",
+                            n.challengeId(),
+                            n.userId(),
+                            n.realmName(),
+                            n.deviceIds().size(),
+                            n.expiresAt());
 
     @Override
     public Notifier create(KeycloakSession session) {
@@ -21,16 +27,13 @@ public final class LogNotifierFactory implements NotifierFactory {
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public String getId() {

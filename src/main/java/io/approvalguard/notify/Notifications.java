@@ -1,13 +1,8 @@
 package io.approvalguard.notify;
 
 import io.approvalguard.support.tx.AfterTransaction;
-import java.util.concurrent.Executor;
-
 import org.jboss.logging.Logger;
-import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Hands a notification to the configured notifier once the current transaction has committed, on
@@ -17,16 +12,21 @@ public final class Notifications {
 
     private static final Logger LOG = Logger.getLogger(Notifications.class);
 
-    private Notifications() {
-    }
+    private Notifications() {}
 
     static final String EXECUTOR = "approval-guard-notify";
 
-    public static void sendAfterCommit(KeycloakSession session, ChallengeNotification notification) {
+    public static void sendAfterCommit(
+            KeycloakSession session, ChallengeNotification notification) {
         // Only once the challenge is real. The device also pulls, so a failed notification delays
         // an approval, it never blocks one.
-        AfterTransaction.onCommitInBackground(session, EXECUTOR, s -> s.getProvider(Notifier.class).notify(notification),
-                e -> LOG.warnf("Approval Guard: notifying devices of challenge %s failed: %s",
-                        notification.challengeId(), e.toString()));
+        AfterTransaction.onCommitInBackground(
+                session,
+                EXECUTOR,
+                s -> s.getProvider(Notifier.class).notify(notification),
+                e ->
+                        LOG.warnf(
+                                "Approval Guard: notifying devices of challenge %s failed: %s",
+                                notification.challengeId(), e.toString()));
     }
 }

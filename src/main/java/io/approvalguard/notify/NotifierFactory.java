@@ -2,5 +2,4 @@ package io.approvalguard.notify;
 
 import org.keycloak.provider.ProviderFactory;
 
-public interface NotifierFactory extends ProviderFactory<Notifier> {
-}
+public interface NotifierFactory extends ProviderFactory<Notifier> {}

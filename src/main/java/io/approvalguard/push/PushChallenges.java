@@ -1,16 +1,5 @@
 package io.approvalguard.push;
 
-import java.util.Arrays;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
-
-import org.keycloak.events.EventBuilder;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.UserModel;
-import org.keycloak.sessions.AuthenticationSessionModel;
-
 import io.approvalguard.challenge.ApprovalContext;
 import io.approvalguard.challenge.ApprovalEngine;
 import io.approvalguard.challenge.AuthorizationDetails;
@@ -23,21 +12,32 @@ import io.approvalguard.challenge.Purpose;
 import io.approvalguard.challenge.Verdict;
 import io.approvalguard.challenge.VerificationCodes;
 import io.approvalguard.challenge.login.LoginApproval;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserModel;
+import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * A browser tab's challenge, shared by the authenticator and the enrolment required action: which
- * challenge this tab shows (and its code, for a reload), asked of and spent through the
- * {@link ApprovalEngine}, which owns every rule of the challenge itself.
+ * challenge this tab shows (and its code, for a reload), asked of and spent through the {@link
+ * ApprovalEngine}, which owns every rule of the challenge itself.
  */
 public final class PushChallenges {
 
     /** Auth-session note: the id of this tab's current challenge. */
     private static final String NOTE_CHALLENGE = "ag.challenge";
+
     /**
      * Auth-session note: the code this tab shows, so that a reload shows the same request. Kept
      * only with the browser's own server-side session; the challenge store keeps only its hash.
      */
     private static final String NOTE_CODE = "ag.code";
+
     /** Auth-session note: devices enrolled during this login, which may not approve it. */
     private static final String NOTE_ENROLLED_DEVICES = "ag.enrolled-devices";
 
@@ -49,7 +49,11 @@ public final class PushChallenges {
         this.engine = new ApprovalEngine(session);
     }
 
-    public Opening open(AuthenticationSessionModel authSession, UserModel user, Purpose purpose, PushSettings settings,
+    public Opening open(
+            AuthenticationSessionModel authSession,
+            UserModel user,
+            Purpose purpose,
+            PushSettings settings,
             EventBuilder event) {
         Map<String, Object> context;
         try {
@@ -57,11 +61,20 @@ public final class PushChallenges {
         } catch (AuthorizationDetails.Invalid e) {
             return engine.refuseRequest(authSession.getClient(), user, purpose, e, event);
         }
-        // Whatever happens next, an approval recorded earlier in this login no longer stands for it.
+        // Whatever happens next, an approval recorded earlier in this login no longer stands for
+        // it.
         LoginApproval.withdraw(authSession);
         forget(authSession);
-        Opening opening = engine.open(bindingOf(authSession), authSession.getClient(), user,
-                session.getContext().getConnection().getRemoteAddr(), context, purpose, policyOf(settings), event);
+        Opening opening =
+                engine.open(
+                        bindingOf(authSession),
+                        authSession.getClient(),
+                        user,
+                        session.getContext().getConnection().getRemoteAddr(),
+                        context,
+                        purpose,
+                        policyOf(settings),
+                        event);
         if (opening.isOpened()) {
             authSession.setAuthNote(NOTE_CHALLENGE, opening.challenge().id());
             if (opening.code() != null) {
@@ -72,7 +85,11 @@ public final class PushChallenges {
     }
 
     static PromptPolicy policyOf(PushSettings settings) {
-        return new PromptPolicy(settings.lifetimeSeconds(), settings.profile(), settings.codeLength(), settings.throttle());
+        return new PromptPolicy(
+                settings.lifetimeSeconds(),
+                settings.profile(),
+                settings.codeLength(),
+                settings.throttle());
     }
 
     /**
@@ -82,14 +99,23 @@ public final class PushChallenges {
     public Optional<Challenge> unfinished(AuthenticationSessionModel authSession, Purpose purpose) {
         return current(authSession)
                 .filter(c -> c.purpose().filter(purpose::equals).isPresent())
-                .filter(c -> c.status() != ChallengeStatus.CONSUMED && c.status() != ChallengeStatus.CANCELLED);
+                .filter(
+                        c ->
+                                c.status() != ChallengeStatus.CONSUMED
+                                        && c.status() != ChallengeStatus.CANCELLED);
     }
 
-    /** The code this tab showed for its challenge, to show again; null when there is none or it does not match. */
+    /**
+     * The code this tab showed for its challenge, to show again; null when there is none or it does
+     * not match.
+     */
     public static String codeShown(AuthenticationSessionModel authSession, Challenge challenge) {
         String code = authSession.getAuthNote(NOTE_CODE);
-        return code != null && challenge.requiresCode() && VerificationCodes.matches(challenge.id(), code, challenge.codeHash())
-                ? code : null;
+        return code != null
+                        && challenge.requiresCode()
+                        && VerificationCodes.matches(challenge.id(), code, challenge.codeHash())
+                ? code
+                : null;
     }
 
     /** This tab no longer has a challenge (spent, cancelled, or the login cannot go on). */
@@ -100,24 +126,47 @@ public final class PushChallenges {
 
     /** This tab's challenge, if it has one. */
     public Optional<Challenge> current(AuthenticationSessionModel authSession) {
-        return engine.bound(authSession.getAuthNote(NOTE_CHALLENGE), authSession.getRealm().getId(), bindingOf(authSession));
+        return engine.bound(
+                authSession.getAuthNote(NOTE_CHALLENGE),
+                authSession.getRealm().getId(),
+                bindingOf(authSession));
     }
 
-    /** The state of this tab's challenge for the waiting page, marking it expired when its time has passed. */
-    public Optional<ChallengeStatus> status(AuthenticationSessionModel authSession, EventBuilder event) {
+    /**
+     * The state of this tab's challenge for the waiting page, marking it expired when its time has
+     * passed.
+     */
+    public Optional<ChallengeStatus> status(
+            AuthenticationSessionModel authSession, EventBuilder event) {
         return current(authSession).map(c -> engine.expireIfDue(c, event).status());
     }
 
-    /** The person signing in gave up: this tab's pending challenge ends as cancelled, and the tab forgets it. */
+    /**
+     * The person signing in gave up: this tab's pending challenge ends as cancelled, and the tab
+     * forgets it.
+     */
     public void cancel(AuthenticationSessionModel authSession, EventBuilder event) {
         current(authSession).ifPresent(c -> engine.cancel(c, event));
         forget(authSession);
     }
 
-    /** Whether this tab's challenge completes the login for {@code purpose}; an approval is spent once. */
-    public Verdict conclude(AuthenticationSessionModel authSession, UserModel user, Purpose purpose, EventBuilder event) {
-        Verdict verdict = engine.conclude(authSession, current(authSession), user, purpose,
-                enrolledDuringThisLogin(authSession), event);
+    /**
+     * Whether this tab's challenge completes the login for {@code purpose}; an approval is spent
+     * once.
+     */
+    public Verdict conclude(
+            AuthenticationSessionModel authSession,
+            UserModel user,
+            Purpose purpose,
+            EventBuilder event) {
+        Verdict verdict =
+                engine.conclude(
+                        authSession,
+                        current(authSession),
+                        user,
+                        purpose,
+                        enrolledDuringThisLogin(authSession),
+                        event);
         if (verdict == Verdict.APPROVED) {
             forget(authSession);
         }
@@ -133,8 +182,10 @@ public final class PushChallenges {
         return note == null ? Set.of() : Arrays.stream(note.split(",")).collect(Collectors.toSet());
     }
 
-    public static void rememberEnrolledDuringThisLogin(AuthenticationSessionModel authSession, String deviceId) {
+    public static void rememberEnrolledDuringThisLogin(
+            AuthenticationSessionModel authSession, String deviceId) {
         String note = authSession.getAuthNote(NOTE_ENROLLED_DEVICES);
-        authSession.setAuthNote(NOTE_ENROLLED_DEVICES, note == null ? deviceId : note + "," + deviceId);
+        authSession.setAuthNote(
+                NOTE_ENROLLED_DEVICES, note == null ? deviceId : note + "," + deviceId);
     }
 }

@@ -1,16 +1,17 @@
 package io.approvalguard.push;
 
+import io.approvalguard.challenge.ApprovalGates;
+import io.approvalguard.challenge.Verdict;
+import io.approvalguard.fatigue.Admission;
 import org.keycloak.forms.login.LoginFormsProvider;
 
-import io.approvalguard.challenge.Verdict;
-import io.approvalguard.challenge.ApprovalGates;
-import io.approvalguard.fatigue.Admission;
-
-/** Which message the sign-in page shows for each outcome; the texts are in the theme's message bundles. */
+/**
+ * Which message the sign-in page shows for each outcome; the texts are in the theme's message
+ * bundles.
+ */
 public final class PushMessages {
 
-    private PushMessages() {
-    }
+    private PushMessages() {}
 
     public static String forVerdict(Verdict verdict) {
         return switch (verdict) {
@@ -36,7 +37,9 @@ public final class PushMessages {
         };
     }
 
-    /** The client's request cannot be shown to the user faithfully: nothing was sent to the device. */
+    /**
+     * The client's request cannot be shown to the user faithfully: nothing was sent to the device.
+     */
     public static LoginFormsProvider invalidRequest(LoginFormsProvider form, String reason) {
         return form.setError("approvalGuardInvalidRequest", reason);
     }
@@ -45,14 +48,16 @@ public final class PushMessages {
      * Says which rule refused the prompt and when the next one may be sent, in the page's language
      * with proper plurals. Reveals nothing about devices.
      */
-    public static LoginFormsProvider throttled(LoginFormsProvider form, Admission.Refusal refusal, long retryAfterSeconds) {
-        String key = switch (refusal) {
-            case BACKING_OFF -> "approvalGuardThrottledBackingOff";
-            case TOO_SOON -> "approvalGuardThrottledTooSoon";
-            case QUOTA_SPENT -> "approvalGuardThrottledQuota";
-            case IP_LIMIT -> "approvalGuardThrottledIpLimit";
-            case BUSY -> "approvalGuardThrottledBusy";
-        };
+    public static LoginFormsProvider throttled(
+            LoginFormsProvider form, Admission.Refusal refusal, long retryAfterSeconds) {
+        String key =
+                switch (refusal) {
+                    case BACKING_OFF -> "approvalGuardThrottledBackingOff";
+                    case TOO_SOON -> "approvalGuardThrottledTooSoon";
+                    case QUOTA_SPENT -> "approvalGuardThrottledQuota";
+                    case IP_LIMIT -> "approvalGuardThrottledIpLimit";
+                    case BUSY -> "approvalGuardThrottledBusy";
+                };
         return form.setError(key, duration(form, Math.max(1, retryAfterSeconds)));
     }
 

@@ -2,9 +2,14 @@ package io.approvalguard.risk;
 
 import java.util.Locale;
 
-/** The responses, applied by the scorer at a level or by an external scorer through the admin API. */
+/**
+ * The responses, applied by the scorer at a level or by an external scorer through the admin API.
+ */
 public enum RiskAction {
-    /** End every online and offline session (with back-channel logout) and set the user's not-before. */
+    /**
+     * End every online and offline session (with back-channel logout) and set the user's
+     * not-before.
+     */
     REVOKE_SESSIONS,
     /** No push prompts for a time; the flow must use another factor. */
     SUSPEND_PUSH,
@@ -25,7 +30,9 @@ public enum RiskAction {
 
     /** Every action's wire name, for error messages. */
     public static String wireNames() {
-        return java.util.Arrays.stream(values()).map(RiskAction::wireName).collect(java.util.stream.Collectors.joining(", "));
+        return java.util.Arrays.stream(values())
+                .map(RiskAction::wireName)
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     public static RiskAction parse(String value) {

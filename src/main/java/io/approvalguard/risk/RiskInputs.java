@@ -1,40 +1,43 @@
 package io.approvalguard.risk;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.approvalguard.stream.CloudEvents;
 import io.approvalguard.stream.sink.StreamEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
 import org.keycloak.util.JsonSerialization;
 
-/** Reads the scorer's input out of a stream record's envelope; null for events the scorer ignores. */
+/**
+ * Reads the scorer's input out of a stream record's envelope; null for events the scorer ignores.
+ */
 public final class RiskInputs {
 
-    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
     private static final String OWN = CloudEvents.APPROVAL_GUARD_TYPE_PREFIX;
     private static final String KEYCLOAK = CloudEvents.KEYCLOAK_TYPE_PREFIX;
     private static final String CIBA_TOKEN = KEYCLOAK + "authreqid_to_token";
 
     /**
-     * Decisions a device signed: scored as part of the decision (the approval engine calls {@link RiskScoring}), so the
-     * relay never sees them.
+     * Decisions a device signed: scored as part of the decision (the approval engine calls {@link
+     * RiskScoring}), so the relay never sees them.
      */
-    static final java.util.Set<String> DECIDED_BY_DEVICE = java.util.Set.of(OWN + "challenge_approved",
-            OWN + "challenge_denied", OWN + "challenge_fraud_reported", OWN + "challenge_wrong_code");
+    static final java.util.Set<String> DECIDED_BY_DEVICE =
+            java.util.Set.of(
+                    OWN + "challenge_approved",
+                    OWN + "challenge_denied",
+                    OWN + "challenge_fraud_reported",
+                    OWN + "challenge_wrong_code");
 
-    private RiskInputs() {
-    }
+    private RiskInputs() {}
 
     /**
      * A stream event the scorer reads, parsed.
      *
      * @param ciba the event is a CIBA token issuance (a login without a browser)
      */
-    public record Parsed(RiskInput input, String userId, String source, String sessionId, boolean ciba) {
-    }
+    public record Parsed(
+            RiskInput input, String userId, String source, String sessionId, boolean ciba) {}
 
     public static Parsed parse(StreamEvent event) {
         if (event.userId() == null) {
@@ -47,13 +50,23 @@ public final class RiskInputs {
         Map<String, Object> envelope = read(event.json());
         Map<String, Object> data = object(envelope.get("data"));
         Map<String, Object> details = object(data.get("details"));
-        if (kind == RiskInput.Kind.PASSWORD_RESET && event.type().startsWith(CloudEvents.ADMIN_TYPE_PREFIX)
+        if (kind == RiskInput.Kind.PASSWORD_RESET
+                && event.type().startsWith(CloudEvents.ADMIN_TYPE_PREFIX)
                 && !String.valueOf(data.get("resource_path")).endsWith("/reset-password")) {
             return null;
         }
-        RiskInput input = new RiskInput(kind, event.timeMillis(), string(details.get("login_country")),
-                string(details.get("login_network")), string(data.get("ip_address")));
-        return new Parsed(input, event.userId(), string(envelope.get("source")), string(data.get("session_id")),
+        RiskInput input =
+                new RiskInput(
+                        kind,
+                        event.timeMillis(),
+                        string(details.get("login_country")),
+                        string(details.get("login_network")),
+                        string(data.get("ip_address")));
+        return new Parsed(
+                input,
+                event.userId(),
+                string(envelope.get("source")),
+                string(data.get("session_id")),
                 CIBA_TOKEN.equals(event.type()));
     }
 

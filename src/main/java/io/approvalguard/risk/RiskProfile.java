@@ -1,14 +1,13 @@
 package io.approvalguard.risk;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /**
  * What the scorer remembers of a user (or, for spraying, of an IP address): the decaying score and
@@ -21,21 +20,32 @@ public final class RiskProfile {
     static final int MAX_PLACES = 32;
     static final int MAX_IP_USERS = 256;
 
-    /** The score at {@link #scoredAt}; it decays from there. Kept in the state row's own columns, not in the JSON. */
-    @JsonIgnore
-    public double score;
-    @JsonIgnore
-    public long scoredAt;
+    /**
+     * The score at {@link #scoredAt}; it decays from there. Kept in the state row's own columns,
+     * not in the JSON.
+     */
+    @JsonIgnore public double score;
+
+    @JsonIgnore public long scoredAt;
+
     /** Recent denial and timeout times, oldest first. */
     public List<Long> failures = new ArrayList<>();
+
     public Set<String> countries = new LinkedHashSet<>();
     public Set<String> networks = new LinkedHashSet<>();
     public long lastPasswordReset;
-    /** When the user's sessions were last revoked, and push last suspended: for sessions that race them. */
+
+    /**
+     * When the user's sessions were last revoked, and push last suspended: for sessions that race
+     * them.
+     */
     public long revokedAt;
+
     public long suspendedSince;
+
     /** When a CIBA request was last approved: its session appears only when the client polls. */
     public long backchannelApprovedAt;
+
     /** For an IP profile: users prompted from it, with the last time. */
     public Map<String, Long> promptedUsers = new LinkedHashMap<>();
 
@@ -71,7 +81,9 @@ public final class RiskProfile {
         }
     }
 
-    /** Remembers a place; answers whether it was new (and the user had any history to compare with). */
+    /**
+     * Remembers a place; answers whether it was new (and the user had any history to compare with).
+     */
     static boolean remember(Set<String> places, String place) {
         if (place == null) {
             return false;

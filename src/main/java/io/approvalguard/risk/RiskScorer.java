@@ -12,22 +12,24 @@ import java.util.Map;
 public final class RiskScorer {
 
     /** The outcome of scoring one input. */
-    public record Assessment(List<RiskSignal> signals, double score, RiskLevel level, RiskLevel previousLevel) {
+    public record Assessment(
+            List<RiskSignal> signals, double score, RiskLevel level, RiskLevel previousLevel) {
 
         public boolean raisedAnything() {
             return !signals.isEmpty();
         }
     }
 
-    private RiskScorer() {
-    }
+    private RiskScorer() {}
 
     /**
      * Scores one input against a user's profile, updating the profile.
      *
-     * @param ipSpraying whether the input's IP address has prompted many users (see {@link #recordPrompt})
+     * @param ipSpraying whether the input's IP address has prompted many users (see {@link
+     *     #recordPrompt})
      */
-    public static Assessment assess(RiskProfile user, RiskInput input, RiskSettings settings, boolean ipSpraying) {
+    public static Assessment assess(
+            RiskProfile user, RiskInput input, RiskSettings settings, boolean ipSpraying) {
         long now = input.timeMillis();
         int halfLife = settings.halfLifeSeconds();
         RiskLevel previous = settings.levelOf(user.scoreAt(now, halfLife));
@@ -48,7 +50,8 @@ public final class RiskScorer {
             case FRAUD_REPORTED -> signals.add(RiskSignal.FRAUD_REPORT);
             case THROTTLED -> signals.add(RiskSignal.PROMPT_FLOOD);
             case APPROVED -> {
-                if (recentFailures(user, now, settings.fatigueWindowSeconds()) >= settings.fatigueStreak()) {
+                if (recentFailures(user, now, settings.fatigueWindowSeconds())
+                        >= settings.fatigueStreak()) {
                     signals.add(RiskSignal.FATIGUE_APPROVAL);
                 }
                 // the streak is spent: the next approval is judged on what follows this one
@@ -64,7 +67,9 @@ public final class RiskScorer {
                 }
             }
             case DEVICE_ENROLLED -> {
-                if (user.lastPasswordReset > 0 && now - user.lastPasswordReset <= settings.enrolAfterResetSeconds() * 1000L) {
+                if (user.lastPasswordReset > 0
+                        && now - user.lastPasswordReset
+                                <= settings.enrolAfterResetSeconds() * 1000L) {
                     signals.add(RiskSignal.ENROL_AFTER_RESET);
                 }
             }
@@ -93,7 +98,8 @@ public final class RiskScorer {
      * Records that an IP address prompted a user; answers whether it has now prompted at least the
      * threshold of distinct users within the window.
      */
-    public static boolean recordPrompt(RiskProfile ip, String userId, long now, RiskSettings settings) {
+    public static boolean recordPrompt(
+            RiskProfile ip, String userId, long now, RiskSettings settings) {
         long windowStart = now - settings.ipWindowSeconds() * 1000L;
         Iterator<Map.Entry<String, Long>> entries = ip.promptedUsers.entrySet().iterator();
         while (entries.hasNext()) {

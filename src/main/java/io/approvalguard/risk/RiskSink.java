@@ -1,12 +1,11 @@
 package io.approvalguard.risk;
 
-import java.net.URI;
-import java.util.List;
-
 import io.approvalguard.challenge.login.LoginApproval;
-import io.approvalguard.stream.sink.StreamEvent;
 import io.approvalguard.stream.sink.DeliveryOutcome;
 import io.approvalguard.stream.sink.SinkProvider;
+import io.approvalguard.stream.sink.StreamEvent;
+import java.net.URI;
+import java.util.List;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -20,6 +19,7 @@ import org.keycloak.models.UserSessionModel;
 final class RiskSink implements SinkProvider {
 
     static final String SOURCE = "scorer";
+
     /** A CIBA challenge lives at most 10 minutes; its tokens come no later. */
     private static final long CIBA_POLL_WINDOW_MILLIS = 600_000;
 
@@ -51,7 +51,9 @@ final class RiskSink implements SinkProvider {
         RiskInput input = parsed.input();
         if (input.kind() == RiskInput.Kind.LOGIN) {
             // A login changes no score; it only matters for a user the scorer has acted on.
-            RiskStates.Loaded state = new RiskStates(session).load(realm.getId(), RiskStates.userSubject(user.getId()));
+            RiskStates.Loaded state =
+                    new RiskStates(session)
+                            .load(realm.getId(), RiskStates.userSubject(user.getId()));
             if (!state.isNew) {
                 endIfLate(new RiskResponder(session, realm), realm, user, state, parsed);
             }
@@ -66,7 +68,11 @@ final class RiskSink implements SinkProvider {
      * session only appeared afterwards (the browser consumed the approval a moment late, or a CIBA
      * client polled for its tokens after the revocation): end it.
      */
-    private void endIfLate(RiskResponder responder, RealmModel realm, UserModel user, RiskStates.Loaded state,
+    private void endIfLate(
+            RiskResponder responder,
+            RealmModel realm,
+            UserModel user,
+            RiskStates.Loaded state,
             RiskInputs.Parsed parsed) {
         if (parsed.sessionId() == null) {
             return;
@@ -80,10 +86,16 @@ final class RiskSink implements SinkProvider {
         if (!parsed.ciba() && browserPassedAt == null) {
             return; // not a push-approved session (another factor)
         }
-        long passedMillis = parsed.ciba() ? backchannelApproval(profile, parsed.input().timeMillis()) : browserPassedAt * 1000;
-        boolean beforeRevocation = profile.revokedAt > 0 && passedMillis <= profile.revokedAt + 1000;
-        boolean whileSuspended = profile.suspendedSince > 0 && passedMillis >= profile.suspendedSince - 1000
-                && passedMillis <= state.pushSuspendedUntil();
+        long passedMillis =
+                parsed.ciba()
+                        ? backchannelApproval(profile, parsed.input().timeMillis())
+                        : browserPassedAt * 1000;
+        boolean beforeRevocation =
+                profile.revokedAt > 0 && passedMillis <= profile.revokedAt + 1000;
+        boolean whileSuspended =
+                profile.suspendedSince > 0
+                        && passedMillis >= profile.suspendedSince - 1000
+                        && passedMillis <= state.pushSuspendedUntil();
         if (beforeRevocation || whileSuspended) {
             responder.endLateSession(userSession);
         }
@@ -96,11 +108,16 @@ final class RiskSink implements SinkProvider {
      */
     private static long backchannelApproval(RiskProfile profile, long tokenIssuedAt) {
         long approvedAt = profile.backchannelApprovedAt;
-        return approvedAt > 0 && approvedAt <= tokenIssuedAt && tokenIssuedAt - approvedAt <= CIBA_POLL_WINDOW_MILLIS
-                ? approvedAt : tokenIssuedAt;
+        return approvedAt > 0
+                        && approvedAt <= tokenIssuedAt
+                        && tokenIssuedAt - approvedAt <= CIBA_POLL_WINDOW_MILLIS
+                ? approvedAt
+                : tokenIssuedAt;
     }
 
-    /** Background work acts in the event's realm, "at" the realm's URL, for Keycloak's logout code. */
+    /**
+     * Background work acts in the event's realm, "at" the realm's URL, for Keycloak's logout code.
+     */
     private void enterRealm(RealmModel realm, String source) {
         session.getContext().setRealm(realm);
         URI base = BackgroundRequest.baseOf(source);

@@ -14,13 +14,17 @@ public record RiskStanding(double score, RiskLevel level, long pushSuspendedUnti
     public static final RiskStanding NORMAL = new RiskStanding(0, RiskLevel.NORMAL, 0);
 
     public static RiskStanding of(KeycloakSession session, RealmModel realm, UserModel user) {
-        RiskStates.Standing state = new RiskStates(session).standing(realm.getId(), RiskStates.userSubject(user.getId()));
+        RiskStates.Standing state =
+                new RiskStates(session)
+                        .standing(realm.getId(), RiskStates.userSubject(user.getId()));
         if (state == null) {
             return NORMAL;
         }
         RiskSettings settings = RiskSettings.of(realm);
         long now = Time.currentTimeMillis();
-        double score = RiskProfile.decayed(state.score(), state.scoredAt(), now, settings.halfLifeSeconds());
+        double score =
+                RiskProfile.decayed(
+                        state.score(), state.scoredAt(), now, settings.halfLifeSeconds());
         return new RiskStanding(score, settings.levelOf(score), state.pushSuspendedUntil());
     }
 

@@ -1,10 +1,9 @@
 package io.approvalguard.risk;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.util.JsonSerialization;
@@ -55,9 +54,10 @@ public final class RiskStates {
         return em.find(RiskStateEntity.class, realmId + "/" + subject);
     }
 
-    /** What a reader needs of a subject's row (score, when scored, push suspended until), or null. */
-    public record Standing(double score, long scoredAt, long pushSuspendedUntil) {
-    }
+    /**
+     * What a reader needs of a subject's row (score, when scored, push suspended until), or null.
+     */
+    public record Standing(double score, long scoredAt, long pushSuspendedUntil) {}
 
     /**
      * Reads the standing without making the row a managed entity: a sign-in or a device's answer
@@ -65,12 +65,18 @@ public final class RiskStates {
      * managed copy read earlier would be stale by then.
      */
     public Standing standing(String realmId, String subject) {
-        return em.createQuery("select s.score, s.scoredAt, s.pushSuspendedUntil from RiskStateEntity s where s.id = :id",
+        return em.createQuery(
+                        "select s.score, s.scoredAt, s.pushSuspendedUntil from RiskStateEntity s where s.id = :id",
                         Object[].class)
                 .setParameter("id", realmId + "/" + subject)
-                .getResultStream().findFirst()
-                .map(row -> new Standing(((Number) row[0]).doubleValue(), ((Number) row[1]).longValue(),
-                        ((Number) row[2]).longValue()))
+                .getResultStream()
+                .findFirst()
+                .map(
+                        row ->
+                                new Standing(
+                                        ((Number) row[0]).doubleValue(),
+                                        ((Number) row[1]).longValue(),
+                                        ((Number) row[2]).longValue()))
                 .orElse(null);
     }
 
@@ -79,7 +85,11 @@ public final class RiskStates {
      * an admin request acting on the same user wait for each other instead of one failing.
      */
     public Loaded load(String realmId, String subject) {
-        RiskStateEntity entity = em.find(RiskStateEntity.class, realmId + "/" + subject, LockModeType.PESSIMISTIC_WRITE);
+        RiskStateEntity entity =
+                em.find(
+                        RiskStateEntity.class,
+                        realmId + "/" + subject,
+                        LockModeType.PESSIMISTIC_WRITE);
         if (entity == null) {
             entity = new RiskStateEntity();
             entity.setId(realmId + "/" + subject);
@@ -118,7 +128,9 @@ public final class RiskStates {
 
     /** Forgets every subject of a realm (realm deleted). */
     public void removeRealm(String realmId) {
-        em.createQuery("delete from RiskStateEntity s where s.realmId = :realm").setParameter("realm", realmId).executeUpdate();
+        em.createQuery("delete from RiskStateEntity s where s.realmId = :realm")
+                .setParameter("realm", realmId)
+                .executeUpdate();
     }
 
     static RiskProfile parse(String json) {

@@ -1,20 +1,18 @@
 package io.approvalguard.stream;
 
-import io.approvalguard.support.tx.AfterTransaction;
+import io.approvalguard.stream.sink.SinkProviderFactory;
 import io.approvalguard.stream.sink.StreamEvent;
+import io.approvalguard.support.tx.AfterTransaction;
+import jakarta.persistence.EntityManager;
 import java.util.List;
 import java.util.UUID;
-
-import jakarta.persistence.EntityManager;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 
-import io.approvalguard.stream.sink.SinkProviderFactory;
-
 /**
- * Writes stream records in the caller's transaction: one row per active sink that takes the
- * event's type, so the record exists exactly when the change it describes does. The relay on this
- * node is woken once the transaction has committed.
+ * Writes stream records in the caller's transaction: one row per active sink that takes the event's
+ * type, so the record exists exactly when the change it describes does. The relay on this node is
+ * woken once the transaction has committed.
  */
 public final class Outbox {
 
@@ -35,7 +33,8 @@ public final class Outbox {
     }
 
     public void append(KeycloakSession session, StreamEvent event) {
-        List<SinkProviderFactory> taking = sinks.stream().filter(sink -> sink.takes(event.type())).toList();
+        List<SinkProviderFactory> taking =
+                sinks.stream().filter(sink -> sink.takes(event.type())).toList();
         if (taking.isEmpty()) {
             return;
         }

@@ -7,9 +7,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * One stream record for one sink. Written in the transaction of the change it describes; the
- * relay leases it ({@code leaseOwner}, {@code leaseUntil}) so that one node delivers it, then marks
- * it delivered, schedules a retry, or dead-letters it.
+ * One stream record for one sink. Written in the transaction of the change it describes; the relay
+ * leases it ({@code leaseOwner}, {@code leaseUntil}) so that one node delivers it, then marks it
+ * delivered, schedules a retry, or dead-letters it.
  */
 @Entity
 @Table(name = "AG_OUTBOX")

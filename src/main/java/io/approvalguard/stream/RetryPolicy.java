@@ -4,8 +4,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * When to try a failed record again: exponential back-off with jitter (so a recovering receiver is
- * not hit by every node at the same instant), never earlier than the receiver's Retry-After, and
- * a dead letter once the retry window is over.
+ * not hit by every node at the same instant), never earlier than the receiver's Retry-After, and a
+ * dead letter once the retry window is over.
  */
 public final class RetryPolicy {
 

@@ -1,17 +1,17 @@
 package io.approvalguard.stream;
 
-import java.util.List;
-
 import jakarta.persistence.EntityManager;
+import java.util.List;
 import org.jboss.logging.Logger;
 
-/** Sinks whose receiver said it is gone: paused until an operator resumes them; their records wait. */
+/**
+ * Sinks whose receiver said it is gone: paused until an operator resumes them; their records wait.
+ */
 public final class SinkPauses {
 
     private static final Logger LOG = Logger.getLogger(SinkPauses.class);
 
-    private SinkPauses() {
-    }
+    private SinkPauses() {}
 
     static void pause(EntityManager em, String sinkId, long now, String reason) {
         if (em.find(SinkStateEntity.class, sinkId) != null) {
@@ -20,9 +20,12 @@ public final class SinkPauses {
         SinkStateEntity state = new SinkStateEntity();
         state.setSinkId(sinkId);
         state.setPausedAt(now);
-        state.setReason(reason == null || reason.length() <= 255 ? reason : reason.substring(0, 255));
+        state.setReason(
+                reason == null || reason.length() <= 255 ? reason : reason.substring(0, 255));
         em.persist(state);
-        LOG.warnf("Approval Guard: sink %s is paused (%s); its records are kept until an operator resumes it", sinkId, reason);
+        LOG.warnf(
+                "Approval Guard: sink %s is paused (%s); its records are kept until an operator resumes it",
+                sinkId, reason);
     }
 
     /** Answers whether the sink was paused. */
@@ -37,6 +40,8 @@ public final class SinkPauses {
     }
 
     public static List<SinkStateEntity> all(EntityManager em) {
-        return em.createQuery("select s from SinkStateEntity s order by s.sinkId", SinkStateEntity.class).getResultList();
+        return em.createQuery(
+                        "select s from SinkStateEntity s order by s.sinkId", SinkStateEntity.class)
+                .getResultList();
     }
 }

@@ -5,7 +5,9 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** A sink an operator must look at: its receiver said it is gone (HTTP 410), so the relay pauses it. */
+/**
+ * A sink an operator must look at: its receiver said it is gone (HTTP 410), so the relay pauses it.
+ */
 @Entity
 @Table(name = "AG_SINK_STATE")
 public class SinkStateEntity {

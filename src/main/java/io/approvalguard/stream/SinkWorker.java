@@ -1,17 +1,16 @@
 package io.approvalguard.stream;
 
+import io.approvalguard.stream.sink.DeliveryOutcome;
+import io.approvalguard.stream.sink.SinkProvider;
+import io.approvalguard.stream.sink.SinkProviderFactory;
 import io.approvalguard.stream.sink.StreamEvent;
+import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.approvalguard.stream.sink.DeliveryOutcome;
-import io.approvalguard.stream.sink.SinkProvider;
-import io.approvalguard.stream.sink.SinkProviderFactory;
-import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -41,8 +40,12 @@ final class SinkWorker {
     private long lastPurge;
     private boolean failing;
 
-    SinkWorker(KeycloakSessionFactory sessionFactory, SinkProviderFactory sink, RelaySettings settings,
-            RetryPolicy policy, String nodeId) {
+    SinkWorker(
+            KeycloakSessionFactory sessionFactory,
+            SinkProviderFactory sink,
+            RelaySettings settings,
+            RetryPolicy policy,
+            String nodeId) {
         this.sessionFactory = sessionFactory;
         this.sink = sink;
         this.settings = settings;
@@ -93,7 +96,10 @@ final class SinkWorker {
                     return;
                 }
                 if (!failing) {
-                    LOG.warnf(e, "Approval Guard: relay pass for sink %s failed; retrying every %d ms", sink.getId(),
+                    LOG.warnf(
+                            e,
+                            "Approval Guard: relay pass for sink %s failed; retrying every %d ms",
+                            sink.getId(),
                             settings.pollIntervalMillis());
                     failing = true;
                 }
@@ -115,8 +121,15 @@ final class SinkWorker {
             return 0;
         }
         // unique per pass and sink: the lease's owner names exactly the records this pass took
-        String owner = nodeId + ":" + Long.toString(passes.incrementAndGet(), 36) + ":" + UUID.randomUUID().toString().substring(0, 13);
-        List<Leased> leased = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> lease(session, owner));
+        String owner =
+                nodeId
+                        + ":"
+                        + Long.toString(passes.incrementAndGet(), 36)
+                        + ":"
+                        + UUID.randomUUID().toString().substring(0, 13);
+        List<Leased> leased =
+                KeycloakModelUtils.runJobInTransactionWithResult(
+                        sessionFactory, session -> lease(session, owner));
         if (leased.isEmpty()) {
             return 0;
         }
@@ -124,11 +137,13 @@ final class SinkWorker {
             leased.forEach(record -> deliverInTransaction(record, owner));
         } else {
             List<DeliveryOutcome> outcomes = deliver(leased);
-            KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
-                for (int i = 0; i < leased.size(); i++) {
-                    record(session, leased.get(i), owner, outcomes.get(i));
-                }
-            });
+            KeycloakModelUtils.runJobInTransaction(
+                    sessionFactory,
+                    session -> {
+                        for (int i = 0; i < leased.size(); i++) {
+                            record(session, leased.get(i), owner, outcomes.get(i));
+                        }
+                    });
         }
         return leased.size();
     }
@@ -136,12 +151,19 @@ final class SinkWorker {
     private List<DeliveryOutcome> deliver(List<Leased> leased) {
         List<StreamEvent> events = leased.stream().map(Leased::event).toList();
         try {
-            List<DeliveryOutcome> outcomes = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
-                    session -> session.getProvider(SinkProvider.class, sink.getId()).deliver(events));
+            List<DeliveryOutcome> outcomes =
+                    KeycloakModelUtils.runJobInTransactionWithResult(
+                            sessionFactory,
+                            session ->
+                                    session.getProvider(SinkProvider.class, sink.getId())
+                                            .deliver(events));
             if (outcomes != null && outcomes.size() == events.size()) {
                 return outcomes;
             }
-            return failAll(events.size(), "sink answered " + (outcomes == null ? "nothing" : outcomes.size() + " outcomes"));
+            return failAll(
+                    events.size(),
+                    "sink answered "
+                            + (outcomes == null ? "nothing" : outcomes.size() + " outcomes"));
         } catch (RuntimeException e) {
             return failAll(events.size(), describe(e));
         }
@@ -149,14 +171,21 @@ final class SinkWorker {
 
     private void deliverInTransaction(Leased record, String owner) {
         try {
-            KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
-                DeliveryOutcome outcome = session.getProvider(SinkProvider.class, sink.getId())
-                        .deliver(List.of(record.event())).get(0);
-                record(session, record, owner, outcome);
-            });
+            KeycloakModelUtils.runJobInTransaction(
+                    sessionFactory,
+                    session -> {
+                        DeliveryOutcome outcome =
+                                session.getProvider(SinkProvider.class, sink.getId())
+                                        .deliver(List.of(record.event()))
+                                        .get(0);
+                        record(session, record, owner, outcome);
+                    });
         } catch (RuntimeException e) {
-            LOG.warnf("Approval Guard: sink %s failed on event %s: %s", sink.getId(), record.event().id(), describe(e));
-            KeycloakModelUtils.runJobInTransaction(sessionFactory,
+            LOG.warnf(
+                    "Approval Guard: sink %s failed on event %s: %s",
+                    sink.getId(), record.event().id(), describe(e));
+            KeycloakModelUtils.runJobInTransaction(
+                    sessionFactory,
                     session -> record(session, record, owner, DeliveryOutcome.retry(describe(e))));
         }
     }
@@ -164,31 +193,38 @@ final class SinkWorker {
     private List<Leased> lease(KeycloakSession session, String owner) {
         EntityManager em = em(session);
         long now = Time.currentTimeMillis();
-        List<String> due = em.createQuery("select r.id from OutboxRecordEntity r where r.sinkId = :sink"
-                        + " and r.status = :pending and r.nextAttemptAt <= :now"
-                        + " and (r.leaseUntil is null or r.leaseUntil < :now) order by r.createdAt, r.id", String.class)
-                .setParameter("sink", sink.getId())
-                .setParameter("pending", OutboxStatus.PENDING.name())
-                .setParameter("now", now)
-                .setMaxResults(sink.batchSize())
-                .getResultList();
+        List<String> due =
+                em.createQuery(
+                                "select r.id from OutboxRecordEntity r where r.sinkId = :sink"
+                                        + " and r.status = :pending and r.nextAttemptAt <= :now"
+                                        + " and (r.leaseUntil is null or r.leaseUntil < :now) order by r.createdAt, r.id",
+                                String.class)
+                        .setParameter("sink", sink.getId())
+                        .setParameter("pending", OutboxStatus.PENDING.name())
+                        .setParameter("now", now)
+                        .setMaxResults(sink.batchSize())
+                        .getResultList();
         if (due.isEmpty()) {
             return List.of();
         }
         // The conditional update is the lease: of two nodes racing for a record, one updates it.
-        em.createQuery("update OutboxRecordEntity r set r.leaseOwner = :owner, r.leaseUntil = :until"
-                        + " where r.id in :ids and r.status = :pending and (r.leaseUntil is null or r.leaseUntil < :now)")
+        em.createQuery(
+                        "update OutboxRecordEntity r set r.leaseOwner = :owner, r.leaseUntil = :until"
+                                + " where r.id in :ids and r.status = :pending and (r.leaseUntil is null or r.leaseUntil < :now)")
                 .setParameter("owner", owner)
                 .setParameter("until", now + sink.deliveryTimeoutMillis() + 30_000)
                 .setParameter("ids", due)
                 .setParameter("pending", OutboxStatus.PENDING.name())
                 .setParameter("now", now)
                 .executeUpdate();
-        List<OutboxRecordEntity> mine = em.createQuery("select r from OutboxRecordEntity r where r.sinkId = :sink"
-                        + " and r.leaseOwner = :owner order by r.createdAt, r.id", OutboxRecordEntity.class)
-                .setParameter("sink", sink.getId())
-                .setParameter("owner", owner)
-                .getResultList();
+        List<OutboxRecordEntity> mine =
+                em.createQuery(
+                                "select r from OutboxRecordEntity r where r.sinkId = :sink"
+                                        + " and r.leaseOwner = :owner order by r.createdAt, r.id",
+                                OutboxRecordEntity.class)
+                        .setParameter("sink", sink.getId())
+                        .setParameter("owner", owner)
+                        .getResultList();
         List<Leased> leased = new ArrayList<>(mine.size());
         for (OutboxRecordEntity record : mine) {
             leased.add(new Leased(record.getId(), record.toStreamEvent()));
@@ -196,7 +232,8 @@ final class SinkWorker {
         return leased;
     }
 
-    private void record(KeycloakSession session, Leased leased, String owner, DeliveryOutcome outcome) {
+    private void record(
+            KeycloakSession session, Leased leased, String owner, DeliveryOutcome outcome) {
         EntityManager em = em(session);
         OutboxRecordEntity record = em.find(OutboxRecordEntity.class, leased.recordId());
         if (record == null || !owner.equals(record.getLeaseOwner())) {
@@ -217,10 +254,13 @@ final class SinkWorker {
                 record.setLastError(truncate(outcome.error()));
                 if (policy.isExhausted(record.getRetrySince(), now)) {
                     record.setStatus(OutboxStatus.DEAD.name());
-                    LOG.warnf("Approval Guard: event %s could not be delivered to sink %s for the whole retry window;"
-                            + " it is now a dead letter (%s)", record.getEventId(), sink.getId(), record.getLastError());
+                    LOG.warnf(
+                            "Approval Guard: event %s could not be delivered to sink %s for the whole retry window;"
+                                    + " it is now a dead letter (%s)",
+                            record.getEventId(), sink.getId(), record.getLastError());
                 } else {
-                    record.setNextAttemptAt(policy.nextAttemptAt(now, failures, outcome.retryAfterSeconds()));
+                    record.setNextAttemptAt(
+                            policy.nextAttemptAt(now, failures, outcome.retryAfterSeconds()));
                 }
             }
             case SINK_GONE -> {
@@ -231,7 +271,8 @@ final class SinkWorker {
     }
 
     private boolean isPaused() {
-        return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
+        return KeycloakModelUtils.runJobInTransactionWithResult(
+                sessionFactory,
                 session -> em(session).find(SinkStateEntity.class, sink.getId()) != null);
     }
 
@@ -241,13 +282,18 @@ final class SinkWorker {
             return;
         }
         lastPurge = now;
-        int purged = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> em(session)
-                .createQuery("delete from OutboxRecordEntity r where r.sinkId = :sink and r.status = :delivered"
-                        + " and r.deliveredAt < :cutoff")
-                .setParameter("sink", sink.getId())
-                .setParameter("delivered", OutboxStatus.DELIVERED.name())
-                .setParameter("cutoff", now - settings.retentionMillis())
-                .executeUpdate());
+        int purged =
+                KeycloakModelUtils.runJobInTransactionWithResult(
+                        sessionFactory,
+                        session ->
+                                em(session)
+                                        .createQuery(
+                                                "delete from OutboxRecordEntity r where r.sinkId = :sink and r.status = :delivered"
+                                                        + " and r.deliveredAt < :cutoff")
+                                        .setParameter("sink", sink.getId())
+                                        .setParameter("delivered", OutboxStatus.DELIVERED.name())
+                                        .setParameter("cutoff", now - settings.retentionMillis())
+                                        .executeUpdate());
         if (purged > 0) {
             LOG.debugf("purged %d delivered records of sink %s", purged, sink.getId());
         }
@@ -277,6 +323,5 @@ final class SinkWorker {
         return session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
-    private record Leased(String recordId, StreamEvent event) {
-    }
+    private record Leased(String recordId, StreamEvent event) {}
 }

@@ -1,11 +1,10 @@
 package io.approvalguard.stream;
 
-import java.util.Comparator;
-import java.util.List;
-
+import io.approvalguard.stream.sink.SinkProviderFactory;
 import io.approvalguard.support.config.OptionGroup;
 import io.approvalguard.support.config.SpiOptions;
-import io.approvalguard.stream.sink.SinkProviderFactory;
+import java.util.Comparator;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
@@ -25,9 +24,12 @@ import org.keycloak.timer.TimerProvider;
 public final class StreamEventListenerFactory implements EventListenerProviderFactory {
 
     public static final String PROVIDER_ID = "approval-guard";
+
     /** The relay's options and the budget for anonymous failures. */
-    public static final OptionGroup OPTIONS = OptionGroup.server("spi-events-listener--" + PROVIDER_ID,
-            OptionGroup.concat(RelaySettings.OPTIONS, AnonymousFailureSettings.OPTIONS));
+    public static final OptionGroup OPTIONS =
+            OptionGroup.server(
+                    "spi-events-listener--" + PROVIDER_ID,
+                    OptionGroup.concat(RelaySettings.OPTIONS, AnonymousFailureSettings.OPTIONS));
 
     private static final Logger LOG = Logger.getLogger(StreamEventListenerFactory.class);
     private static final String FLUSH_TASK = "approval-guard-anonymous-failures";
@@ -40,8 +42,10 @@ public final class StreamEventListenerFactory implements EventListenerProviderFa
 
     /** The outbox of this node, for code that raises stream events of its own. */
     public static Outbox outbox(KeycloakSession session) {
-        return ((StreamEventListenerFactory) session.getKeycloakSessionFactory()
-                .getProviderFactory(EventListenerProvider.class, PROVIDER_ID)).outbox;
+        return ((StreamEventListenerFactory)
+                        session.getKeycloakSessionFactory()
+                                .getProviderFactory(EventListenerProvider.class, PROVIDER_ID))
+                .outbox;
     }
 
     @Override
@@ -58,39 +62,48 @@ public final class StreamEventListenerFactory implements EventListenerProviderFa
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        List<SinkProviderFactory> sinks = factory.getProviderFactoriesStream(io.approvalguard.stream.sink.SinkProvider.class)
-                .map(SinkProviderFactory.class::cast)
-                .filter(SinkProviderFactory::isActive)
-                .sorted(Comparator.comparing(SinkProviderFactory::getId))
-                .toList();
+        List<SinkProviderFactory> sinks =
+                factory.getProviderFactoriesStream(io.approvalguard.stream.sink.SinkProvider.class)
+                        .map(SinkProviderFactory.class::cast)
+                        .filter(SinkProviderFactory::isActive)
+                        .sorted(Comparator.comparing(SinkProviderFactory::getId))
+                        .toList();
         relay = new Relay(factory, settings, sinks);
         outbox = new Outbox(sinks, relay::wake);
         anonymousFailures = new AnonymousFailures(anonymousSettings);
         LOG.infof("Approval Guard: event stream sinks %s", outbox.sinkIds());
         // Deliver only once Keycloak's database migration (our outbox tables included) has run.
-        factory.register(event -> {
-            if (event instanceof PostMigrationEvent) {
-                relay.start();
-                scheduleFlush(factory);
-            }
-        });
+        factory.register(
+                event -> {
+                    if (event instanceof PostMigrationEvent) {
+                        relay.start();
+                        scheduleFlush(factory);
+                    }
+                });
     }
 
-    /** Every node looks for windows that are over; the count's row lock makes each record be written once. */
+    /**
+     * Every node looks for windows that are over; the count's row lock makes each record be written
+     * once.
+     */
     private void scheduleFlush(KeycloakSessionFactory factory) {
         try (KeycloakSession session = factory.create()) {
-            session.getProvider(TimerProvider.class).scheduleTask(new ScheduledTask() {
-                @Override
-                public void run(KeycloakSession s) {
-                    anonymousFailures.writeCounts(s);
-                    anonymousFailures.flush(s, outbox);
-                }
+            session.getProvider(TimerProvider.class)
+                    .scheduleTask(
+                            new ScheduledTask() {
+                                @Override
+                                public void run(KeycloakSession s) {
+                                    anonymousFailures.writeCounts(s);
+                                    anonymousFailures.flush(s, outbox);
+                                }
 
-                @Override
-                public String getTaskName() {
-                    return FLUSH_TASK;
-                }
-            }, settings.pollIntervalMillis(), FLUSH_TASK);
+                                @Override
+                                public String getTaskName() {
+                                    return FLUSH_TASK;
+                                }
+                            },
+                            settings.pollIntervalMillis(),
+                            FLUSH_TASK);
         }
     }
 

@@ -10,9 +10,9 @@ import java.util.function.Supplier;
 /**
  * One held request: a sign-in page or a device waiting for {@link #key()}. No thread is held: the
  * endpoint returns {@link #answer()}, and the request ends exactly once, when that completes: by a
- * wake, its time limit, or the node closing; a client that disconnects cancels it. Whatever ends
- * it frees its slot, and an answer only after its slot is free: a client that asks again the
- * moment its answer arrives (as the wait page does) must not find its own old request counted.
+ * wake, its time limit, or the node closing; a client that disconnects cancels it. Whatever ends it
+ * frees its slot, and an answer only after its slot is free: a client that asks again the moment
+ * its answer arrives (as the wait page does) must not find its own old request counted.
  *
  * @param <T> the answer (a JAX-RS response)
  */
@@ -28,9 +28,10 @@ public final class Waiter<T> {
     private volatile String wokenState;
 
     /**
-     * @param key       what it waits for (see {@link Wakes})
-     * @param owner     whose slot it takes: an auth session or a device
-     * @param onWake    answers once woken: reads {@link #wokenState()} and ends with {@link #answer(Object)}
+     * @param key what it waits for (see {@link Wakes})
+     * @param owner whose slot it takes: an auth session or a device
+     * @param onWake answers once woken: reads {@link #wokenState()} and ends with {@link
+     *     #answer(Object)}
      * @param onTimeout the answer when nothing happened in time: "still pending"
      */
     public Waiter(String key, String owner, Consumer<Waiter<T>> onWake, Supplier<T> onTimeout) {
@@ -82,7 +83,8 @@ public final class Waiter<T> {
     /** Holds the request for at most {@code seconds}; an earlier answer drops the timer. */
     void holdFor(int seconds) {
         T pending = onTimeout.get();
-        CompletableFuture<Void> limit = new CompletableFuture<Void>().completeOnTimeout(null, seconds, TimeUnit.SECONDS);
+        CompletableFuture<Void> limit =
+                new CompletableFuture<Void>().completeOnTimeout(null, seconds, TimeUnit.SECONDS);
         limit.thenRun(() -> end(pending));
         answer.whenComplete((value, failure) -> limit.cancel(false));
     }

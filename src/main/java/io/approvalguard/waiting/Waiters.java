@@ -4,14 +4,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.jboss.logging.Logger;
 
 /**
- * The requests this node holds open, by what they wait for. Caps protect the node: a total, and
- * a number per browser or device; a refused request is told to retry later. A slot is freed the
- * moment its request ends, whatever ends it, and before its answer goes out. Node-local by
- * design: each node holds its own clients' connections, and {@link WakeEvent}s reach every node.
+ * The requests this node holds open, by what they wait for. Caps protect the node: a total, and a
+ * number per browser or device; a refused request is told to retry later. A slot is freed the
+ * moment its request ends, whatever ends it, and before its answer goes out. Node-local by design:
+ * each node holds its own clients' connections, and {@link WakeEvent}s reach every node.
  */
 public final class Waiters {
 
@@ -19,7 +18,8 @@ public final class Waiters {
 
     /** Why a request was not admitted. */
     public enum Refusal {
-        NODE_FULL, TOO_MANY_FOR_SESSION
+        NODE_FULL,
+        TOO_MANY_FOR_SESSION
     }
 
     private final WaitSettings settings;
@@ -51,14 +51,16 @@ public final class Waiters {
             return Refusal.NODE_FULL;
         }
         boolean[] admitted = {false};
-        byOwner.compute(waiter.owner(), (owner, count) -> {
-            int current = count == null ? 0 : count;
-            if (current >= settings.maxWaitersPerSession()) {
-                return count;
-            }
-            admitted[0] = true;
-            return current + 1;
-        });
+        byOwner.compute(
+                waiter.owner(),
+                (owner, count) -> {
+                    int current = count == null ? 0 : count;
+                    if (current >= settings.maxWaitersPerSession()) {
+                        return count;
+                    }
+                    admitted[0] = true;
+                    return current + 1;
+                });
         if (!admitted[0]) {
             total.decrementAndGet();
             return Refusal.TOO_MANY_FOR_SESSION;
@@ -84,16 +86,20 @@ public final class Waiters {
         }
     }
 
-    /** The node is closing: every held request answers "still pending" and is asked again elsewhere. */
+    /**
+     * The node is closing: every held request answers "still pending" and is asked again elsewhere.
+     */
     public void releaseAll() {
         byKey.values().forEach(set -> List.copyOf(set).forEach(Waiter::answerPending));
     }
 
     void remove(Waiter<?> waiter) {
-        byKey.computeIfPresent(waiter.key(), (k, set) -> {
-            set.remove(waiter);
-            return set.isEmpty() ? null : set;
-        });
+        byKey.computeIfPresent(
+                waiter.key(),
+                (k, set) -> {
+                    set.remove(waiter);
+                    return set.isEmpty() ? null : set;
+                });
         byOwner.computeIfPresent(waiter.owner(), (owner, count) -> count <= 1 ? null : count - 1);
         total.decrementAndGet();
     }

@@ -2,7 +2,6 @@ package io.approvalguard.waiting;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-
 import org.infinispan.protostream.FileDescriptorSource;
 import org.infinispan.protostream.GeneratedSchema;
 import org.infinispan.protostream.ProtobufTagMarshaller;
@@ -11,15 +10,16 @@ import org.infinispan.protostream.TagReader;
 import org.infinispan.protostream.descriptors.WireType;
 
 /**
- * How a {@link WakeEvent} crosses the cluster: Keycloak 26 marshals cluster events with
- * ProtoStream and finds extensions' schemas through {@code ServiceLoader} when the server is built
- * (see META-INF/services). Written by hand: two string fields do not justify an annotation processor.
+ * How a {@link WakeEvent} crosses the cluster: Keycloak 26 marshals cluster events with ProtoStream
+ * and finds extensions' schemas through {@code ServiceLoader} when the server is built (see
+ * META-INF/services). Written by hand: two string fields do not justify an annotation processor.
  */
 public final class WakeEventSchema implements GeneratedSchema {
 
     static final String TYPE = "approvalguard.WakeEvent";
     private static final String FILE = "approval-guard-wake.proto";
-    private static final String PROTO = """
+    private static final String PROTO =
+            """
             syntax = "proto3";
             package approvalguard;
             message WakeEvent {

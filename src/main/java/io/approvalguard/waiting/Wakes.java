@@ -18,8 +18,7 @@ public final class Wakes {
 
     private static final Logger LOG = Logger.getLogger(Wakes.class);
 
-    private Wakes() {
-    }
+    private Wakes() {}
 
     /** A challenge was decided: its sign-in page may go on. */
     public static String challenge(String challengeId) {
@@ -49,7 +48,9 @@ public final class Wakes {
                 cluster.notify(TASK_KEY, event, false, ClusterProvider.DCNotify.ALL_DCS);
             }
         } catch (RuntimeException e) {
-            LOG.warnf("Approval Guard: could not wake waiting requests (they ask again after their time limit): %s", e.toString());
+            LOG.warnf(
+                    "Approval Guard: could not wake waiting requests (they ask again after their time limit): %s",
+                    e.toString());
         }
     }
 }

@@ -1,22 +1,19 @@
 package io.approvalguard.web;
 
-import io.approvalguard.support.http.ApiError;
-import io.approvalguard.support.http.RequestHeaderLimits;
-import java.util.Arrays;
-
-import jakarta.ws.rs.Path;
-
-import org.keycloak.models.KeycloakSession;
-
 import io.approvalguard.deviceapi.DeviceResource;
 import io.approvalguard.deviceapi.WebApproverResource;
 import io.approvalguard.push.LoginStatusResource;
+import io.approvalguard.support.http.ApiError;
+import io.approvalguard.support.http.RequestHeaderLimits;
 import io.approvalguard.waiting.WaitingRequests;
+import jakarta.ws.rs.Path;
+import java.util.Arrays;
+import org.keycloak.models.KeycloakSession;
 
 /**
- * {@code /realms/{realm}/approval-guard}: the device API, the sign-in page's status, the web approver.
- * Each locator first refuses, with our JSON error, a request its resource does not serve (see
- * {@link ResourceRoutes}); the device API also holds the header limits of its contract.
+ * {@code /realms/{realm}/approval-guard}: the device API, the sign-in page's status, the web
+ * approver. Each locator first refuses, with our JSON error, a request its resource does not serve
+ * (see {@link ResourceRoutes}); the device API also holds the header limits of its contract.
  */
 public final class ApprovalGuardResource {
 
@@ -33,10 +30,12 @@ public final class ApprovalGuardResource {
 
     @Path("device")
     public DeviceResource device() {
-        refuseAsJaxRsError(() -> {
-            RequestHeaderLimits.check(session.getContext().getRequestHeaders().getRequestHeaders());
-            admit(DeviceResource.class);
-        });
+        refuseAsJaxRsError(
+                () -> {
+                    RequestHeaderLimits.check(
+                            session.getContext().getRequestHeaders().getRequestHeaders());
+                    admit(DeviceResource.class);
+                });
         return new DeviceResource(session, waiting);
     }
 
@@ -53,7 +52,8 @@ public final class ApprovalGuardResource {
     }
 
     private void admit(Class<?> resource) {
-        ResourceRoutes.of(resource).check(session.getContext().getHttpRequest().getHttpMethod(), pathBelowResource());
+        ResourceRoutes.of(resource)
+                .check(session.getContext().getHttpRequest().getHttpMethod(), pathBelowResource());
     }
 
     /** A locator cannot return a response: its ApiError travels as an exception that carries it. */
@@ -70,8 +70,14 @@ public final class ApprovalGuardResource {
         var uri = session.getContext().getUri();
         String path = uri.getRequestUri().getRawPath();
         String base = uri.getBaseUri().getRawPath();
-        String[] segments = ResourceRoutes.normalise(path.startsWith(base) ? path.substring(base.length()) : path).split("/");
-        return segments.length <= SEGMENTS_BEFORE_RESOURCE ? ""
-                : String.join("/", Arrays.copyOfRange(segments, SEGMENTS_BEFORE_RESOURCE, segments.length));
+        String[] segments =
+                ResourceRoutes.normalise(
+                                path.startsWith(base) ? path.substring(base.length()) : path)
+                        .split("/");
+        return segments.length <= SEGMENTS_BEFORE_RESOURCE
+                ? ""
+                : String.join(
+                        "/",
+                        Arrays.copyOfRange(segments, SEGMENTS_BEFORE_RESOURCE, segments.length));
     }
 }

@@ -1,17 +1,15 @@
 package io.approvalguard.web;
 
+import io.approvalguard.support.config.OptionGroup;
+import io.approvalguard.waiting.WaitSettings;
+import io.approvalguard.waiting.WaitingRequests;
 import java.util.List;
-
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
-
-import io.approvalguard.support.config.OptionGroup;
-import io.approvalguard.waiting.WaitSettings;
-import io.approvalguard.waiting.WaitingRequests;
 
 /**
  * Mounts {@code /realms/{realm}/approval-guard}, and holds the node's waiting requests and their
@@ -20,8 +18,8 @@ import io.approvalguard.waiting.WaitingRequests;
 public final class ApprovalGuardResourceProviderFactory implements RealmResourceProviderFactory {
 
     public static final String PROVIDER_ID = "approval-guard";
-    public static final OptionGroup OPTIONS = OptionGroup.server("spi-realm-restapi-extension--" + PROVIDER_ID,
-            WaitSettings.OPTIONS);
+    public static final OptionGroup OPTIONS =
+            OptionGroup.server("spi-realm-restapi-extension--" + PROVIDER_ID, WaitSettings.OPTIONS);
 
     private WaitingRequests waiting;
 
@@ -34,8 +32,7 @@ public final class ApprovalGuardResourceProviderFactory implements RealmResource
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 

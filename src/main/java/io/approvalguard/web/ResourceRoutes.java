@@ -1,6 +1,9 @@
 package io.approvalguard.web;
 
 import io.approvalguard.support.http.ApiError;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -11,29 +14,25 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import jakarta.ws.rs.HttpMethod;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Response;
-
 /**
  * The paths a JAX-RS sub-resource serves and the HTTP methods each one takes, read once from the
- * class's own annotations. RESTEasy Reactive routes a sub-resource by method first: a request for
- * a path that is served only with other methods gets a bare 405 without {@code Allow}, or a 404
- * when the class uses that method on another path, and Keycloak's catch-all exception mapper turns
+ * class's own annotations. RESTEasy Reactive routes a sub-resource by method first: a request for a
+ * path that is served only with other methods gets a bare 405 without {@code Allow}, or a 404 when
+ * the class uses that method on another path, and Keycloak's catch-all exception mapper turns
  * either into {@code {"error":"HTTP 405 Method Not Allowed"}}. Our locators call {@link #check}
  * first, so such a request gets our JSON error instead.
  */
 final class ResourceRoutes {
 
-    private static final ClassValue<ResourceRoutes> BY_CLASS = new ClassValue<>() {
-        @Override
-        protected ResourceRoutes computeValue(Class<?> type) {
-            return new ResourceRoutes(type);
-        }
-    };
+    private static final ClassValue<ResourceRoutes> BY_CLASS =
+            new ClassValue<>() {
+                @Override
+                protected ResourceRoutes computeValue(Class<?> type) {
+                    return new ResourceRoutes(type);
+                }
+            };
 
-    private record Route(Pattern path, String method) {
-    }
+    private record Route(Pattern path, String method) {}
 
     private final List<Route> routes = new ArrayList<>();
 
@@ -52,9 +51,9 @@ final class ResourceRoutes {
     }
 
     /**
-     * Passes when {@code resource} serves {@code path} (raw, below the resource) with {@code method};
-     * else a 405 with {@code Allow} when it serves the path with other methods, or a 404. OPTIONS
-     * is left to JAX-RS; HEAD goes wherever GET does.
+     * Passes when {@code resource} serves {@code path} (raw, below the resource) with {@code
+     * method}; else a 405 with {@code Allow} when it serves the path with other methods, or a 404.
+     * OPTIONS is left to JAX-RS; HEAD goes wherever GET does.
      */
     void check(String method, String path) {
         if (HttpMethod.OPTIONS.equals(method)) {
@@ -74,10 +73,14 @@ final class ResourceRoutes {
             return;
         }
         if (allowed.isEmpty()) {
-            throw new ApiError(Response.Status.NOT_FOUND, "not_found", "there is no endpoint at this path");
+            throw new ApiError(
+                    Response.Status.NOT_FOUND, "not_found", "there is no endpoint at this path");
         }
         String allow = String.join(", ", allowed);
-        throw new ApiError(405, "method_not_allowed", "this path does not take " + method + "; it takes " + allow)
+        throw new ApiError(
+                        405,
+                        "method_not_allowed",
+                        "this path does not take " + method + "; it takes " + allow)
                 .header("Allow", allow);
     }
 
@@ -91,7 +94,10 @@ final class ResourceRoutes {
         return null;
     }
 
-    /** A JAX-RS path template as a pattern: literal text, {@code {name}} one segment, {@code {name: regex}}. */
+    /**
+     * A JAX-RS path template as a pattern: literal text, {@code {name}} one segment, {@code {name:
+     * regex}}.
+     */
     static Pattern pattern(String template) {
         String path = normalise(template);
         StringBuilder regex = new StringBuilder();
@@ -128,6 +134,8 @@ final class ResourceRoutes {
 
     /** Without leading, trailing or doubled slashes, as JAX-RS matches a path. */
     static String normalise(String path) {
-        return Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).collect(Collectors.joining("/"));
+        return Arrays.stream(path.split("/"))
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.joining("/"));
     }
 }

@@ -9,23 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.keycloak.common.util.Time;
-import org.keycloak.util.JsonSerialization;
-
 import io.approvalguard.challenge.login.LoginApproval;
 import io.approvalguard.support.json.CanonicalJson;
 import io.approvalguard.testkit.fakes.FakeAuthSession;
 import io.approvalguard.testkit.fakes.FakeKeycloak;
 import io.approvalguard.testkit.fakes.FakeRequest;
 import io.approvalguard.testkit.fakes.FakeUser;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.common.util.Time;
+import org.keycloak.util.JsonSerialization;
 
 /**
  * The engine's state machine against a fake Keycloak whose single-use store defers {@code put} to
@@ -56,16 +54,23 @@ class ApprovalEngineTest {
         assertTrue(opening.isOpened());
         assertEquals(2, opening.code().length(), "the configured code length");
         Challenge challenge = opening.challenge();
-        assertEquals(List.of(challenge.id()), engine.pendingFor(phone).stream().map(Challenge::id).toList());
-        assertEquals(List.of("approval-guard-notify"), keycloak.backgroundJobs(), "the device is notified after commit");
+        assertEquals(
+                List.of(challenge.id()),
+                engine.pendingFor(phone).stream().map(Challenge::id).toList());
+        assertEquals(
+                List.of("approval-guard-notify"),
+                keycloak.backgroundJobs(),
+                "the device is notified after commit");
 
-        Challenge approved = engine.answer(phone, challenge.id(), approval(challenge, opening.code()));
+        Challenge approved =
+                engine.answer(phone, challenge.id(), approval(challenge, opening.code()));
         assertEquals(ChallengeStatus.APPROVED, approved.status());
         assertEquals(phone, approved.deciderDeviceId());
         assertEquals(List.of(), engine.pendingFor(phone), "nothing left to answer");
 
         assertEquals(Verdict.APPROVED, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN));
-        assertEquals(ChallengeStatus.CONSUMED, engine.stored(challenge.id()).orElseThrow().status());
+        assertEquals(
+                ChallengeStatus.CONSUMED, engine.stored(challenge.id()).orElseThrow().status());
         assertTrue(LoginApproval.passedInThisLogin(tab.model()));
         Map<?, ?> record = approvalRecord(tab);
         assertEquals(challenge.id(), record.get("approval_id"));
@@ -74,8 +79,11 @@ class ApprovalEngineTest {
         assertEquals("code-2", record.get("verification"));
         assertNotNull(record.get("device_jkt"));
 
-        assertEquals(Verdict.INVALID, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN), "a replay");
-        assertEquals(List.of("challenge_sent", "challenge_approved"), keycloak.events().approvalGuardEvents());
+        assertEquals(
+                Verdict.INVALID, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN), "a replay");
+        assertEquals(
+                List.of("challenge_sent", "challenge_approved"),
+                keycloak.events().approvalGuardEvents());
         assertEquals(List.of(ChallengeStatus.APPROVED), decisions());
     }
 
@@ -83,14 +91,25 @@ class ApprovalEngineTest {
     void aDenialEndsTheChallengeDeniedAndCountsAsAFailedLogin() {
         Opening opening = engine.open(tab, Purpose.SIGN_IN);
         Challenge challenge = opening.challenge();
-        assertEquals(ChallengeStatus.DENIED, engine.answer(phone, challenge.id(), denial(challenge)).status());
+        assertEquals(
+                ChallengeStatus.DENIED,
+                engine.answer(phone, challenge.id(), denial(challenge)).status());
 
         assertEquals(Verdict.DENIED, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN));
-        AnswerRefused late = assertThrows(AnswerRefused.class,
-                () -> engine.answer(phone, challenge.id(), approval(challenge, opening.code())));
+        AnswerRefused late =
+                assertThrows(
+                        AnswerRefused.class,
+                        () ->
+                                engine.answer(
+                                        phone,
+                                        challenge.id(),
+                                        approval(challenge, opening.code())));
         assertEquals(AnswerRefused.Reason.NOT_PENDING, late.reason());
         assertEquals(ChallengeStatus.DENIED, late.status());
-        assertEquals(List.of(alice.id()), keycloak.failedLogins(), "a denial counts for brute-force protection");
+        assertEquals(
+                List.of(alice.id()),
+                keycloak.failedLogins(),
+                "a denial counts for brute-force protection");
         assertEquals(ChallengeStatus.DENIED, engine.stored(challenge.id()).orElseThrow().status());
     }
 
@@ -99,24 +118,45 @@ class ApprovalEngineTest {
         Opening opening = engine.open(tab, Purpose.SIGN_IN);
         Challenge challenge = opening.challenge();
 
-        AnswerRefused wrong = assertThrows(AnswerRefused.class,
-                () -> engine.answer(phone, challenge.id(), approval(challenge, wrongCode(opening.code()))));
+        AnswerRefused wrong =
+                assertThrows(
+                        AnswerRefused.class,
+                        () ->
+                                engine.answer(
+                                        phone,
+                                        challenge.id(),
+                                        approval(challenge, wrongCode(opening.code()))));
         assertEquals(AnswerRefused.Reason.WRONG_CODE, wrong.reason());
-        assertEquals(ChallengeStatus.FAILED, engine.stored(challenge.id()).orElseThrow().status(),
+        assertEquals(
+                ChallengeStatus.FAILED,
+                engine.stored(challenge.id()).orElseThrow().status(),
                 "decided before the refusal is thrown; the device API's error response commits it");
 
-        AnswerRefused right = assertThrows(AnswerRefused.class,
-                () -> engine.answer(phone, challenge.id(), approval(challenge, opening.code())));
-        assertEquals(AnswerRefused.Reason.NOT_PENDING, right.reason(), "the right code after a wrong one");
+        AnswerRefused right =
+                assertThrows(
+                        AnswerRefused.class,
+                        () ->
+                                engine.answer(
+                                        phone,
+                                        challenge.id(),
+                                        approval(challenge, opening.code())));
+        assertEquals(
+                AnswerRefused.Reason.NOT_PENDING,
+                right.reason(),
+                "the right code after a wrong one");
         assertEquals(Verdict.FAILED, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN));
-        assertEquals(List.of("challenge_sent", "challenge_wrong_code"), keycloak.events().approvalGuardEvents());
+        assertEquals(
+                List.of("challenge_sent", "challenge_wrong_code"),
+                keycloak.events().approvalGuardEvents());
     }
 
     @Test
     void anApprovalWithoutTheCodeIsRefusedAndDecidesNothing() {
         Challenge challenge = engine.open(tab, Purpose.SIGN_IN).challenge();
-        AnswerRefused refused = assertThrows(AnswerRefused.class,
-                () -> engine.answer(phone, challenge.id(), approval(challenge, null)));
+        AnswerRefused refused =
+                assertThrows(
+                        AnswerRefused.class,
+                        () -> engine.answer(phone, challenge.id(), approval(challenge, null)));
         assertEquals(AnswerRefused.Reason.CODE_REQUIRED, refused.reason());
         assertEquals(ChallengeStatus.PENDING, engine.stored(challenge.id()).orElseThrow().status());
     }
@@ -128,12 +168,20 @@ class ApprovalEngineTest {
         Time.setOffset(EngineDriver.LIFETIME_SECONDS + 1);
 
         assertEquals(List.of(), engine.pendingFor(phone), "an expired challenge is not listed");
-        AnswerRefused late = assertThrows(AnswerRefused.class,
-                () -> engine.answer(phone, challenge.id(), approval(challenge, opening.code())));
+        AnswerRefused late =
+                assertThrows(
+                        AnswerRefused.class,
+                        () ->
+                                engine.answer(
+                                        phone,
+                                        challenge.id(),
+                                        approval(challenge, opening.code())));
         assertEquals(AnswerRefused.Reason.EXPIRED, late.reason());
         assertEquals(ChallengeStatus.EXPIRED, engine.stored(challenge.id()).orElseThrow().status());
         assertEquals(Verdict.EXPIRED, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN));
-        assertEquals(List.of("challenge_sent", "challenge_expired"), keycloak.events().approvalGuardEvents());
+        assertEquals(
+                List.of("challenge_sent", "challenge_expired"),
+                keycloak.events().approvalGuardEvents());
     }
 
     @Test
@@ -144,7 +192,10 @@ class ApprovalEngineTest {
         Time.setOffset(EngineDriver.LIFETIME_SECONDS + 1);
 
         assertEquals(Verdict.EXPIRED, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN));
-        assertEquals(ChallengeStatus.APPROVED, engine.stored(challenge.id()).orElseThrow().status(), "nothing spent");
+        assertEquals(
+                ChallengeStatus.APPROVED,
+                engine.stored(challenge.id()).orElseThrow().status(),
+                "nothing spent");
     }
 
     @Test
@@ -153,13 +204,24 @@ class ApprovalEngineTest {
         FakeAuthSession otherTab = keycloak.newTab("root-2", "tab-1");
         Opening second = engine.open(otherTab, Purpose.SIGN_IN);
 
-        assertEquals(ChallengeStatus.SUPERSEDED, engine.stored(first.challenge().id()).orElseThrow().status());
-        assertEquals(List.of(second.challenge().id()), engine.pendingFor(phone).stream().map(Challenge::id).toList());
-        AnswerRefused late = assertThrows(AnswerRefused.class,
-                () -> engine.answer(phone, first.challenge().id(), approval(first.challenge(), first.code())));
+        assertEquals(
+                ChallengeStatus.SUPERSEDED,
+                engine.stored(first.challenge().id()).orElseThrow().status());
+        assertEquals(
+                List.of(second.challenge().id()),
+                engine.pendingFor(phone).stream().map(Challenge::id).toList());
+        AnswerRefused late =
+                assertThrows(
+                        AnswerRefused.class,
+                        () ->
+                                engine.answer(
+                                        phone,
+                                        first.challenge().id(),
+                                        approval(first.challenge(), first.code())));
         assertEquals(AnswerRefused.Reason.NOT_PENDING, late.reason());
         assertEquals(ChallengeStatus.SUPERSEDED, late.status());
-        assertEquals(Verdict.SUPERSEDED, engine.conclude(tab, first.challenge().id(), Purpose.SIGN_IN));
+        assertEquals(
+                Verdict.SUPERSEDED, engine.conclude(tab, first.challenge().id(), Purpose.SIGN_IN));
         assertTrue(Verdict.SUPERSEDED.allowsResend());
     }
 
@@ -171,7 +233,10 @@ class ApprovalEngineTest {
         engine.suspendPush();
 
         assertEquals(Verdict.SUSPENDED, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN));
-        assertEquals(ChallengeStatus.APPROVED, engine.stored(challenge.id()).orElseThrow().status(), "nothing spent");
+        assertEquals(
+                ChallengeStatus.APPROVED,
+                engine.stored(challenge.id()).orElseThrow().status(),
+                "nothing spent");
         assertFalse(LoginApproval.passedInThisLogin(tab.model()));
     }
 
@@ -182,11 +247,20 @@ class ApprovalEngineTest {
         engine.suspendPush();
 
         assertEquals(List.of(), engine.pendingFor(phone));
-        AnswerRefused refused = assertThrows(AnswerRefused.class,
-                () -> engine.answer(phone, challenge.id(), approval(challenge, opening.code())));
+        AnswerRefused refused =
+                assertThrows(
+                        AnswerRefused.class,
+                        () ->
+                                engine.answer(
+                                        phone,
+                                        challenge.id(),
+                                        approval(challenge, opening.code())));
         assertEquals(AnswerRefused.Reason.PUSH_SUSPENDED, refused.reason());
-        assertEquals(ApprovalGates.Closed.PUSH_SUSPENDED, engine.open(tab, Purpose.SIGN_IN).closed());
-        assertEquals(ChallengeStatus.PENDING, engine.stored(challenge.id()).orElseThrow().status(),
+        assertEquals(
+                ApprovalGates.Closed.PUSH_SUSPENDED, engine.open(tab, Purpose.SIGN_IN).closed());
+        assertEquals(
+                ChallengeStatus.PENDING,
+                engine.stored(challenge.id()).orElseThrow().status(),
                 "a refused prompt leaves the earlier challenge as it was");
     }
 
@@ -196,11 +270,20 @@ class ApprovalEngineTest {
         Challenge challenge = opening.challenge();
         engine.answer(phone, challenge.id(), approval(challenge, opening.code()));
         engine.suspendDevices(true);
-        assertEquals(Verdict.INVALID, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN), "device suspended");
+        assertEquals(
+                Verdict.INVALID,
+                engine.conclude(tab, challenge.id(), Purpose.SIGN_IN),
+                "device suspended");
         engine.suspendDevices(false);
         assertTrue(engine.removeDevice(phone));
-        assertEquals(Verdict.INVALID, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN), "device removed");
-        assertEquals(ChallengeStatus.APPROVED, engine.stored(challenge.id()).orElseThrow().status(), "nothing spent");
+        assertEquals(
+                Verdict.INVALID,
+                engine.conclude(tab, challenge.id(), Purpose.SIGN_IN),
+                "device removed");
+        assertEquals(
+                ChallengeStatus.APPROVED,
+                engine.stored(challenge.id()).orElseThrow().status(),
+                "nothing spent");
     }
 
     @Test
@@ -210,11 +293,18 @@ class ApprovalEngineTest {
         engine.answer(phone, challenge.id(), approval(challenge, opening.code()));
 
         keycloak.setLockedOut(alice, true);
-        assertEquals(Verdict.LOCKED, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN), "locked by brute-force protection");
+        assertEquals(
+                Verdict.LOCKED,
+                engine.conclude(tab, challenge.id(), Purpose.SIGN_IN),
+                "locked by brute-force protection");
         keycloak.setLockedOut(alice, false);
         alice.setEnabled(false);
-        assertEquals(Verdict.LOCKED, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN), "disabled");
-        assertEquals(ChallengeStatus.APPROVED, engine.stored(challenge.id()).orElseThrow().status(), "nothing spent");
+        assertEquals(
+                Verdict.LOCKED, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN), "disabled");
+        assertEquals(
+                ChallengeStatus.APPROVED,
+                engine.stored(challenge.id()).orElseThrow().status(),
+                "nothing spent");
     }
 
     @Test
@@ -223,10 +313,12 @@ class ApprovalEngineTest {
         assertEquals(ApprovalGates.Closed.USER_LOCKED, engine.open(tab, Purpose.SIGN_IN).closed());
         keycloak.setLockedOut(alice, false);
         alice.setEnabled(false);
-        assertEquals(ApprovalGates.Closed.USER_DISABLED, engine.open(tab, Purpose.SIGN_IN).closed());
+        assertEquals(
+                ApprovalGates.Closed.USER_DISABLED, engine.open(tab, Purpose.SIGN_IN).closed());
         alice.setEnabled(true);
         engine.removeDevice(phone);
-        assertEquals(ApprovalGates.Closed.NO_ACTIVE_DEVICE, engine.open(tab, Purpose.SIGN_IN).closed());
+        assertEquals(
+                ApprovalGates.Closed.NO_ACTIVE_DEVICE, engine.open(tab, Purpose.SIGN_IN).closed());
         assertEquals(List.of(), keycloak.backgroundJobs(), "nobody was notified");
         assertEquals(List.of(), keycloak.events().approvalGuardEvents());
     }
@@ -238,11 +330,19 @@ class ApprovalEngineTest {
         String tablet = engine.enrolDevice("tablet");
 
         assertEquals(List.of(), engine.pendingFor(tablet));
-        AnswerRefused refused = assertThrows(AnswerRefused.class,
-                () -> engine.answer(tablet, challenge.id(), approval(challenge, opening.code())));
+        AnswerRefused refused =
+                assertThrows(
+                        AnswerRefused.class,
+                        () ->
+                                engine.answer(
+                                        tablet,
+                                        challenge.id(),
+                                        approval(challenge, opening.code())));
         assertEquals(AnswerRefused.Reason.DEVICE_NOT_ELIGIBLE, refused.reason());
         assertEquals(ChallengeStatus.PENDING, engine.stored(challenge.id()).orElseThrow().status());
-        assertEquals(ChallengeStatus.APPROVED, engine.answer(phone, challenge.id(), approval(challenge, opening.code())).status(),
+        assertEquals(
+                ChallengeStatus.APPROVED,
+                engine.answer(phone, challenge.id(), approval(challenge, opening.code())).status(),
                 "the device that was there before may");
     }
 
@@ -252,8 +352,13 @@ class ApprovalEngineTest {
         Challenge challenge = opening.challenge();
         engine.answer(phone, challenge.id(), approval(challenge, opening.code()));
 
-        assertEquals(Verdict.INVALID, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN, Set.of(phone)));
-        assertEquals(ChallengeStatus.APPROVED, engine.stored(challenge.id()).orElseThrow().status(), "nothing spent");
+        assertEquals(
+                Verdict.INVALID,
+                engine.conclude(tab, challenge.id(), Purpose.SIGN_IN, Set.of(phone)));
+        assertEquals(
+                ChallengeStatus.APPROVED,
+                engine.stored(challenge.id()).orElseThrow().status(),
+                "nothing spent");
     }
 
     @Test
@@ -261,31 +366,52 @@ class ApprovalEngineTest {
         Opening opening = engine.open(tab, Purpose.SIGN_IN);
         Challenge challenge = opening.challenge();
         Map<String, Object> shownElsewhere = engine.contextFor(Purpose.SIGN_IN);
-        DeviceAnswer forAnotherContext = new DeviceAnswer(ChallengeStatus.APPROVED, CanonicalJson.hash(shownElsewhere),
-                opening.code());
+        DeviceAnswer forAnotherContext =
+                new DeviceAnswer(
+                        ChallengeStatus.APPROVED,
+                        CanonicalJson.hash(shownElsewhere),
+                        opening.code());
 
-        AnswerRefused refused = assertThrows(AnswerRefused.class, () -> engine.answer(phone, challenge.id(), forAnotherContext));
+        AnswerRefused refused =
+                assertThrows(
+                        AnswerRefused.class,
+                        () -> engine.answer(phone, challenge.id(), forAnotherContext));
         assertEquals(AnswerRefused.Reason.CONTEXT_MISMATCH, refused.reason());
         assertEquals(ChallengeStatus.PENDING, engine.stored(challenge.id()).orElseThrow().status());
         assertEquals(List.of(), decisions());
-        assertEquals(ChallengeStatus.APPROVED, engine.answer(phone, challenge.id(), approval(challenge, opening.code())).status());
+        assertEquals(
+                ChallengeStatus.APPROVED,
+                engine.answer(phone, challenge.id(), approval(challenge, opening.code())).status());
     }
 
     @Test
     void anApprovalIsSpentOnlyForThePurposeItWasAskedFor() {
         Opening addDevice = engine.open(tab, Purpose.ADD_DEVICE);
-        engine.answer(phone, addDevice.challenge().id(), approval(addDevice.challenge(), addDevice.code()));
-        assertEquals(Verdict.INVALID, engine.conclude(tab, addDevice.challenge().id(), Purpose.SIGN_IN));
-        assertEquals(Verdict.APPROVED, engine.conclude(tab, addDevice.challenge().id(), Purpose.ADD_DEVICE));
+        engine.answer(
+                phone,
+                addDevice.challenge().id(),
+                approval(addDevice.challenge(), addDevice.code()));
+        assertEquals(
+                Verdict.INVALID, engine.conclude(tab, addDevice.challenge().id(), Purpose.SIGN_IN));
+        assertEquals(
+                Verdict.APPROVED,
+                engine.conclude(tab, addDevice.challenge().id(), Purpose.ADD_DEVICE));
         assertTrue(LoginApproval.passedInThisLogin(tab.model()));
         assertEquals(Map.of(), tab.clientNotes(), "an add-device approval is no sign-in record");
 
         FakeAuthSession signIn = keycloak.newTab("root-2", "tab-1");
         Opening opening = engine.open(signIn, Purpose.SIGN_IN);
-        engine.answer(phone, opening.challenge().id(), approval(opening.challenge(), opening.code()));
-        assertEquals(Verdict.INVALID, engine.conclude(signIn, opening.challenge().id(), Purpose.ADD_DEVICE));
-        assertEquals(Verdict.INVALID, engine.conclude(signIn, opening.challenge().id(), Purpose.PASSWORD_RESET));
-        assertEquals(Verdict.APPROVED, engine.conclude(signIn, opening.challenge().id(), Purpose.SIGN_IN));
+        engine.answer(
+                phone, opening.challenge().id(), approval(opening.challenge(), opening.code()));
+        assertEquals(
+                Verdict.INVALID,
+                engine.conclude(signIn, opening.challenge().id(), Purpose.ADD_DEVICE));
+        assertEquals(
+                Verdict.INVALID,
+                engine.conclude(signIn, opening.challenge().id(), Purpose.PASSWORD_RESET));
+        assertEquals(
+                Verdict.APPROVED,
+                engine.conclude(signIn, opening.challenge().id(), Purpose.SIGN_IN));
     }
 
     @Test
@@ -294,11 +420,20 @@ class ApprovalEngineTest {
         Challenge challenge = opening.challenge();
         engine.answer(phone, challenge.id(), approval(challenge, opening.code()));
 
-        assertEquals(Verdict.INVALID, engine.conclude(keycloak.newTab("root-1", "tab-2"), challenge.id(), Purpose.SIGN_IN),
+        assertEquals(
+                Verdict.INVALID,
+                engine.conclude(
+                        keycloak.newTab("root-1", "tab-2"), challenge.id(), Purpose.SIGN_IN),
                 "another tab of the same login");
-        assertEquals(Verdict.INVALID, engine.conclude(keycloak.newTab("root-2", "tab-1"), challenge.id(), Purpose.SIGN_IN),
+        assertEquals(
+                Verdict.INVALID,
+                engine.conclude(
+                        keycloak.newTab("root-2", "tab-1"), challenge.id(), Purpose.SIGN_IN),
                 "another login");
-        assertEquals(Verdict.APPROVED, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN), "its own tab");
+        assertEquals(
+                Verdict.APPROVED,
+                engine.conclude(tab, challenge.id(), Purpose.SIGN_IN),
+                "its own tab");
     }
 
     @Test
@@ -308,8 +443,14 @@ class ApprovalEngineTest {
         String bobsPhone = bobs.enrolDevice("bob's phone");
         Opening opening = engine.open(tab, Purpose.SIGN_IN);
 
-        AnswerRefused refused = assertThrows(AnswerRefused.class, () -> bobs.answer(bobsPhone, opening.challenge().id(),
-                approval(opening.challenge(), opening.code())));
+        AnswerRefused refused =
+                assertThrows(
+                        AnswerRefused.class,
+                        () ->
+                                bobs.answer(
+                                        bobsPhone,
+                                        opening.challenge().id(),
+                                        approval(opening.challenge(), opening.code())));
         assertEquals(AnswerRefused.Reason.NOT_FOUND, refused.reason());
         assertEquals(List.of(), bobs.pendingFor(bobsPhone));
     }
@@ -321,15 +462,24 @@ class ApprovalEngineTest {
         FakeRequest approving = keycloak.request();
         FakeRequest denying = keycloak.request();
 
-        assertEquals(ChallengeStatus.APPROVED,
-                engine.answer(approving, phone, challenge.id(), approval(challenge, opening.code())).status());
-        AnswerRefused lost = assertThrows(AnswerRefused.class,
-                () -> engine.answer(denying, phone, challenge.id(), denial(challenge)));
-        assertEquals(AnswerRefused.Reason.NOT_PENDING, lost.reason(), "the other answer's claim is taken, though not committed");
-        denying.commit(); // the device API answers the refusal as an error response: its request commits
+        assertEquals(
+                ChallengeStatus.APPROVED,
+                engine.answer(approving, phone, challenge.id(), approval(challenge, opening.code()))
+                        .status());
+        AnswerRefused lost =
+                assertThrows(
+                        AnswerRefused.class,
+                        () -> engine.answer(denying, phone, challenge.id(), denial(challenge)));
+        assertEquals(
+                AnswerRefused.Reason.NOT_PENDING,
+                lost.reason(),
+                "the other answer's claim is taken, though not committed");
+        denying.commit(); // the device API answers the refusal as an error response: its request
+        // commits
         approving.commit();
 
-        assertEquals(ChallengeStatus.APPROVED, engine.stored(challenge.id()).orElseThrow().status());
+        assertEquals(
+                ChallengeStatus.APPROVED, engine.stored(challenge.id()).orElseThrow().status());
         assertEquals(List.of(ChallengeStatus.APPROVED), decisions());
         assertEquals(Verdict.APPROVED, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN));
     }
@@ -344,7 +494,9 @@ class ApprovalEngineTest {
 
         assertEquals(ChallengeStatus.PENDING, engine.stored(challenge.id()).orElseThrow().status());
         assertEquals(Verdict.PENDING, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN));
-        assertEquals(ChallengeStatus.DENIED, engine.answer(phone, challenge.id(), denial(challenge)).status(),
+        assertEquals(
+                ChallengeStatus.DENIED,
+                engine.answer(phone, challenge.id(), denial(challenge)).status(),
                 "the challenge can still be decided");
     }
 
@@ -357,11 +509,16 @@ class ApprovalEngineTest {
         FakeRequest second = keycloak.request();
 
         // Both read the approval before either has written it as consumed.
-        assertEquals(Verdict.APPROVED, engine.conclude(first, tab, challenge.id(), Purpose.SIGN_IN, Set.of()));
-        assertEquals(Verdict.INVALID, engine.conclude(second, tab, challenge.id(), Purpose.SIGN_IN, Set.of()));
+        assertEquals(
+                Verdict.APPROVED,
+                engine.conclude(first, tab, challenge.id(), Purpose.SIGN_IN, Set.of()));
+        assertEquals(
+                Verdict.INVALID,
+                engine.conclude(second, tab, challenge.id(), Purpose.SIGN_IN, Set.of()));
         second.commit();
         first.commit();
-        assertEquals(ChallengeStatus.CONSUMED, engine.stored(challenge.id()).orElseThrow().status());
+        assertEquals(
+                ChallengeStatus.CONSUMED, engine.stored(challenge.id()).orElseThrow().status());
     }
 
     @Test
@@ -373,7 +530,9 @@ class ApprovalEngineTest {
         assertTrue(engine.stored(challenge.id()).isEmpty());
         assertEquals(List.of(), engine.pendingFor(phone));
         assertEquals(List.of(), keycloak.backgroundJobs());
-        assertTrue(engine.open(tab, Purpose.SIGN_IN).isOpened(), "the prompt lock went with the transaction");
+        assertTrue(
+                engine.open(tab, Purpose.SIGN_IN).isOpened(),
+                "the prompt lock went with the transaction");
     }
 
     @Test
@@ -382,31 +541,63 @@ class ApprovalEngineTest {
         Challenge challenge = opening.challenge();
         engine.cancel(tab, challenge.id());
 
-        assertEquals(ChallengeStatus.CANCELLED, engine.stored(challenge.id()).orElseThrow().status());
-        AnswerRefused refused = assertThrows(AnswerRefused.class,
-                () -> engine.answer(phone, challenge.id(), approval(challenge, opening.code())));
+        assertEquals(
+                ChallengeStatus.CANCELLED, engine.stored(challenge.id()).orElseThrow().status());
+        AnswerRefused refused =
+                assertThrows(
+                        AnswerRefused.class,
+                        () ->
+                                engine.answer(
+                                        phone,
+                                        challenge.id(),
+                                        approval(challenge, opening.code())));
         assertEquals(AnswerRefused.Reason.CANCELLED, refused.reason());
         assertEquals(Verdict.INVALID, engine.conclude(tab, challenge.id(), Purpose.SIGN_IN));
     }
 
     @Test
     void aBackchannelApprovalIsSpentOnceAndOnlyForCiba() {
-        Opening ciba = keycloak.call(request -> new ApprovalEngine(request.session()).open(Binding.backchannel("auth-result-1"),
-                keycloak.client(), alice.model(), null, engine.contextFor(Purpose.CIBA), Purpose.CIBA, EngineDriver.POLICY,
-                request.event()));
-        Challenge approved = engine.answer(phone, ciba.challenge().id(), approval(ciba.challenge(), ciba.code()));
+        Opening ciba =
+                keycloak.call(
+                        request ->
+                                new ApprovalEngine(request.session())
+                                        .open(
+                                                Binding.backchannel("auth-result-1"),
+                                                keycloak.client(),
+                                                alice.model(),
+                                                null,
+                                                engine.contextFor(Purpose.CIBA),
+                                                Purpose.CIBA,
+                                                EngineDriver.POLICY,
+                                                request.event()));
+        Challenge approved =
+                engine.answer(
+                        phone, ciba.challenge().id(), approval(ciba.challenge(), ciba.code()));
 
-        assertEquals(Verdict.APPROVED, keycloak.call(r -> new ApprovalEngine(r.session()).concludeBackchannel(approved)));
-        assertEquals(Verdict.INVALID, keycloak.call(r -> new ApprovalEngine(r.session()).concludeBackchannel(approved)),
+        assertEquals(
+                Verdict.APPROVED,
+                keycloak.call(r -> new ApprovalEngine(r.session()).concludeBackchannel(approved)));
+        assertEquals(
+                Verdict.INVALID,
+                keycloak.call(r -> new ApprovalEngine(r.session()).concludeBackchannel(approved)),
                 "a second completion of the same request");
 
         Opening signIn = engine.open(tab, Purpose.SIGN_IN);
-        Challenge signInApproval = engine.answer(phone, signIn.challenge().id(), approval(signIn.challenge(), signIn.code()));
-        assertEquals(Verdict.INVALID, keycloak.call(r -> new ApprovalEngine(r.session()).concludeBackchannel(signInApproval)));
+        Challenge signInApproval =
+                engine.answer(
+                        phone,
+                        signIn.challenge().id(),
+                        approval(signIn.challenge(), signIn.code()));
+        assertEquals(
+                Verdict.INVALID,
+                keycloak.call(
+                        r -> new ApprovalEngine(r.session()).concludeBackchannel(signInApproval)));
     }
 
     private List<ChallengeStatus> decisions() {
-        return keycloak.published(ChallengeDecided.class).stream().map(d -> d.challenge().status()).toList();
+        return keycloak.published(ChallengeDecided.class).stream()
+                .map(d -> d.challenge().status())
+                .toList();
     }
 
     private static Map<?, ?> approvalRecord(FakeAuthSession tab) throws IOException {

@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.approvalguard.support.json.CanonicalJson;
+import io.approvalguard.support.json.StrictJson;
+import io.approvalguard.testkit.JsonTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-
 import org.keycloak.util.JsonSerialization;
-
-import com.code_intelligence.jazzer.junit.FuzzTest;
-
-import io.approvalguard.support.json.CanonicalJson;
-import io.approvalguard.support.json.StrictJson;
-import io.approvalguard.testkit.JsonTrees;
 
 /**
  * {@code authorization_details} as any client may send them: {@link AuthorizationDetails.Invalid}
@@ -31,7 +28,8 @@ class AuthorizationDetailsFuzzTest {
 
     @FuzzTest
     void parse(byte[] parameter) throws Exception {
-        // A request parameter reaches Keycloak as decoded text, so as a string that UTF-8 can carry.
+        // A request parameter reaches Keycloak as decoded text, so as a string that UTF-8 can
+        // carry.
         String raw = new String(parameter, StandardCharsets.UTF_8);
         List<Object> details;
         try {
@@ -45,22 +43,43 @@ class AuthorizationDetailsFuzzTest {
             return;
         }
         assertTrue(raw.length() <= AuthorizationDetails.MAX_CHARS);
-        assertTrue(!details.isEmpty() && details.size() <= AuthorizationDetails.MAX_ENTRIES, details.size() + " entries");
+        assertTrue(
+                !details.isEmpty() && details.size() <= AuthorizationDetails.MAX_ENTRIES,
+                details.size() + " entries");
         for (Object entry : details) {
-            assertTrue(entry instanceof Map<?, ?> object && object.get("type") instanceof String type && !type.isBlank(), "an entry without a type");
+            assertTrue(
+                    entry instanceof Map<?, ?> object
+                            && object.get("type") instanceof String type
+                            && !type.isBlank(),
+                    "an entry without a type");
         }
-        assertTrue(JsonTrees.depth(details) <= AuthorizationDetails.MAX_DEPTH + 1, "nested too deep");
+        assertTrue(
+                JsonTrees.depth(details) <= AuthorizationDetails.MAX_DEPTH + 1, "nested too deep");
         assertFalse(JsonTrees.anyMatch(details, v -> v == null), "holds a null");
-        assertFalse(JsonTrees.anyMatch(details, v -> v instanceof Number && !isExactOnADevice((Number) v)),
+        assertFalse(
+                JsonTrees.anyMatch(
+                        details, v -> v instanceof Number && !isExactOnADevice((Number) v)),
                 "holds a number a device cannot hold exactly");
 
         String canonical = CanonicalJson.canonicalize(details);
-        assertEquals(io.approvalguard.testkit.CanonicalJson.of(details), canonical, "a device would hash other bytes");
+        assertEquals(
+                io.approvalguard.testkit.CanonicalJson.of(details),
+                canonical,
+                "a device would hash other bytes");
         // What the device is shown (the listing) reads back to what the server hashed.
-        Object listed = StrictJson.readArray(CanonicalJson.writeInOrder(details).getBytes(StandardCharsets.UTF_8));
-        assertEquals(canonical, io.approvalguard.testkit.CanonicalJson.of(listed), "the listing reads back differently");
-        // Challenge.toNotes/fromNotes and LoginApproval's record keep them as Keycloak's Jackson writes them.
-        assertEquals(canonical, CanonicalJson.canonicalize(jacksonRoundTrip(details)), "changed by being stored");
+        Object listed =
+                StrictJson.readArray(
+                        CanonicalJson.writeInOrder(details).getBytes(StandardCharsets.UTF_8));
+        assertEquals(
+                canonical,
+                io.approvalguard.testkit.CanonicalJson.of(listed),
+                "the listing reads back differently");
+        // Challenge.toNotes/fromNotes and LoginApproval's record keep them as Keycloak's Jackson
+        // writes them.
+        assertEquals(
+                canonical,
+                CanonicalJson.canonicalize(jacksonRoundTrip(details)),
+                "changed by being stored");
     }
 
     private static boolean isExactOnADevice(Number number) {
@@ -74,6 +93,7 @@ class AuthorizationDetailsFuzzTest {
     }
 
     private static Object jacksonRoundTrip(List<Object> details) throws IOException {
-        return JsonSerialization.readValue(JsonSerialization.writeValueAsString(details), List.class);
+        return JsonSerialization.readValue(
+                JsonSerialization.writeValueAsString(details), List.class);
     }
 }

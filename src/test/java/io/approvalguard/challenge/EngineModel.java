@@ -26,7 +26,14 @@ final class EngineModel {
         ChallengeStatus status = ChallengeStatus.PENDING;
         DeviceModel decider;
 
-        ChallengeModel(String id, long seq, String tab, Purpose purpose, int openedAtJump, String code, String contextHash) {
+        ChallengeModel(
+                String id,
+                long seq,
+                String tab,
+                Purpose purpose,
+                int openedAtJump,
+                String code,
+                String contextHash) {
             this.id = id;
             this.seq = seq;
             this.tab = tab;
@@ -38,7 +45,15 @@ final class EngineModel {
 
         @Override
         public String toString() {
-            return "challenge " + seq + " of tab " + tab + " (" + purpose.wireName() + ", " + status.wireName() + ")";
+            return "challenge "
+                    + seq
+                    + " of tab "
+                    + tab
+                    + " ("
+                    + purpose.wireName()
+                    + ", "
+                    + status.wireName()
+                    + ")";
         }
     }
 
@@ -60,7 +75,10 @@ final class EngineModel {
         }
     }
 
-    /** What a device's answer does: a new status for the challenge (null for none), and the refusal thrown, if any. */
+    /**
+     * What a device's answer does: a new status for the challenge (null for none), and the refusal
+     * thrown, if any.
+     */
     record AnswerOutcome(ChallengeStatus newStatus, AnswerRefused.Reason refusal) {
         boolean claims() {
             return newStatus != null;
@@ -74,8 +92,18 @@ final class EngineModel {
         }
     }
 
-    /** How a device answers: approve with the right code, without one or with a wrong one, deny, "this wasn't me", or sign another context. */
-    enum AnswerKind { APPROVE, NO_CODE, WRONG_CODE, DENY, FRAUD, OTHER_CONTEXT }
+    /**
+     * How a device answers: approve with the right code, without one or with a wrong one, deny,
+     * "this wasn't me", or sign another context.
+     */
+    enum AnswerKind {
+        APPROVE,
+        NO_CODE,
+        WRONG_CODE,
+        DENY,
+        FRAUD,
+        OTHER_CONTEXT
+    }
 
     int jumps;
     boolean enabled = true;
@@ -107,15 +135,23 @@ final class EngineModel {
     }
 
     Optional<ApprovalGates.Closed> promptGate() {
-        return userGate().or(() -> devices.stream().anyMatch(d -> d.present && d.active)
-                ? Optional.empty() : Optional.of(ApprovalGates.Closed.NO_ACTIVE_DEVICE));
+        return userGate()
+                .or(
+                        () ->
+                                devices.stream().anyMatch(d -> d.present && d.active)
+                                        ? Optional.empty()
+                                        : Optional.of(ApprovalGates.Closed.NO_ACTIVE_DEVICE));
     }
 
-    /** A challenge was opened (the gates being open): the user's earlier pending one ends expired or superseded. */
+    /**
+     * A challenge was opened (the gates being open): the user's earlier pending one ends expired or
+     * superseded.
+     */
     void opened(ChallengeModel challenge) {
         ChallengeModel previous = latestOfUser;
         if (previous != null && previous.status == ChallengeStatus.PENDING) {
-            previous.status = isExpired(previous) ? ChallengeStatus.EXPIRED : ChallengeStatus.SUPERSEDED;
+            previous.status =
+                    isExpired(previous) ? ChallengeStatus.EXPIRED : ChallengeStatus.SUPERSEDED;
         }
         challenges.add(challenge);
         latestOfTab.put(challenge.tab, challenge);
@@ -127,7 +163,11 @@ final class EngineModel {
      *
      * @param claimTaken another answer, not yet committed, has already claimed the decision
      */
-    AnswerOutcome answer(ChallengeStatus status, ChallengeModel challenge, DeviceModel device, AnswerKind kind,
+    AnswerOutcome answer(
+            ChallengeStatus status,
+            ChallengeModel challenge,
+            DeviceModel device,
+            AnswerKind kind,
             boolean claimTaken) {
         if (status == ChallengeStatus.PENDING && isExpired(challenge)) {
             if (!claimTaken) {
@@ -135,16 +175,23 @@ final class EngineModel {
             }
             // the racing answer claimed the expiry; this one still reads the record as pending
         } else if (status != ChallengeStatus.PENDING) {
-            return refused(status == ChallengeStatus.EXPIRED ? AnswerRefused.Reason.EXPIRED
-                    : status == ChallengeStatus.CANCELLED ? AnswerRefused.Reason.CANCELLED : AnswerRefused.Reason.NOT_PENDING);
+            return refused(
+                    status == ChallengeStatus.EXPIRED
+                            ? AnswerRefused.Reason.EXPIRED
+                            : status == ChallengeStatus.CANCELLED
+                                    ? AnswerRefused.Reason.CANCELLED
+                                    : AnswerRefused.Reason.NOT_PENDING);
         }
         Optional<ApprovalGates.Closed> user = userGate();
         if (user.isPresent()) {
-            return refused(user.get() == ApprovalGates.Closed.PUSH_SUSPENDED
-                    ? AnswerRefused.Reason.PUSH_SUSPENDED : AnswerRefused.Reason.USER_DISABLED);
+            return refused(
+                    user.get() == ApprovalGates.Closed.PUSH_SUSPENDED
+                            ? AnswerRefused.Reason.PUSH_SUSPENDED
+                            : AnswerRefused.Reason.USER_DISABLED);
         }
         if (!device.active) {
-            return refused(AnswerRefused.Reason.USER_DISABLED); // the engine names a suspended device so
+            return refused(
+                    AnswerRefused.Reason.USER_DISABLED); // the engine names a suspended device so
         }
         if (!device.olderThan(challenge)) {
             return refused(AnswerRefused.Reason.DEVICE_NOT_ELIGIBLE);
@@ -153,7 +200,8 @@ final class EngineModel {
             return refused(AnswerRefused.Reason.CONTEXT_MISMATCH);
         }
         if (kind == AnswerKind.NO_CODE) {
-            return refused(AnswerRefused.Reason.CODE_REQUIRED); // every challenge here asks for a code
+            return refused(
+                    AnswerRefused.Reason.CODE_REQUIRED); // every challenge here asks for a code
         }
         if (claimTaken) {
             return refused(AnswerRefused.Reason.NOT_PENDING);
@@ -162,7 +210,8 @@ final class EngineModel {
             case APPROVE -> new AnswerOutcome(ChallengeStatus.APPROVED, null);
             case DENY -> new AnswerOutcome(ChallengeStatus.DENIED, null);
             case FRAUD -> new AnswerOutcome(ChallengeStatus.FRAUD, null);
-            case WRONG_CODE -> new AnswerOutcome(ChallengeStatus.FAILED, AnswerRefused.Reason.WRONG_CODE);
+            case WRONG_CODE ->
+                    new AnswerOutcome(ChallengeStatus.FAILED, AnswerRefused.Reason.WRONG_CODE);
             case NO_CODE, OTHER_CONTEXT -> throw new AssertionError(kind);
         };
     }
@@ -170,57 +219,84 @@ final class EngineModel {
     /**
      * A browser tab spends its challenge (null when it has none) for {@code purpose}.
      *
-     * @param claimTaken another spend, not yet committed, has already claimed the expiry or the consumption
+     * @param claimTaken another spend, not yet committed, has already claimed the expiry or the
+     *     consumption
      */
-    SpendOutcome spend(ChallengeStatus status, ChallengeModel challenge, Purpose purpose, boolean deciderExcluded,
+    SpendOutcome spend(
+            ChallengeStatus status,
+            ChallengeModel challenge,
+            Purpose purpose,
+            boolean deciderExcluded,
             boolean claimTaken) {
         if (challenge == null || challenge.purpose != purpose) {
             return new SpendOutcome(Verdict.INVALID, null);
         }
         if (status == ChallengeStatus.PENDING && isExpired(challenge)) {
-            // the one that claims the expiry says so; a racing one still reads the record as pending
-            return claimTaken ? new SpendOutcome(Verdict.PENDING, null) : new SpendOutcome(Verdict.EXPIRED, ChallengeStatus.EXPIRED);
+            // the one that claims the expiry says so; a racing one still reads the record as
+            // pending
+            return claimTaken
+                    ? new SpendOutcome(Verdict.PENDING, null)
+                    : new SpendOutcome(Verdict.EXPIRED, ChallengeStatus.EXPIRED);
         }
-        Verdict verdict = switch (status) {
-            case PENDING -> Verdict.PENDING;
-            case DENIED -> Verdict.DENIED;
-            case FRAUD -> Verdict.FRAUD;
-            case FAILED -> Verdict.FAILED;
-            case EXPIRED -> Verdict.EXPIRED;
-            case SUPERSEDED -> Verdict.SUPERSEDED;
-            case CANCELLED, CONSUMED -> Verdict.INVALID;
-            case APPROVED -> spendApproval(challenge, deciderExcluded, claimTaken);
-        };
-        return new SpendOutcome(verdict, verdict == Verdict.APPROVED ? ChallengeStatus.CONSUMED : null);
+        Verdict verdict =
+                switch (status) {
+                    case PENDING -> Verdict.PENDING;
+                    case DENIED -> Verdict.DENIED;
+                    case FRAUD -> Verdict.FRAUD;
+                    case FAILED -> Verdict.FAILED;
+                    case EXPIRED -> Verdict.EXPIRED;
+                    case SUPERSEDED -> Verdict.SUPERSEDED;
+                    case CANCELLED, CONSUMED -> Verdict.INVALID;
+                    case APPROVED -> spendApproval(challenge, deciderExcluded, claimTaken);
+                };
+        return new SpendOutcome(
+                verdict, verdict == Verdict.APPROVED ? ChallengeStatus.CONSUMED : null);
     }
 
-    private Verdict spendApproval(ChallengeModel challenge, boolean deciderExcluded, boolean claimTaken) {
+    private Verdict spendApproval(
+            ChallengeModel challenge, boolean deciderExcluded, boolean claimTaken) {
         if (isExpired(challenge)) {
             return Verdict.EXPIRED;
         }
         Optional<ApprovalGates.Closed> user = userGate();
         if (user.isPresent()) {
-            return user.get() == ApprovalGates.Closed.PUSH_SUSPENDED ? Verdict.SUSPENDED : Verdict.LOCKED;
+            return user.get() == ApprovalGates.Closed.PUSH_SUSPENDED
+                    ? Verdict.SUSPENDED
+                    : Verdict.LOCKED;
         }
         DeviceModel decider = challenge.decider;
-        if (!decider.present || !decider.active || !decider.olderThan(challenge) || deciderExcluded || claimTaken) {
+        if (!decider.present
+                || !decider.active
+                || !decider.olderThan(challenge)
+                || deciderExcluded
+                || claimTaken) {
             return Verdict.INVALID;
         }
         return Verdict.APPROVED;
     }
 
-    /** The tab gives up: a pending challenge ends cancelled, expired or not (cancel does not look at the time). */
+    /**
+     * The tab gives up: a pending challenge ends cancelled, expired or not (cancel does not look at
+     * the time).
+     */
     void cancel(ChallengeModel challenge) {
         if (challenge != null && challenge.status == ChallengeStatus.PENDING) {
             challenge.status = ChallengeStatus.CANCELLED;
         }
     }
 
-    /** What a device may answer now: the user's current challenge, pending and in time, if the device was there first. */
+    /**
+     * What a device may answer now: the user's current challenge, pending and in time, if the
+     * device was there first.
+     */
     List<String> pendingFor(DeviceModel device) {
         ChallengeModel current = latestOfUser;
-        if (userGate().isPresent() || current == null || current.status != ChallengeStatus.PENDING || isExpired(current)
-                || !device.active || !device.olderThan(current)) {
+        if (userGate().isPresent()
+                || current == null
+                || current.status != ChallengeStatus.PENDING
+                || isExpired(current)
+                || !device.active
+                || !device.olderThan(current)) {
             return List.of();
         }
         return List.of(current.id);

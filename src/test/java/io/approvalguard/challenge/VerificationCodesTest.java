@@ -8,14 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 class VerificationCodesTest {
 
     @Test
     void codesHaveTheAskedLengthAndOnlyDigits() {
-        for (int length = VerificationCodes.MIN_LENGTH; length <= VerificationCodes.MAX_LENGTH; length++) {
+        for (int length = VerificationCodes.MIN_LENGTH;
+                length <= VerificationCodes.MAX_LENGTH;
+                length++) {
             String code = VerificationCodes.generate(length);
             assertEquals(length, code.length());
             assertTrue(code.matches("[0-9]+"));
@@ -30,7 +31,8 @@ class VerificationCodesTest {
         for (int i = 0; i < 2000; i++) {
             seen.add(VerificationCodes.generate(2));
         }
-        // 2000 draws from 100 values miss one with probability about 100 * 0.99^2000, which is negligible.
+        // 2000 draws from 100 values miss one with probability about 100 * 0.99^2000, which is
+        // negligible.
         assertEquals(100, seen.size());
     }
 

@@ -26,7 +26,9 @@ class VerificationProfileTest {
 
     @Test
     void unknownProfileNamesMeanStandard() {
-        assertEquals(VerificationProfile.NIST_800_63B_4, VerificationProfile.fromConfigName("nist-800-63b-4"));
+        assertEquals(
+                VerificationProfile.NIST_800_63B_4,
+                VerificationProfile.fromConfigName("nist-800-63b-4"));
         assertEquals(VerificationProfile.STANDARD, VerificationProfile.fromConfigName("none"));
     }
 }

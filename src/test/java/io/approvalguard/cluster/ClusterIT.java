@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.approvalguard.testkit.AdminClient;
+import io.approvalguard.testkit.DeviceClient;
+import io.approvalguard.testkit.cluster.TwoNodeCluster;
+import io.approvalguard.testkit.cluster.TwoNodeCluster.Node;
+import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.pages.BrowserFlow;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,18 +33,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.pages.BrowserFlow;
-import io.approvalguard.testkit.DeviceClient;
-import io.approvalguard.testkit.oidc.HttpResult;
-import io.approvalguard.testkit.cluster.TwoNodeCluster;
-import io.approvalguard.testkit.cluster.TwoNodeCluster.Node;
-
 /**
  * Two Keycloak nodes with the provider on one PostgreSQL, clustered over JGroups on loopback: a
  * decision made on one node reaches the browser waiting on the other at once; a node stopped
- * mid-wait fails closed; a burst split across the nodes stays within the prompt quota; a
- * revocation on one node ends sessions used on the other.
+ * mid-wait fails closed; a burst split across the nodes stays within the prompt quota; a revocation
+ * on one node ends sessions used on the other.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -60,7 +58,9 @@ class ClusterIT {
     static void startCluster() {
         long start = System.nanoTime();
         cluster = TwoNodeCluster.start();
-        System.out.printf("two-node cluster up in %d s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+        System.out.printf(
+                "two-node cluster up in %d s%n",
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
         adminA = new AdminClient(Node.A.baseUrl(), "admin", "admin");
         adminB = new AdminClient(Node.B.baseUrl(), "admin", "admin");
     }
@@ -80,10 +80,14 @@ class ClusterIT {
         List<Long> fromSent = new ArrayList<>();
         List<Long> fromAnswered = new ArrayList<>();
         for (int i = 0; i < CROSS_NODE_SIGN_INS; i++) {
-            BrowserFlow browser = user.browserOn(Node.A).start(REALM, CLIENT, CALLBACK).submitPassword(user.username, PASSWORD);
+            BrowserFlow browser =
+                    user.browserOn(Node.A)
+                            .start(REALM, CLIENT, CALLBACK)
+                            .submitPassword(user.username, PASSWORD);
             browser.waitPage();
             Map<String, Object> challenge = deviceOnB.awaitChallenge(Duration.ofSeconds(10));
-            CompletableFuture<HttpResult> held = CompletableFuture.supplyAsync(() -> browser.waitStatus(25));
+            CompletableFuture<HttpResult> held =
+                    CompletableFuture.supplyAsync(() -> browser.waitStatus(25));
             awaitHeldOn(Node.A, 1);
             long sentAt = System.nanoTime();
             DeviceClient.Response answered = deviceOnB.answer(challenge, "approve", browser.code());
@@ -96,16 +100,28 @@ class ClusterIT {
             assertEquals("approved", state.jsonMap().get("state"), state.body());
             assertTrue(browser.pressWait("continue").isLoggedIn(), browser.describePage());
         }
-        // From the device sending its answer (an upper bound: it includes the answer's own processing on B),
-        // and from B's response arriving (often 0: the wake reaches A before B's response reaches the device).
-        System.out.printf("cross-node, device's answer sent on B to the waiting browser on A, %d sign-ins: %s%n",
+        // From the device sending its answer (an upper bound: it includes the answer's own
+        // processing on B),
+        // and from B's response arriving (often 0: the wake reaches A before B's response reaches
+        // the device).
+        System.out.printf(
+                "cross-node, device's answer sent on B to the waiting browser on A, %d sign-ins: %s%n",
                 fromSent.size(), percentiles(fromSent));
-        System.out.printf("cross-node, B's answer received to the waiting browser on A: %s%n", percentiles(fromAnswered));
+        System.out.printf(
+                "cross-node, B's answer received to the waiting browser on A: %s%n",
+                percentiles(fromAnswered));
         // The decision is committed before B responds: held to the 250 ms from there. The
-        // upper bound includes B's own work on the answer (one 333 ms outlier on a cold node in CI).
-        assertTrue(percentile(fromAnswered, 0.99) <= 250_000, "cross-node wake over its 250 ms bound: a decision answered on"
-                + " node B reached the browser waiting on node A after " + percentiles(fromAnswered) + " (" + fromAnswered.size()
-                + " sign-ins, from B's answer received); from the device's request sent: " + percentiles(fromSent));
+        // upper bound includes B's own work on the answer (one 333 ms outlier on a cold node in
+        // CI).
+        assertTrue(
+                percentile(fromAnswered, 0.99) <= 250_000,
+                "cross-node wake over its 250 ms bound: a decision answered on"
+                        + " node B reached the browser waiting on node A after "
+                        + percentiles(fromAnswered)
+                        + " ("
+                        + fromAnswered.size()
+                        + " sign-ins, from B's answer received); from the device's request sent: "
+                        + percentiles(fromSent));
     }
 
     @Test
@@ -118,8 +134,12 @@ class ClusterIT {
             List<Future<BrowserFlow>> attempts = new ArrayList<>();
             for (int i = 0; i < burst; i++) {
                 Node node = i % 2 == 0 ? Node.A : Node.B;
-                attempts.add(pool.submit(() -> user.browserOn(node).start(REALM, THROTTLED_CLIENT, CALLBACK)
-                        .submitPassword(user.username, PASSWORD)));
+                attempts.add(
+                        pool.submit(
+                                () ->
+                                        user.browserOn(node)
+                                                .start(REALM, THROTTLED_CLIENT, CALLBACK)
+                                                .submitPassword(user.username, PASSWORD)));
             }
             int waitPages = 0;
             for (Future<BrowserFlow> attempt : attempts) {
@@ -128,10 +148,18 @@ class ClusterIT {
                     waitPages++;
                 }
             }
-            List<Map<String, Object>> sent = adminA.approvalGuardEvents(REALM, user.id, "CUSTOM_REQUIRED_ACTION", "challenge_sent");
-            System.out.printf("burst of %d sign-ins over two nodes: %d prompts sent, %d pages showing a code%n", burst, sent.size(), waitPages);
-            assertTrue(sent.size() >= 1 && sent.size() <= PROMPT_QUOTA_OF_THROTTLED_CLIENT, "prompts sent: " + sent.size());
-            assertTrue(waitPages <= sent.size(), "wait pages " + waitPages + " for " + sent.size() + " prompts");
+            List<Map<String, Object>> sent =
+                    adminA.approvalGuardEvents(
+                            REALM, user.id, "CUSTOM_REQUIRED_ACTION", "challenge_sent");
+            System.out.printf(
+                    "burst of %d sign-ins over two nodes: %d prompts sent, %d pages showing a code%n",
+                    burst, sent.size(), waitPages);
+            assertTrue(
+                    sent.size() >= 1 && sent.size() <= PROMPT_QUOTA_OF_THROTTLED_CLIENT,
+                    "prompts sent: " + sent.size());
+            assertTrue(
+                    waitPages <= sent.size(),
+                    "wait pages " + waitPages + " for " + sent.size() + " prompts");
         } finally {
             pool.shutdownNow();
         }
@@ -141,7 +169,10 @@ class ClusterIT {
     @Order(3)
     void aRevocationOnNodeBEndsTheSessionsUsedOnNodeA() {
         User user = User.enrolledOn(Node.A);
-        BrowserFlow browser = user.browserOn(Node.A).start(REALM, CLIENT, CALLBACK).submitPassword(user.username, PASSWORD);
+        BrowserFlow browser =
+                user.browserOn(Node.A)
+                        .start(REALM, CLIENT, CALLBACK)
+                        .submitPassword(user.username, PASSWORD);
         browser.waitPage();
         Map<String, Object> challenge = user.device.awaitChallenge(Duration.ofSeconds(10));
         assertEquals(200, user.device.answer(challenge, "approve", browser.code()).status());
@@ -150,52 +181,78 @@ class ClusterIT {
         String refreshToken = (String) tokens.get("refresh_token");
         assertEquals(200, refresh(Node.A, refreshToken).statusCode());
 
-        HttpResult revoked = adminB.send("POST", "/admin/realms/" + REALM + "/approval-guard/risk/users/" + user.id + "/actions",
-                Map.of("action", "revoke_sessions", "reason_code", "siem.token_theft"));
+        HttpResult revoked =
+                adminB.send(
+                        "POST",
+                        "/admin/realms/"
+                                + REALM
+                                + "/approval-guard/risk/users/"
+                                + user.id
+                                + "/actions",
+                        Map.of("action", "revoke_sessions", "reason_code", "siem.token_theft"));
         assertEquals(200, revoked.status(), revoked.body());
 
         HttpResponse<String> afterOnA = refresh(Node.A, refreshToken);
-        assertEquals(400, afterOnA.statusCode(), "the refresh token used on node A is dead: " + afterOnA.body());
-        assertTrue(adminA.userSessions(REALM, user.id).isEmpty(), "node A sees no session of the user");
+        assertEquals(
+                400,
+                afterOnA.statusCode(),
+                "the refresh token used on node A is dead: " + afterOnA.body());
+        assertTrue(
+                adminA.userSessions(REALM, user.id).isEmpty(),
+                "node A sees no session of the user");
     }
 
     @Test
     @Order(4)
     void nodeAStoppedMidWaitTheBrowserRetriedOnNodeBCompletesOnlyWithAnApproval() throws Exception {
         User user = User.enrolledOn(Node.A);
-        BrowserFlow browser = user.browserOn(Node.A).start(REALM, CLIENT, CALLBACK).submitPassword(user.username, PASSWORD);
+        BrowserFlow browser =
+                user.browserOn(Node.A)
+                        .start(REALM, CLIENT, CALLBACK)
+                        .submitPassword(user.username, PASSWORD);
         browser.waitPage();
         String code = browser.code();
         String loginActionsOnB = onNode(browser.currentUrl().toString(), Node.B);
-        CompletableFuture<HttpResult> held = CompletableFuture.supplyAsync(() -> {
-            try {
-                return browser.waitStatus(25);
-            } catch (RuntimeException e) {
-                return null; // the node went away under the held request
-            }
-        });
+        CompletableFuture<HttpResult> held =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return browser.waitStatus(25);
+                            } catch (RuntimeException e) {
+                                return null; // the node went away under the held request
+                            }
+                        });
         awaitHeldOn(Node.A, 1);
 
         cluster.stopNode(Node.A);
         HttpResult cut = held.get(60, TimeUnit.SECONDS);
-        assertTrue(cut == null || !"approved".equals(cut.jsonMap().get("state")), "no approval was given: " + cut);
+        assertTrue(
+                cut == null || !"approved".equals(cut.jsonMap().get("state")),
+                "no approval was given: " + cut);
 
-        // The page's next request lands on node B, which knows the sign-in and its challenge (Keycloak
+        // The page's next request lands on node B, which knows the sign-in and its challenge
+        // (Keycloak
         // may first say the page expired and offer to continue the sign-in).
         browser.navigate(loginActionsOnB);
         if ("login-login-page-expired".equals(browser.pageId())) {
-            browser.navigate(onNode(browser.currentPage().selectFirst("#loginContinueLink").absUrl("href"), Node.B));
+            browser.navigate(
+                    onNode(
+                            browser.currentPage().selectFirst("#loginContinueLink").absUrl("href"),
+                            Node.B));
         }
         assertTrue(browser.onWaitPage(), browser.describePage());
         assertEquals("pending", browser.pollStatus());
         browser.pressWait("continue");
-        assertFalse(browser.isLoggedIn(), "continuing without an approval must not sign in: " + browser.describePage());
+        assertFalse(
+                browser.isLoggedIn(),
+                "continuing without an approval must not sign in: " + browser.describePage());
         assertTrue(browser.onWaitPage(), browser.describePage());
         String codeOnB = browser.code() != null ? browser.code() : code;
 
         DeviceClient deviceOnB = user.device.at(Node.B.baseUrl());
         Map<String, Object> challenge = deviceOnB.awaitChallenge(Duration.ofSeconds(10));
-        CompletableFuture<HttpResult> heldOnB = CompletableFuture.supplyAsync(() -> browser.waitStatus(25));
+        CompletableFuture<HttpResult> heldOnB =
+                CompletableFuture.supplyAsync(() -> browser.waitStatus(25));
         awaitHeldOn(Node.B, 1);
         assertEquals(200, deviceOnB.answer(challenge, "approve", codeOnB).status());
         assertEquals("approved", heldOnB.get(10, TimeUnit.SECONDS).jsonMap().get("state"));
@@ -214,7 +271,10 @@ class ClusterIT {
             String id = admin.createUser(REALM, username, PASSWORD, List.of());
             DeviceClient device = DeviceClient.create(node.baseUrl(), REALM);
             User user = new User(id, username, device, node);
-            BrowserFlow browser = user.browserOn(node).start(REALM, CLIENT, CALLBACK).submitPassword(username, PASSWORD);
+            BrowserFlow browser =
+                    user.browserOn(node)
+                            .start(REALM, CLIENT, CALLBACK)
+                            .submitPassword(username, PASSWORD);
             assertEquals(201, device.enrol(browser.enrolmentToken(), "reference device").status());
             assertTrue(browser.pressEnrol().isLoggedIn(), browser.describePage());
             return user;
@@ -231,22 +291,40 @@ class ClusterIT {
     }
 
     private static String percentiles(List<Long> micros) {
-        return String.format("p50 %.1f ms, p99 %.1f ms, max %.1f ms", percentile(micros, 0.5) / 1000.0,
-                percentile(micros, 0.99) / 1000.0, percentile(micros, 1.0) / 1000.0);
+        return String.format(
+                "p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                percentile(micros, 0.5) / 1000.0,
+                percentile(micros, 0.99) / 1000.0,
+                percentile(micros, 1.0) / 1000.0);
     }
 
     private static String onNode(String url, Node node) {
         URI uri = URI.create(url);
-        return "http://" + uri.getHost() + ":" + node.httpPort() + uri.getRawPath()
+        return "http://"
+                + uri.getHost()
+                + ":"
+                + node.httpPort()
+                + uri.getRawPath()
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
 
     private static HttpResponse<String> refresh(Node node, String refreshToken) {
-        String form = "grant_type=refresh_token&client_id=" + CLIENT + "&refresh_token="
-                + URLEncoder.encode(refreshToken, StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/realms/" + REALM + "/protocol/openid-connect/token"))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        String form =
+                "grant_type=refresh_token&client_id="
+                        + CLIENT
+                        + "&refresh_token="
+                        + URLEncoder.encode(refreshToken, StandardCharsets.UTF_8);
+        HttpRequest request =
+                HttpRequest.newBuilder(
+                                URI.create(
+                                        node.baseUrl()
+                                                + "/realms/"
+                                                + REALM
+                                                + "/protocol/openid-connect/token"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build();
         try {
             return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
@@ -270,6 +348,7 @@ class ClusterIT {
                 throw new IllegalStateException(e);
             }
         }
-        throw new AssertionError("node " + node + " holds " + last + " requests, expected " + expected);
+        throw new AssertionError(
+                "node " + node + " holds " + last + " requests, expected " + expected);
     }
 }

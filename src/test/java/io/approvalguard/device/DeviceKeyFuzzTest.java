@@ -3,16 +3,14 @@ package io.approvalguard.device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.approvalguard.support.json.StrictJson;
+import io.approvalguard.testkit.Es256;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.interfaces.ECPublicKey;
 import java.util.Base64;
 import java.util.Map;
-
-import com.code_intelligence.jazzer.junit.FuzzTest;
-
-import io.approvalguard.support.json.StrictJson;
-import io.approvalguard.testkit.Es256;
 
 /**
  * {@link DeviceKey#fromJwk} on any JSON an enrolling device may send as {@code public_key}: an
@@ -42,13 +40,24 @@ class DeviceKeyFuzzTest {
         }
         ECPublicKey publicKey = (ECPublicKey) key.publicKey();
         Map<String, String> stored = key.jwk();
-        assertEquals(Map.of("kty", "EC", "crv", "P-256"), Map.of("kty", stored.get("kty"), "crv", stored.get("crv")));
+        assertEquals(
+                Map.of("kty", "EC", "crv", "P-256"),
+                Map.of("kty", stored.get("kty"), "crv", stored.get("crv")));
         assertEquals(4, stored.size());
-        assertEquals(publicKey.getW().getAffineX(), new BigInteger(1, Base64.getUrlDecoder().decode(stored.get("x"))));
-        assertEquals(publicKey.getW().getAffineY(), new BigInteger(1, Base64.getUrlDecoder().decode(stored.get("y"))));
-        // One key, one thumbprint: the stored members are the key's own encoding (RFC 7638 section 3).
-        assertEquals(Es256.publicJwk(publicKey), Map.<String, Object>copyOf(stored), "the stored JWK is not the key's own encoding");
-        assertEquals(Es256.thumbprint(publicKey), key.thumbprint(), "another thumbprint than the key's");
+        assertEquals(
+                publicKey.getW().getAffineX(),
+                new BigInteger(1, Base64.getUrlDecoder().decode(stored.get("x"))));
+        assertEquals(
+                publicKey.getW().getAffineY(),
+                new BigInteger(1, Base64.getUrlDecoder().decode(stored.get("y"))));
+        // One key, one thumbprint: the stored members are the key's own encoding (RFC 7638 section
+        // 3).
+        assertEquals(
+                Es256.publicJwk(publicKey),
+                Map.<String, Object>copyOf(stored),
+                "the stored JWK is not the key's own encoding");
+        assertEquals(
+                Es256.thumbprint(publicKey), key.thumbprint(), "another thumbprint than the key's");
         // What is stored loads again as the same key.
         DeviceKey reloaded = DeviceKey.fromStoredJwk(stored, key.algorithm());
         assertEquals(key.thumbprint(), reloaded.thumbprint());

@@ -3,14 +3,12 @@ package io.approvalguard.device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.approvalguard.testkit.Es256;
 import java.security.KeyPair;
 import java.security.interfaces.ECPublicKey;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import io.approvalguard.testkit.Es256;
 
 class DeviceKeyTest {
 
@@ -21,18 +19,22 @@ class DeviceKeyTest {
         jwk.put("d", "private-part-must-not-be-stored");
         jwk.put("kid", "attacker-chosen");
         DeviceKey key = DeviceKey.fromJwk(jwk);
-        assertEquals(Map.of("kty", "EC", "crv", "P-256", "x", jwk.get("x"), "y", jwk.get("y")), key.jwk());
+        assertEquals(
+                Map.of("kty", "EC", "crv", "P-256", "x", jwk.get("x"), "y", jwk.get("y")),
+                key.jwk());
         assertEquals(Es256.thumbprint((ECPublicKey) pair.getPublic()), key.thumbprint());
     }
 
     @Test
     void rejectsOtherKeyTypesCurvesAndPointsOffTheCurve() {
-        Map<String, Object> good = new HashMap<>(Es256.publicJwk((ECPublicKey) Es256.newKeyPair().getPublic()));
+        Map<String, Object> good =
+                new HashMap<>(Es256.publicJwk((ECPublicKey) Es256.newKeyPair().getPublic()));
         assertRejected(with(good, "kty", "RSA"));
         assertRejected(with(good, "crv", "P-384"));
         assertRejected(with(good, "x", "AAAA"));
         assertRejected(with(good, "y", null));
-        // Flip the last coordinate byte: almost surely no longer on the curve (invalid-curve attacks).
+        // Flip the last coordinate byte: almost surely no longer on the curve (invalid-curve
+        // attacks).
         String y = (String) good.get("y");
         assertRejected(with(good, "y", y.substring(0, 42) + (y.charAt(42) == 'A' ? 'E' : 'A')));
         assertThrows(IllegalArgumentException.class, () -> DeviceKey.fromJwk("not a map"));
@@ -50,17 +52,28 @@ class DeviceKeyTest {
             int last = alphabet.indexOf(canonical.charAt(42));
             for (int unusedBits = 1; unusedBits <= 3; unusedBits++) {
                 String sameBytes = canonical.substring(0, 42) + alphabet.charAt(last | unusedBits);
-                IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                        () -> DeviceKey.fromJwk(with(good, member, sameBytes)));
-                assertEquals("public_key." + member + " is not canonical base64url: the unused bits of its last character must be zero",
+                IllegalArgumentException refused =
+                        assertThrows(
+                                IllegalArgumentException.class,
+                                () -> DeviceKey.fromJwk(with(good, member, sameBytes)));
+                assertEquals(
+                        "public_key."
+                                + member
+                                + " is not canonical base64url: the unused bits of its last character must be zero",
                         refused.getMessage());
                 Map<String, String> stored = new HashMap<>();
                 with(good, member, sameBytes).forEach((k, v) -> stored.put(k, (String) v));
-                assertEquals(((ECPublicKey) pair.getPublic()).getW(),
-                        ((ECPublicKey) DeviceKey.fromStoredJwk(stored, DeviceKey.ALGORITHM).publicKey()).getW());
+                assertEquals(
+                        ((ECPublicKey) pair.getPublic()).getW(),
+                        ((ECPublicKey)
+                                        DeviceKey.fromStoredJwk(stored, DeviceKey.ALGORITHM)
+                                                .publicKey())
+                                .getW());
             }
         }
-        assertEquals(Es256.thumbprint((ECPublicKey) pair.getPublic()), DeviceKey.fromJwk(good).thumbprint());
+        assertEquals(
+                Es256.thumbprint((ECPublicKey) pair.getPublic()),
+                DeviceKey.fromJwk(good).thumbprint());
     }
 
     private static Map<String, Object> with(Map<String, Object> jwk, String name, Object value) {

@@ -3,14 +3,12 @@ package io.approvalguard.deviceapi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
-
 import com.code_intelligence.jazzer.junit.FuzzTest;
-
-import io.approvalguard.challenge.DeviceAnswer;
 import io.approvalguard.challenge.ChallengeStatus;
+import io.approvalguard.challenge.DeviceAnswer;
 import io.approvalguard.support.http.ApiError;
 import io.approvalguard.support.json.JsonBody;
+import java.util.Map;
 
 /**
  * A device's answer body as {@code POST /device/challenges/{id}/answer} reads it before anything
@@ -19,8 +17,14 @@ import io.approvalguard.support.json.JsonBody;
  */
 class DeviceAnswerFuzzTest {
 
-    private static final Map<String, ChallengeStatus> DECISIONS = Map.of(
-            "approve", ChallengeStatus.APPROVED, "deny", ChallengeStatus.DENIED, "fraud", ChallengeStatus.FRAUD);
+    private static final Map<String, ChallengeStatus> DECISIONS =
+            Map.of(
+                    "approve",
+                    ChallengeStatus.APPROVED,
+                    "deny",
+                    ChallengeStatus.DENIED,
+                    "fraud",
+                    ChallengeStatus.FRAUD);
 
     @FuzzTest
     void answer(byte[] body) {
@@ -38,6 +42,8 @@ class DeviceAnswerFuzzTest {
         assertEquals(json.get("context_hash"), answer.contextHash());
         assertEquals(43, answer.contextHash().length());
         assertEquals(json.get("code"), answer.code());
-        assertTrue(answer.code() == null || answer.code().matches("[0-9]{1,16}"), "code " + answer.code());
+        assertTrue(
+                answer.code() == null || answer.code().matches("[0-9]{1,16}"),
+                "code " + answer.code());
     }
 }

@@ -1,10 +1,14 @@
 package io.approvalguard.deviceapi;
 
-import io.approvalguard.device.DeviceKey;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.approvalguard.device.DeviceKey;
+import io.approvalguard.support.http.ApiError;
+import io.approvalguard.support.json.CanonicalJson;
+import io.approvalguard.testkit.Es256;
+import io.approvalguard.testkit.Json;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -15,25 +19,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keycloak.common.crypto.CryptoIntegration;
 import org.keycloak.common.util.Time;
 
-import io.approvalguard.support.http.ApiError;
-import io.approvalguard.support.json.CanonicalJson;
-import io.approvalguard.testkit.Es256;
-import io.approvalguard.testkit.Json;
-
 /** The proof rules of docs/device-api.md section 2, one test per rule, without a server. */
 class DeviceProofVerifierTest {
 
-    private static final String URL = "https://login.example.com/realms/demo/approval-guard/device/challenges/c1/answer";
-    private static final byte[] BODY = "{\"decision\":\"approve\"}".getBytes(StandardCharsets.UTF_8);
+    private static final String URL =
+            "https://login.example.com/realms/demo/approval-guard/device/challenges/c1/answer";
+    private static final byte[] BODY =
+            "{\"decision\":\"approve\"}".getBytes(StandardCharsets.UTF_8);
 
     private static KeyPair deviceKeys;
     private static DeviceKey deviceKey;
@@ -47,30 +46,51 @@ class DeviceProofVerifierTest {
 
     @Test
     void aCorrectProofVerifies() {
-        assertDoesNotThrow(() -> verify(proof(h -> { }, c -> { })));
+        assertDoesNotThrow(() -> verify(proof(h -> {}, c -> {})));
     }
 
     @Test
     void algNoneIsRejected() {
-        String header = b64(Json.write(Map.of("typ", DeviceProofVerifier.TYPE, "alg", "none", "kid", "d1")));
+        String header =
+                b64(
+                        Json.write(
+                                Map.of(
+                                        "typ",
+                                        DeviceProofVerifier.TYPE,
+                                        "alg",
+                                        "none",
+                                        "kid",
+                                        "d1")));
         String payload = b64(Json.write(claims()));
         assertInvalid(header + "." + payload + ".");
     }
 
     @Test
     void hs256KeyedWithThePublicKeyIsRejected() throws Exception {
-        String header = b64(Json.write(Map.of("typ", DeviceProofVerifier.TYPE, "alg", "HS256", "kid", "d1")));
+        String header =
+                b64(
+                        Json.write(
+                                Map.of(
+                                        "typ",
+                                        DeviceProofVerifier.TYPE,
+                                        "alg",
+                                        "HS256",
+                                        "kid",
+                                        "d1")));
         String input = header + "." + b64(Json.write(claims()));
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(deviceKeys.getPublic().getEncoded(), "HmacSHA256"));
-        String sig = Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+        String sig =
+                Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
         assertInvalid(input + "." + sig);
     }
 
     @Test
     void embeddedKeysAndUnknownHeaderMembersAreRejected() {
         for (String member : new String[] {"jwk", "jku", "x5u", "x5c", "crit", "b64"}) {
-            assertInvalid(proof(h -> h.put(member, "x"), c -> { }));
+            assertInvalid(proof(h -> h.put(member, "x"), c -> {}));
         }
     }
 
@@ -79,24 +99,36 @@ class DeviceProofVerifierTest {
         KeyPair other = Es256.newKeyPair();
         Map<String, Object> header = header();
         String input = b64(Json.write(header)) + "." + b64(Json.write(claims()));
-        String sig = Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(Es256.sign(other.getPrivate(), input.getBytes(StandardCharsets.US_ASCII)));
+        String sig =
+                Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(
+                                Es256.sign(
+                                        other.getPrivate(),
+                                        input.getBytes(StandardCharsets.US_ASCII)));
         assertInvalid(input + "." + sig);
     }
 
     @Test
     void wrongTypeMethodUrlTimeJtiOrBodyHashAreRejected() {
-        assertInvalid(proof(h -> h.put("typ", "JWT"), c -> { }));
-        assertInvalid(proof(h -> { }, c -> c.put("htm", "GET")));
-        assertInvalid(proof(h -> { }, c -> c.put("htu", URL.replace("c1", "c2"))));
-        assertInvalid(proof(h -> { }, c -> c.put("htu", URL + "?x=1")));
-        assertInvalid(proof(h -> { }, c -> c.put("iat", Time.currentTime() - 61)));
-        assertInvalid(proof(h -> { }, c -> c.put("iat", Time.currentTime() + 61)));
-        assertInvalid(proof(h -> { }, c -> c.put("iat", "now")));
-        assertInvalid(proof(h -> { }, c -> c.remove("jti")));
-        assertInvalid(proof(h -> { }, c -> c.put("jti", "short")));
-        assertInvalid(proof(h -> { }, c -> c.remove("bh")));
-        assertInvalid(proof(h -> { }, c -> c.put("bh", CanonicalJson.sha256Base64Url("{}".getBytes(StandardCharsets.UTF_8)))));
+        assertInvalid(proof(h -> h.put("typ", "JWT"), c -> {}));
+        assertInvalid(proof(h -> {}, c -> c.put("htm", "GET")));
+        assertInvalid(proof(h -> {}, c -> c.put("htu", URL.replace("c1", "c2"))));
+        assertInvalid(proof(h -> {}, c -> c.put("htu", URL + "?x=1")));
+        assertInvalid(proof(h -> {}, c -> c.put("iat", Time.currentTime() - 61)));
+        assertInvalid(proof(h -> {}, c -> c.put("iat", Time.currentTime() + 61)));
+        assertInvalid(proof(h -> {}, c -> c.put("iat", "now")));
+        assertInvalid(proof(h -> {}, c -> c.remove("jti")));
+        assertInvalid(proof(h -> {}, c -> c.put("jti", "short")));
+        assertInvalid(proof(h -> {}, c -> c.remove("bh")));
+        assertInvalid(
+                proof(
+                        h -> {},
+                        c ->
+                                c.put(
+                                        "bh",
+                                        CanonicalJson.sha256Base64Url(
+                                                "{}".getBytes(StandardCharsets.UTF_8)))));
     }
 
     @Test
@@ -110,27 +142,34 @@ class DeviceProofVerifierTest {
         assertInvalid(b64("[1,2]") + "." + b64("{}") + ".");
         assertInvalid("x".repeat(DeviceProofVerifier.MAX_PROOF_LENGTH + 1));
         // Padding is not base64url-without-padding.
-        assertInvalid(proof(h -> { }, c -> { }).replaceFirst("\\.", "=."));
+        assertInvalid(proof(h -> {}, c -> {}).replaceFirst("\\.", "=."));
     }
 
     @Test
     void duplicateMembersAreRejected() {
-        String header = "{\"typ\":\"" + DeviceProofVerifier.TYPE + "\",\"alg\":\"ES256\",\"kid\":\"d1\",\"alg\":\"none\"}";
+        String header =
+                "{\"typ\":\""
+                        + DeviceProofVerifier.TYPE
+                        + "\",\"alg\":\"ES256\",\"kid\":\"d1\",\"alg\":\"none\"}";
         assertInvalid(b64(header) + "." + b64(Json.write(claims())) + ".AAAA");
     }
 
     @Test
     void enrolmentProofsCarryNoKidAndDeviceProofsNeedOne() {
-        String withoutKid = proof(h -> h.remove("kid"), c -> { });
-        assertEquals("invalid_proof", assertThrows(ApiError.class, () -> DeviceProofVerifier.parse(withoutKid, true)).error());
+        String withoutKid = proof(h -> h.remove("kid"), c -> {});
+        assertEquals(
+                "invalid_proof",
+                assertThrows(ApiError.class, () -> DeviceProofVerifier.parse(withoutKid, true))
+                        .error());
         assertDoesNotThrow(() -> DeviceProofVerifier.parse(withoutKid, false));
-        String withKid = proof(h -> { }, c -> { });
+        String withKid = proof(h -> {}, c -> {});
         assertThrows(ApiError.class, () -> DeviceProofVerifier.parse(withKid, false));
     }
 
     @Test
     void rAndSOutsideOneToNMinusOneAreRejectedBeforeTheJdkVerifies() {
-        // CVE-2022-21449 ("psychic signatures"): r = s = 0 verified any message on unpatched Java 15 to 18.
+        // CVE-2022-21449 ("psychic signatures"): r = s = 0 verified any message on unpatched Java
+        // 15 to 18.
         String input = b64(Json.write(header())) + "." + b64(Json.write(claims()));
         BigInteger n = ((ECPublicKey) deviceKeys.getPublic()).getParams().getOrder();
         byte[][] outOfRange = {
@@ -141,65 +180,142 @@ class DeviceProofVerifierTest {
             signature(n, BigInteger.ONE),
             signature(BigInteger.ONE, n),
             signature(n.add(BigInteger.ONE), BigInteger.ONE),
-            signature(BigInteger.TWO.pow(256).subtract(BigInteger.ONE), BigInteger.TWO.pow(256).subtract(BigInteger.ONE)),
+            signature(
+                    BigInteger.TWO.pow(256).subtract(BigInteger.ONE),
+                    BigInteger.TWO.pow(256).subtract(BigInteger.ONE)),
         };
         for (byte[] signature : outOfRange) {
-            ApiError error = assertThrows(ApiError.class,
-                    () -> verify(input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature)));
+            ApiError error =
+                    assertThrows(
+                            ApiError.class,
+                            () ->
+                                    verify(
+                                            input
+                                                    + "."
+                                                    + Base64.getUrlEncoder()
+                                                            .withoutPadding()
+                                                            .encodeToString(signature)));
             assertEquals("invalid_proof", error.error());
             // Refused by our range check, not left to the JDK's verifier.
-            assertEquals("the proof's signature is not an ES256 signature: r and s must be from 1 to n-1", error.getMessage());
+            assertEquals(
+                    "the proof's signature is not an ES256 signature: r and s must be from 1 to n-1",
+                    error.getMessage());
         }
         // In range but wrong: the JDK's verifier says no.
-        ApiError inRange = assertThrows(ApiError.class, () -> verify(input + "."
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(signature(BigInteger.ONE, n.subtract(BigInteger.ONE)))));
+        ApiError inRange =
+                assertThrows(
+                        ApiError.class,
+                        () ->
+                                verify(
+                                        input
+                                                + "."
+                                                + Base64.getUrlEncoder()
+                                                        .withoutPadding()
+                                                        .encodeToString(
+                                                                signature(
+                                                                        BigInteger.ONE,
+                                                                        n.subtract(
+                                                                                BigInteger.ONE)))));
         assertEquals("the proof's signature does not verify", inRange.getMessage());
     }
 
     @Test
     void everyCheapCheckRunsBeforeTheLookupAndTheSignatureAfterIt() {
-        String badSignature = "." + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[64]);
-        List<String> failingCheaply = List.of(
-                "not-a-jws",
-                "x".repeat(DeviceProofVerifier.MAX_PROOF_LENGTH + 1),
-                unsigned(h -> h.put("typ", "JWT"), c -> { }) + badSignature,
-                unsigned(h -> h.put("alg", "none"), c -> { }) + ".",
-                unsigned(h -> h.put("jwk", Es256.publicJwk((ECPublicKey) deviceKeys.getPublic())), c -> { }) + badSignature,
-                unsigned(h -> h.remove("kid"), c -> { }) + badSignature,
-                unsigned(h -> { }, c -> c.put("htm", "GET")) + badSignature,
-                unsigned(h -> { }, c -> c.put("htu", URL + "x")) + badSignature,
-                unsigned(h -> { }, c -> c.put("iat", Time.currentTime() - 3600)) + badSignature,
-                unsigned(h -> { }, c -> c.put("jti", "short")) + badSignature,
-                unsigned(h -> { }, c -> c.remove("sub")) + badSignature,
-                unsigned(h -> { }, c -> c.put("bh", "wrong")) + badSignature,
-                unsigned(h -> { }, c -> { }) + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[63]));
+        String badSignature =
+                "." + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[64]);
+        List<String> failingCheaply =
+                List.of(
+                        "not-a-jws",
+                        "x".repeat(DeviceProofVerifier.MAX_PROOF_LENGTH + 1),
+                        unsigned(h -> h.put("typ", "JWT"), c -> {}) + badSignature,
+                        unsigned(h -> h.put("alg", "none"), c -> {}) + ".",
+                        unsigned(
+                                        h ->
+                                                h.put(
+                                                        "jwk",
+                                                        Es256.publicJwk(
+                                                                (ECPublicKey)
+                                                                        deviceKeys.getPublic())),
+                                        c -> {})
+                                + badSignature,
+                        unsigned(h -> h.remove("kid"), c -> {}) + badSignature,
+                        unsigned(h -> {}, c -> c.put("htm", "GET")) + badSignature,
+                        unsigned(h -> {}, c -> c.put("htu", URL + "x")) + badSignature,
+                        unsigned(h -> {}, c -> c.put("iat", Time.currentTime() - 3600))
+                                + badSignature,
+                        unsigned(h -> {}, c -> c.put("jti", "short")) + badSignature,
+                        unsigned(h -> {}, c -> c.remove("sub")) + badSignature,
+                        unsigned(h -> {}, c -> c.put("bh", "wrong")) + badSignature,
+                        unsigned(h -> {}, c -> {})
+                                + "."
+                                + Base64.getUrlEncoder()
+                                        .withoutPadding()
+                                        .encodeToString(new byte[63]));
         for (String proof : failingCheaply) {
             AtomicInteger lookups = new AtomicInteger();
-            ApiError error = assertThrows(ApiError.class, () -> DeviceProofVerifier.authenticate(proof, true,
-                    new DeviceProofVerifier.BoundRequest("POST", URL, BODY), p -> lookups.incrementAndGet(), found -> deviceKey));
+            ApiError error =
+                    assertThrows(
+                            ApiError.class,
+                            () ->
+                                    DeviceProofVerifier.authenticate(
+                                            proof,
+                                            true,
+                                            new DeviceProofVerifier.BoundRequest("POST", URL, BODY),
+                                            p -> lookups.incrementAndGet(),
+                                            found -> deviceKey));
             assertEquals("invalid_proof", error.error(), proof);
-            assertEquals(0, lookups.get(), "looked up the device for a proof that fails a cheap check: " + error.getMessage());
+            assertEquals(
+                    0,
+                    lookups.get(),
+                    "looked up the device for a proof that fails a cheap check: "
+                            + error.getMessage());
         }
 
         // Only a proof that passes every cheap check is looked up, and then its signature decides.
         AtomicInteger lookups = new AtomicInteger();
-        String wrongSignature = unsigned(h -> { }, c -> { }) + "."
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(Es256.sign(Es256.newKeyPair().getPrivate(), BODY));
-        ApiError error = assertThrows(ApiError.class, () -> DeviceProofVerifier.authenticate(wrongSignature, true,
-                new DeviceProofVerifier.BoundRequest("POST", URL, BODY), p -> lookups.incrementAndGet(), found -> deviceKey));
+        String wrongSignature =
+                unsigned(h -> {}, c -> {})
+                        + "."
+                        + Base64.getUrlEncoder()
+                                .withoutPadding()
+                                .encodeToString(Es256.sign(Es256.newKeyPair().getPrivate(), BODY));
+        ApiError error =
+                assertThrows(
+                        ApiError.class,
+                        () ->
+                                DeviceProofVerifier.authenticate(
+                                        wrongSignature,
+                                        true,
+                                        new DeviceProofVerifier.BoundRequest("POST", URL, BODY),
+                                        p -> lookups.incrementAndGet(),
+                                        found -> deviceKey));
         assertEquals("the proof's signature does not verify", error.getMessage());
         assertEquals(1, lookups.get());
     }
 
     @Test
     void anEnrolmentProofHasNoSub() {
-        String withSub = proof(h -> h.remove("kid"), c -> { });
-        ApiError error = assertThrows(ApiError.class, () -> DeviceProofVerifier.authenticate(withSub, false,
-                new DeviceProofVerifier.BoundRequest("POST", URL, BODY), p -> deviceKey, k -> k));
+        String withSub = proof(h -> h.remove("kid"), c -> {});
+        ApiError error =
+                assertThrows(
+                        ApiError.class,
+                        () ->
+                                DeviceProofVerifier.authenticate(
+                                        withSub,
+                                        false,
+                                        new DeviceProofVerifier.BoundRequest("POST", URL, BODY),
+                                        p -> deviceKey,
+                                        k -> k));
         assertEquals("invalid_proof", error.error());
         String withoutSub = proof(h -> h.remove("kid"), c -> c.remove("sub"));
-        assertDoesNotThrow(() -> DeviceProofVerifier.authenticate(withoutSub, false,
-                new DeviceProofVerifier.BoundRequest("POST", URL, BODY), p -> deviceKey, k -> k));
+        assertDoesNotThrow(
+                () ->
+                        DeviceProofVerifier.authenticate(
+                                withoutSub,
+                                false,
+                                new DeviceProofVerifier.BoundRequest("POST", URL, BODY),
+                                p -> deviceKey,
+                                k -> k));
     }
 
     private static byte[] signature(BigInteger r, BigInteger s) {
@@ -220,7 +336,9 @@ class DeviceProofVerifierTest {
     }
 
     /** Header and payload of a proof, without the signature part. */
-    private static String unsigned(Consumer<Map<String, Object>> headerChange, Consumer<Map<String, Object>> claimsChange) {
+    private static String unsigned(
+            Consumer<Map<String, Object>> headerChange,
+            Consumer<Map<String, Object>> claimsChange) {
         Map<String, Object> header = header();
         headerChange.accept(header);
         Map<String, Object> claims = claims();
@@ -229,8 +347,12 @@ class DeviceProofVerifierTest {
     }
 
     private static void verify(String proof) {
-        DeviceProofVerifier.authenticate(proof, true, new DeviceProofVerifier.BoundRequest("POST", URL, BODY),
-                p -> deviceKey, key -> key);
+        DeviceProofVerifier.authenticate(
+                proof,
+                true,
+                new DeviceProofVerifier.BoundRequest("POST", URL, BODY),
+                p -> deviceKey,
+                key -> key);
     }
 
     private static void assertInvalid(String proof) {
@@ -258,17 +380,22 @@ class DeviceProofVerifierTest {
         return claims;
     }
 
-    private static String proof(Consumer<Map<String, Object>> headerChange, Consumer<Map<String, Object>> claimsChange) {
+    private static String proof(
+            Consumer<Map<String, Object>> headerChange,
+            Consumer<Map<String, Object>> claimsChange) {
         Map<String, Object> header = header();
         headerChange.accept(header);
         Map<String, Object> claims = claims();
         claimsChange.accept(claims);
         String input = b64(Json.write(header)) + "." + b64(Json.write(claims));
-        byte[] signature = Es256.sign(deviceKeys.getPrivate(), input.getBytes(StandardCharsets.US_ASCII));
+        byte[] signature =
+                Es256.sign(deviceKeys.getPrivate(), input.getBytes(StandardCharsets.US_ASCII));
         return input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
     }
 
     private static String b64(String text) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -3,7 +3,6 @@ package io.approvalguard.fatigue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class ThrottleSettingsTest {
@@ -22,18 +21,21 @@ class ThrottleSettingsTest {
 
     @Test
     void zeroInitialBackoffTurnsItOff() {
-        ThrottleSettings settings = ThrottleSettings.from(Map.of(ThrottleSettings.BACKOFF_INITIAL, "0"));
+        ThrottleSettings settings =
+                ThrottleSettings.from(Map.of(ThrottleSettings.BACKOFF_INITIAL, "0"));
         assertEquals(0, settings.backoffSeconds(5));
     }
 
     @Test
     void invalidValuesFallBackToSafeDefaults() {
-        ThrottleSettings settings = ThrottleSettings.from(Map.of(
-                ThrottleSettings.PROMPT_QUOTA, "1000",
-                ThrottleSettings.MIN_SPACING, "-5",
-                ThrottleSettings.BACKOFF_MAX, "lots",
-                ThrottleSettings.IP_LIMIT, " 7 ",
-                ThrottleSettings.QUIET_MODE, "maybe"));
+        ThrottleSettings settings =
+                ThrottleSettings.from(
+                        Map.of(
+                                ThrottleSettings.PROMPT_QUOTA, "1000",
+                                ThrottleSettings.MIN_SPACING, "-5",
+                                ThrottleSettings.BACKOFF_MAX, "lots",
+                                ThrottleSettings.IP_LIMIT, " 7 ",
+                                ThrottleSettings.QUIET_MODE, "maybe"));
         assertEquals(ThrottleSettings.DEFAULTS.promptQuota(), settings.promptQuota());
         assertEquals(ThrottleSettings.DEFAULTS.minSpacingSeconds(), settings.minSpacingSeconds());
         assertEquals(ThrottleSettings.DEFAULTS.backoffMaxSeconds(), settings.backoffMaxSeconds());

@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.approvalguard.testkit.AdminClient;
+import io.approvalguard.testkit.DeviceClient;
+import io.approvalguard.testkit.KeycloakServer;
+import io.approvalguard.testkit.PushScenario;
+import io.approvalguard.testkit.TimeOffset;
+import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.pages.BrowserFlow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,23 +21,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.DeviceClient;
-import io.approvalguard.testkit.KeycloakServer;
-import io.approvalguard.testkit.PushScenario;
-import io.approvalguard.testkit.TimeOffset;
-import io.approvalguard.testkit.oidc.HttpResult;
-import io.approvalguard.testkit.pages.BrowserFlow;
-
 /**
  * Push fails closed at its edges, on a real Keycloak: realm {@code ag-strict} has no brute-force
- * protection (so parallel password posts all reach push) and a push execution that is REQUIRED
- * for {@code ag-test-client} and an ALTERNATIVE to OTP for {@code ag-fallback-client}.
+ * protection (so parallel password posts all reach push) and a push execution that is REQUIRED for
+ * {@code ag-test-client} and an ALTERNATIVE to OTP for {@code ag-fallback-client}.
  */
 @ExtendWith(KeycloakServer.class)
 class FailClosedIT {
@@ -41,20 +39,27 @@ class FailClosedIT {
     private static final String ENROL_ACTION = "approval-guard-register";
     private static final int QUOTA = 10;
 
-    @RegisterExtension
-    final TimeOffset time = new TimeOffset();
+    @RegisterExtension final TimeOffset time = new TimeOffset();
 
     private final AdminClient admin = AdminClient.forTestServer();
 
     @Test
     void requiredPushWithEnrolmentTurnedOffNeverSignsInWithThePasswordAlone() {
         PushScenario user = PushScenario.newUserIn(REALM, admin, List.of());
-        withEnrolment(false, () -> {
-            BrowserFlow browser = user.signInWithPassword(CLIENT);
-            assertFalse(browser.reachedClient(), "the password alone signed in: " + browser.describePage());
-            assertFalse(browser.onEnrolmentPage() || browser.onWaitPage(), browser.describePage());
-            assertTrue(browser.lastBody().toLowerCase(Locale.ROOT).contains("setup required"), browser.describePage());
-        });
+        withEnrolment(
+                false,
+                () -> {
+                    BrowserFlow browser = user.signInWithPassword(CLIENT);
+                    assertFalse(
+                            browser.reachedClient(),
+                            "the password alone signed in: " + browser.describePage());
+                    assertFalse(
+                            browser.onEnrolmentPage() || browser.onWaitPage(),
+                            browser.describePage());
+                    assertTrue(
+                            browser.lastBody().toLowerCase(Locale.ROOT).contains("setup required"),
+                            browser.describePage());
+                });
         // With enrolment available again, the same user is asked to enrol, not let in.
         assertTrue(user.signInWithPassword(CLIENT).onEnrolmentPage());
     }
@@ -62,10 +67,14 @@ class FailClosedIT {
     @Test
     void alternativePushWithEnrolmentTurnedOffNeverSignsInWithThePasswordAlone() {
         PushScenario user = PushScenario.newUserIn(REALM, admin, List.of());
-        withEnrolment(false, () -> {
-            BrowserFlow browser = user.signInWithPassword(FALLBACK);
-            assertFalse(browser.reachedClient(), "the password alone signed in: " + browser.describePage());
-        });
+        withEnrolment(
+                false,
+                () -> {
+                    BrowserFlow browser = user.signInWithPassword(FALLBACK);
+                    assertFalse(
+                            browser.reachedClient(),
+                            "the password alone signed in: " + browser.describePage());
+                });
     }
 
     @Test
@@ -73,22 +82,31 @@ class FailClosedIT {
         PushScenario user = PushScenario.newUserWithOtpIn(REALM, admin).enrolThroughFirstLogin();
         riskAction(user, "require_reenrolment");
         for (boolean enrolment : List.of(true, false)) {
-            withEnrolment(enrolment, () -> {
-                BrowserFlow required = user.signInWithPassword(CLIENT);
-                assertFalse(required.reachedClient() || required.onWaitPage() || required.onEnrolmentPage(),
-                        required.describePage());
-                assertTrue(required.lastBody().contains("suspended"), required.describePage());
+            withEnrolment(
+                    enrolment,
+                    () -> {
+                        BrowserFlow required = user.signInWithPassword(CLIENT);
+                        assertFalse(
+                                required.reachedClient()
+                                        || required.onWaitPage()
+                                        || required.onEnrolmentPage(),
+                                required.describePage());
+                        assertTrue(
+                                required.lastBody().contains("suspended"), required.describePage());
 
-                BrowserFlow alternative = user.signInWithPassword(FALLBACK);
-                assertNotNull(alternative.currentPage().selectFirst("input[name=otp]"),
-                        "push steps aside for OTP: " + alternative.describePage());
-            });
+                        BrowserFlow alternative = user.signInWithPassword(FALLBACK);
+                        assertNotNull(
+                                alternative.currentPage().selectFirst("input[name=otp]"),
+                                "push steps aside for OTP: " + alternative.describePage());
+                    });
         }
     }
 
     @Test
-    void parallelPasswordPostsWithoutBruteForceProtectionLeaveOnePendingChallengeWithinTheQuota() throws Exception {
-        PushScenario user = PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
+    void parallelPasswordPostsWithoutBruteForceProtectionLeaveOnePendingChallengeWithinTheQuota()
+            throws Exception {
+        PushScenario user =
+                PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
         List<BrowserFlow> tabs = inParallel(24, () -> user.signInWithPassword(CLIENT));
         long prompted = tabs.stream().filter(FailClosedIT::prompted).count();
         assertTrue(prompted >= 1 && prompted <= QUOTA, "prompts: " + prompted);
@@ -98,33 +116,43 @@ class FailClosedIT {
 
     @Test
     void resetThrottleLetsAUserWhoseQuotaWasSpentBePromptedAgain() {
-        PushScenario user = PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
+        PushScenario user =
+                PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
         for (int i = 0; i < QUOTA; i++) {
-            assertTrue(prompted(user.signInWithPassword(CLIENT)), "prompt " + (i + 1) + " of the quota");
+            assertTrue(
+                    prompted(user.signInWithPassword(CLIENT)),
+                    "prompt " + (i + 1) + " of the quota");
         }
         BrowserFlow spent = user.signInWithPassword(CLIENT);
         assertFalse(prompted(spent), "the quota is spent: " + spent.describePage());
 
         riskAction(user, "reset_throttle");
-        assertTrue(prompted(user.signInWithPassword(CLIENT)), "after reset_throttle the user is prompted at once");
+        assertTrue(
+                prompted(user.signInWithPassword(CLIENT)),
+                "after reset_throttle the user is prompted at once");
     }
 
     @Test
     void racingResendsFromSupersededTabsStayWithinTheQuota() throws Exception {
-        PushScenario user = PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
+        PushScenario user =
+                PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
         List<BrowserFlow> tabs = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             BrowserFlow tab = user.signInWithPassword(CLIENT);
             assertTrue(tab.onWaitPage(), tab.describePage());
             tabs.add(tab);
         }
-        // Five superseded tabs, each posting "send a new request" twice at the same moment: no password step.
+        // Five superseded tabs, each posting "send a new request" twice at the same moment: no
+        // password step.
         List<BrowserFlow> posts = new ArrayList<>();
         for (BrowserFlow tab : tabs.subList(0, 5)) {
             posts.add(tab);
             posts.add(tab.fork());
         }
-        List<Callable<BrowserFlow>> resends = posts.stream().<Callable<BrowserFlow>>map(t -> () -> t.pressWait("resend")).toList();
+        List<Callable<BrowserFlow>> resends =
+                posts.stream()
+                        .<Callable<BrowserFlow>>map(t -> () -> t.pressWait("resend"))
+                        .toList();
         inParallel(resends);
         assertTrue(sent(user) <= QUOTA, "challenges sent: " + sent(user));
         // A fork shares its tab with the original: count each tab once.
@@ -133,7 +161,8 @@ class FailClosedIT {
 
     @Test
     void suspendedPushStopsListingAnsweringAndSpendingAnApproval() {
-        PushScenario user = PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
+        PushScenario user =
+                PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
         BrowserFlow browser = user.signInToWaitPage(CLIENT);
         Map<String, Object> challenge = user.challenge();
         riskAction(user, "suspend_push");
@@ -151,12 +180,16 @@ class FailClosedIT {
         assertFalse(refused.reachedClient(), "approved, then suspended: " + refused.describePage());
         assertTrue(refused.lastBody().contains("paused"), refused.describePage());
         // Every gate ran before the approval was spent: it is refused, not used up.
-        assertEquals("approved", browser.get(statusUrl).jsonMap().get("state"), "the refused approval was not consumed");
+        assertEquals(
+                "approved",
+                browser.get(statusUrl).jsonMap().get("state"),
+                "the refused approval was not consumed");
     }
 
     @Test
     void cancellingOnTheSignInPageEndsTheChallengeAndTellsTheDevice() {
-        PushScenario user = PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
+        PushScenario user =
+                PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
         BrowserFlow browser = user.signInToWaitPage(CLIENT);
         Map<String, Object> challenge = user.challenge();
         String code = browser.code();
@@ -167,7 +200,10 @@ class FailClosedIT {
         DeviceClient.Response late = user.device.answer(challenge, "approve", code);
         assertEquals(409, late.status(), late.toString());
         assertEquals("challenge_cancelled", late.error());
-        assertEquals(1, admin.approvalGuardEvents(REALM, user.userId, "LOGIN_ERROR", "challenge_cancelled").size(),
+        assertEquals(
+                1,
+                admin.approvalGuardEvents(REALM, user.userId, "LOGIN_ERROR", "challenge_cancelled")
+                        .size(),
                 "recorded, and counted as a request left unanswered");
     }
 
@@ -177,8 +213,11 @@ class FailClosedIT {
         BrowserFlow browser = user.signInWithPassword(CLIENT);
         assertTrue(browser.onEnrolmentPage(), browser.describePage());
         browser.submitForm("#ag-enrol-form", Map.of(), "action", "cancel");
-        assertFalse(browser.isLoggedIn(), "cancel skipped the enrolment: " + browser.describePage());
-        assertTrue(admin.listCredentials(REALM, user.userId).stream().noneMatch(c -> "approval-guard-device".equals(c.get("type"))));
+        assertFalse(
+                browser.isLoggedIn(), "cancel skipped the enrolment: " + browser.describePage());
+        assertTrue(
+                admin.listCredentials(REALM, user.userId).stream()
+                        .noneMatch(c -> "approval-guard-device".equals(c.get("type"))));
     }
 
     @Test
@@ -186,20 +225,25 @@ class FailClosedIT {
         PushScenario user = PushScenario.enrolledUser(admin);
         BrowserFlow browser = user.signInToWaitPage(PushScenario.SHORT_LIVED_CLIENT);
         time.shift(Duration.ofSeconds(11));
-        assertEquals("expired", browser.pressWait("continue").messageState(), browser.describePage());
+        assertEquals(
+                "expired", browser.pressWait("continue").messageState(), browser.describePage());
         for (int i = 0; i < 5; i++) {
-            BrowserFlow.forTestServer().start(PushScenario.REALM, PushScenario.CLIENT, PushScenario.CALLBACK)
+            BrowserFlow.forTestServer()
+                    .start(PushScenario.REALM, PushScenario.CLIENT, PushScenario.CALLBACK)
                     .submitPassword(user.username, "wrong-password");
         }
         int sentBefore = sent(user);
         BrowserFlow resent = browser.pressWait("resend");
-        assertFalse(resent.onWaitPage() && resent.code() != null, "a locked user got a new request: " + resent.describePage());
+        assertFalse(
+                resent.onWaitPage() && resent.code() != null,
+                "a locked user got a new request: " + resent.describePage());
         assertEquals(sentBefore, sent(user), "no challenge was sent");
     }
 
     private void withEnrolment(boolean enabled, Runnable body) {
         String path = "/admin/realms/" + REALM + "/authentication/required-actions/" + ENROL_ACTION;
-        Map<String, Object> action = new java.util.HashMap<>(admin.send("GET", path, null).jsonMap());
+        Map<String, Object> action =
+                new java.util.HashMap<>(admin.send("GET", path, null).jsonMap());
         boolean before = Boolean.TRUE.equals(action.get("enabled"));
         action.put("enabled", enabled);
         assertEquals(204, admin.send("PUT", path, action).status());
@@ -212,12 +256,21 @@ class FailClosedIT {
     }
 
     private void riskAction(PushScenario user, String action) {
-        Map<String, Object> body = new java.util.HashMap<>(Map.of("action", action, "reason_code", "test.fail_closed"));
+        Map<String, Object> body =
+                new java.util.HashMap<>(
+                        Map.of("action", action, "reason_code", "test.fail_closed"));
         if ("suspend_push".equals(action)) {
             body.put("duration_seconds", 600);
         }
-        HttpResult result = admin.send("POST", "/admin/realms/" + user.realm + "/approval-guard/risk/users/" + user.userId
-                + "/actions", body);
+        HttpResult result =
+                admin.send(
+                        "POST",
+                        "/admin/realms/"
+                                + user.realm
+                                + "/approval-guard/risk/users/"
+                                + user.userId
+                                + "/actions",
+                        body);
         assertEquals(200, result.status(), result.body());
     }
 
@@ -226,15 +279,21 @@ class FailClosedIT {
     }
 
     private int sent(PushScenario user) {
-        return admin.approvalGuardEvents(user.realm, user.userId, "CUSTOM_REQUIRED_ACTION", "challenge_sent").size();
+        return admin.approvalGuardEvents(
+                        user.realm, user.userId, "CUSTOM_REQUIRED_ACTION", "challenge_sent")
+                .size();
     }
 
     /** Tabs whose challenge is pending now, as their own status endpoint says. */
     private static long pendingTabs(List<BrowserFlow> tabs) {
-        return tabs.stream().filter(BrowserFlow::onWaitPage).filter(t -> "pending".equals(t.pollStatus())).count();
+        return tabs.stream()
+                .filter(BrowserFlow::onWaitPage)
+                .filter(t -> "pending".equals(t.pollStatus()))
+                .count();
     }
 
-    private static List<BrowserFlow> inParallel(int count, Callable<BrowserFlow> task) throws Exception {
+    private static List<BrowserFlow> inParallel(int count, Callable<BrowserFlow> task)
+            throws Exception {
         List<Callable<BrowserFlow>> tasks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             tasks.add(task);
@@ -242,7 +301,8 @@ class FailClosedIT {
         return inParallel(tasks);
     }
 
-    private static List<BrowserFlow> inParallel(List<Callable<BrowserFlow>> tasks) throws Exception {
+    private static List<BrowserFlow> inParallel(List<Callable<BrowserFlow>> tasks)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
         try {
             List<BrowserFlow> results = new ArrayList<>();

@@ -11,20 +11,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import io.approvalguard.testkit.AdminClient;
 import io.approvalguard.testkit.DeviceClient;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.PushScenario;
 import io.approvalguard.testkit.pages.BrowserFlow;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Sign-in with push approval on a real Keycloak: every outcome, and the gates at the final step. */
+/**
+ * Sign-in with push approval on a real Keycloak: every outcome, and the gates at the final step.
+ */
 @ExtendWith(KeycloakServer.class)
 class PushLoginIT {
 
@@ -37,7 +37,10 @@ class PushLoginIT {
         assertTrue(browser.onEnrolmentPage(), browser.describePage());
         assertEquals("pending", browser.pollStatus());
         String token = browser.enrolmentToken();
-        assertTrue(browser.enrolmentLink().startsWith(KeycloakServer.realmUrl(REALM) + "/approval-guard/app/#enrol="));
+        assertTrue(
+                browser.enrolmentLink()
+                        .startsWith(
+                                KeycloakServer.realmUrl(REALM) + "/approval-guard/app/#enrol="));
 
         DeviceClient.Response enrolled = user.device.enrol(token, "Pixel of " + user.username);
         assertEquals(201, enrolled.status(), enrolled.toString());
@@ -88,7 +91,8 @@ class PushLoginIT {
 
         assertTrue(browser.pressWait("continue").isLoggedIn(), browser.describePage());
         assertEquals(200, browser.exchangeCode().get("http_status"));
-        Map<String, Object> approved = assertEvent(user, "CUSTOM_REQUIRED_ACTION", "challenge_approved");
+        Map<String, Object> approved =
+                assertEvent(user, "CUSTOM_REQUIRED_ACTION", "challenge_approved");
         assertEquals(id(challenge), details(approved).get("challenge_id"));
         assertEquals(user.device.deviceId(), details(approved).get("device_id"));
         assertEquals(CLIENT, approved.get("clientId"));
@@ -120,7 +124,9 @@ class PushLoginIT {
         assertFalse(browser.isLoggedIn());
         assertEquals("fraud", browser.messageState());
         assertTrue(browser.errorMessage().contains("not you"), browser.errorMessage());
-        assertEquals("approval_reported_fraud", assertEvent(user, "LOGIN_ERROR", "challenge_fraud_reported").get("error"));
+        assertEquals(
+                "approval_reported_fraud",
+                assertEvent(user, "LOGIN_ERROR", "challenge_fraud_reported").get("error"));
     }
 
     @Test
@@ -136,7 +142,8 @@ class PushLoginIT {
 
         browser.pressWait("continue");
         assertEquals("expired", browser.messageState());
-        assertNotNull(browser.currentPage().selectFirst("#ag-resend"), "expiry offers to send again");
+        assertNotNull(
+                browser.currentPage().selectFirst("#ag-resend"), "expiry offers to send again");
         assertEvent(user, "LOGIN_ERROR", "challenge_expired");
 
         browser.pressWait("resend");
@@ -261,14 +268,26 @@ class PushLoginIT {
         String accessToken = (String) browser.exchangeCode().get("access_token");
 
         // The Account Console's "Signing in" page is drawn from this endpoint.
-        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(KeycloakServer.realmUrl(REALM) + "/account/credentials"))
-                        .header("Authorization", "Bearer " + accessToken).header("Accept", "application/json").build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> response =
+                java.net.http.HttpClient.newHttpClient()
+                        .send(
+                                java.net.http.HttpRequest.newBuilder(
+                                                java.net.URI.create(
+                                                        KeycloakServer.realmUrl(REALM)
+                                                                + "/account/credentials"))
+                                        .header("Authorization", "Bearer " + accessToken)
+                                        .header("Accept", "application/json")
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
-        Map<String, Object> type = io.approvalguard.testkit.Json.readList(response.body()).stream()
-                .filter(t -> "approval-guard-device".equals(t.get("type"))).findFirst()
-                .orElseThrow(() -> new AssertionError("no approver device type in " + response.body()));
+        Map<String, Object> type =
+                io.approvalguard.testkit.Json.readList(response.body()).stream()
+                        .filter(t -> "approval-guard-device".equals(t.get("type")))
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        new AssertionError(
+                                                "no approver device type in " + response.body()));
         assertEquals("two-factor", type.get("category"));
         assertEquals(true, type.get("removeable"));
         assertEquals("approval-guard-register", type.get("createAction"));
@@ -291,15 +310,20 @@ class PushLoginIT {
         user.enrol(browser, user.device, "first");
         assertTrue(browser.pressEnrol().isLoggedIn());
 
-        // The session's login passed no second factor (the user had none yet): adding a device asks the first one.
+        // The session's login passed no second factor (the user had none yet): adding a device asks
+        // the first one.
         browser.startWithAction(REALM, CLIENT, CALLBACK, "approval-guard-register");
         assertTrue(browser.onWaitPage(), browser.describePage());
-        assertNull(browser.currentPage().selectFirst("#ag-enrol-link"), "no enrolment link before the confirmation");
+        assertNull(
+                browser.currentPage().selectFirst("#ag-enrol-link"),
+                "no enrolment link before the confirmation");
         Map<String, Object> confirmation = user.challenge();
         @SuppressWarnings("unchecked")
         Map<String, Object> context = (Map<String, Object>) confirmation.get("context");
         assertEquals("add-device", context.get("reason"));
-        assertEquals(Map.of("type", "code", "length", 6), confirmation.get("verification"),
+        assertEquals(
+                Map.of("type", "code", "length", 6),
+                confirmation.get("verification"),
                 "a new device approves every later sign-in: its confirmation asks for 6 digits even where sign-ins ask for 2");
         assertEquals(200, user.device.answer(confirmation, "approve", browser.code()).status());
 
@@ -331,7 +355,8 @@ class PushLoginIT {
     void aDeviceEnrolledAfterAChallengeCannotAnswerIt() {
         PushScenario user = PushScenario.enrolledUser(admin);
         BrowserFlow withSession = user.signInToWaitPage();
-        assertEquals(200, user.device.answer(user.challenge(), "approve", withSession.code()).status());
+        assertEquals(
+                200, user.device.answer(user.challenge(), "approve", withSession.code()).status());
         assertTrue(withSession.pressWait("continue").isLoggedIn());
 
         BrowserFlow attackerLogin = user.signInToWaitPage();
@@ -343,7 +368,8 @@ class PushLoginIT {
         DeviceClient late = DeviceClient.create(REALM);
         user.enrol(withSession, late, "late");
 
-        assertTrue(late.challenges().isEmpty(), "the newer device does not see the older challenge");
+        assertTrue(
+                late.challenges().isEmpty(), "the newer device does not see the older challenge");
         DeviceClient.Response answer = late.answer(pending, "approve", attackerLogin.code());
         assertEquals(403, answer.status(), answer.toString());
         assertEquals("device_not_eligible", answer.error());
@@ -352,7 +378,8 @@ class PushLoginIT {
 
     private List<Map<String, Object>> deviceCredentials(PushScenario user) {
         return admin.listCredentials(REALM, user.userId).stream()
-                .filter(c -> "approval-guard-device".equals(c.get("type"))).toList();
+                .filter(c -> "approval-guard-device".equals(c.get("type")))
+                .toList();
     }
 
     @SuppressWarnings("unchecked")
@@ -360,9 +387,21 @@ class PushLoginIT {
         return (Map<String, Object>) event.get("details");
     }
 
-    /** The newest event of {@code type} for the user with our {@code approval_guard_event} detail. */
-    private Map<String, Object> assertEvent(PushScenario user, String type, String approvalGuardEvent) {
-        return admin.approvalGuardEvents(REALM, user.userId, type, approvalGuardEvent).stream().findFirst()
-                .orElseThrow(() -> new AssertionError("no " + type + " event " + approvalGuardEvent + " for " + user.username));
+    /**
+     * The newest event of {@code type} for the user with our {@code approval_guard_event} detail.
+     */
+    private Map<String, Object> assertEvent(
+            PushScenario user, String type, String approvalGuardEvent) {
+        return admin.approvalGuardEvents(REALM, user.userId, type, approvalGuardEvent).stream()
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                new AssertionError(
+                                        "no "
+                                                + type
+                                                + " event "
+                                                + approvalGuardEvent
+                                                + " for "
+                                                + user.username));
     }
 }

@@ -2,12 +2,10 @@ package io.approvalguard.push;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.approvalguard.challenge.VerificationProfile;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.keycloak.models.AuthenticatorConfigModel;
-
-import io.approvalguard.challenge.VerificationProfile;
 
 class PushSettingsTest {
 
@@ -15,7 +13,9 @@ class PushSettingsTest {
     void theDefaultCodeMeetsTwentyBitsWithACleanHistory() {
         PushSettings defaults = PushSettings.from(null);
         assertEquals(VerificationProfile.STANDARD, defaults.profile());
-        assertEquals(6, defaults.profile().codeLength(defaults.codeLength(), false),
+        assertEquals(
+                6,
+                defaults.profile().codeLength(defaults.codeLength(), false),
                 "ASVS 5.0 6.5.4 / NIST SP 800-63B-4: about 20 bits for a secret carried between channels");
     }
 
@@ -25,6 +25,9 @@ class PushSettingsTest {
         config.setConfig(Map.of(PushSettings.CODE_LENGTH, "2"));
         PushSettings chosen = PushSettings.from(config);
         assertEquals(2, chosen.profile().codeLength(chosen.codeLength(), false));
-        assertEquals(6, chosen.profile().codeLength(chosen.codeLength(), true), "and 6 again when something looks off");
+        assertEquals(
+                6,
+                chosen.profile().codeLength(chosen.codeLength(), true),
+                "and 6 again when something looks off");
     }
 }

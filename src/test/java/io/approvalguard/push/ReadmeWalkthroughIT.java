@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.approvalguard.testkit.Chromium;
+import io.approvalguard.testkit.Chromium.Viewport;
+import io.approvalguard.testkit.Json;
+import io.approvalguard.testkit.KeycloakServer;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,7 +19,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,17 +28,12 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
-import io.approvalguard.testkit.Chromium;
-import io.approvalguard.testkit.Chromium.Viewport;
-import io.approvalguard.testkit.Json;
-import io.approvalguard.testkit.KeycloakServer;
-
 /**
- * The README's walkthrough, step by step, as a new user does it, against the demo realm exactly
- * as shipped (the test server imports {@code src/demo/demo-realm.json}): enrol alice's second
- * "tab" (a phone-sized browser) as the web approver, the Account Console and its "Signing in"
- * page, approve, deny and the retry with its message, "this wasn't me", the one-command reset, and
- * a CIBA request. The sign-in pages are checked at desktop and phone width.
+ * The README's walkthrough, step by step, as a new user does it, against the demo realm exactly as
+ * shipped (the test server imports {@code src/demo/demo-realm.json}): enrol alice's second "tab" (a
+ * phone-sized browser) as the web approver, the Account Console and its "Signing in" page, approve,
+ * deny and the retry with its message, "this wasn't me", the one-command reset, and a CIBA request.
+ * The sign-in pages are checked at desktop and phone width.
  */
 @ExtendWith(KeycloakServer.class)
 class ReadmeWalkthroughIT {
@@ -64,10 +62,17 @@ class ReadmeWalkthroughIT {
         WebDriver laptop = browsers.open(Viewport.DESKTOP);
         WebDriver phone = browsers.open(Viewport.MOBILE);
 
-        // 1. Enrol: the Account Console's sign-in asks alice to set up a device; the second "tab" does.
+        // 1. Enrol: the Account Console's sign-in asks alice to set up a device; the second "tab"
+        // does.
         signIn(laptop);
-        browsers.awaitUntil(laptop, "the enrolment page", Browsers.PAGE_TIMEOUT, d -> !d.findElements(By.id("ag-enrol-form")).isEmpty());
-        assertTrue(laptop.findElement(By.id("ag-enrol-account")).getText().contains("alice"), "the page names the account");
+        browsers.awaitUntil(
+                laptop,
+                "the enrolment page",
+                Browsers.PAGE_TIMEOUT,
+                d -> !d.findElements(By.id("ag-enrol-form")).isEmpty());
+        assertTrue(
+                laptop.findElement(By.id("ag-enrol-account")).getText().contains("alice"),
+                "the page names the account");
         browsers.screenshot(laptop, "1-enrol-desktop");
         phone.get(laptop.findElement(By.id("ag-enrol-link")).getDomAttribute("href"));
         browsers.awaitBodyState(phone, "enrolling");
@@ -78,10 +83,15 @@ class ReadmeWalkthroughIT {
 
         // 2. Signing in: the device is listed, and no raw message key shows.
         laptop.get(ACCOUNT + "/account-security/signing-in");
-        browsers.awaitUntil(laptop, "the device on the Signing in page", Browsers.PAGE_TIMEOUT,
+        browsers.awaitUntil(
+                laptop,
+                "the device on the Signing in page",
+                Browsers.PAGE_TIMEOUT,
                 d -> d.findElement(By.tagName("body")).getText().contains("Approver device"));
         String signingIn = laptop.findElement(By.tagName("body")).getText();
-        assertFalse(signingIn.contains("display-name") || signingIn.contains("approvalGuard"), signingIn);
+        assertFalse(
+                signingIn.contains("display-name") || signingIn.contains("approvalGuard"),
+                signingIn);
         browsers.screenshot(laptop, "2-signing-in");
 
         // 3. Approve, signing in on a phone-sized screen this time.
@@ -89,75 +99,123 @@ class ReadmeWalkthroughIT {
         WebDriver smallScreen = browsers.open(Viewport.MOBILE);
         String code = signInToWaitPage(smallScreen);
         assertEquals(6, code.length(), "a six-digit code, as the README says");
-        Object overflow = ((org.openqa.selenium.JavascriptExecutor) smallScreen).executeScript(
-                "return document.documentElement.scrollWidth - window.innerWidth;");
-        assertTrue(((Number) overflow).intValue() <= 0, "the wait page is wider than a phone by " + overflow + " px");
+        Object overflow =
+                ((org.openqa.selenium.JavascriptExecutor) smallScreen)
+                        .executeScript(
+                                "return document.documentElement.scrollWidth - window.innerWidth;");
+        assertTrue(
+                ((Number) overflow).intValue() <= 0,
+                "the wait page is wider than a phone by " + overflow + " px");
         browsers.screenshot(smallScreen, "3-wait-phone");
         approve(phone, code);
         awaitAccountConsole(smallScreen);
 
-        // 4. Deny, then sign in again at once: the page names the back-off, counts down and retries by itself.
+        // 4. Deny, then sign in again at once: the page names the back-off, counts down and retries
+        // by itself.
         signOut(laptop);
         signInToWaitPage(laptop);
         WebElement denied = browsers.awaitPendingCard(phone);
         Browsers.click(phone, denied.findElement(By.cssSelector(".deny")));
         awaitMessageState(laptop, "denied");
         signIn(laptop);
-        browsers.awaitUntil(laptop, "the throttled page", Browsers.PAGE_TIMEOUT, d -> !d.findElements(By.id("ag-retry")).isEmpty());
+        browsers.awaitUntil(
+                laptop,
+                "the throttled page",
+                Browsers.PAGE_TIMEOUT,
+                d -> !d.findElements(By.id("ag-retry")).isEmpty());
         String reason = laptop.findElement(By.tagName("body")).getText();
         assertTrue(reason.contains("was denied") && reason.contains("seconds"), reason);
         assertFalse(reason.contains("(s)") || reason.contains("Too many"), reason);
         browsers.screenshot(laptop, "4-back-off");
-        browsers.awaitUntil(laptop, "the new request after the back-off", BACK_OFF_AND_RETRY,
+        browsers.awaitUntil(
+                laptop,
+                "the new request after the back-off",
+                BACK_OFF_AND_RETRY,
                 d -> !d.findElements(By.id("ag-code")).isEmpty());
         approve(phone, laptop.findElement(By.id("ag-code")).getText().trim());
         awaitAccountConsole(laptop);
 
-        // 5. "This wasn't me", confirmed on the device: the sign-in stops and the device says what to do next.
+        // 5. "This wasn't me", confirmed on the device: the sign-in stops and the device says what
+        // to do next.
         signOut(laptop);
         signInToWaitPage(laptop);
         WebElement reported = browsers.awaitPendingCard(phone);
         Browsers.click(phone, reported.findElement(By.cssSelector(".fraud")));
         Browsers.click(phone, reported.findElement(By.cssSelector(".fraud-confirm-yes")));
         awaitMessageState(laptop, "fraud");
-        browsers.awaitUntil(phone, "the advice after the report", Browsers.PAGE_TIMEOUT,
+        browsers.awaitUntil(
+                phone,
+                "the advice after the report",
+                Browsers.PAGE_TIMEOUT,
                 d -> !d.findElements(By.cssSelector(".fraud-advice")).isEmpty());
         browsers.screenshot(phone, "5-reported");
         signOut(laptop);
         signIn(laptop);
-        browsers.awaitUntil(laptop, "push paused for alice", Browsers.PAGE_TIMEOUT,
+        browsers.awaitUntil(
+                laptop,
+                "push paused for alice",
+                Browsers.PAGE_TIMEOUT,
                 d -> d.findElement(By.tagName("body")).getText().contains("paused"));
 
         // 6. Reset, with the README's one command; then alice signs in as at the start.
-        ProcessBuilder command = new ProcessBuilder("bash", "src/demo/reset-user.sh", "alice").redirectErrorStream(true);
+        ProcessBuilder command =
+                new ProcessBuilder("bash", "src/demo/reset-user.sh", "alice")
+                        .redirectErrorStream(true);
         command.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", KeycloakServer.ADMIN_USERNAME);
         command.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", KeycloakServer.ADMIN_PASSWORD);
         command.environment().put("AG_HTTP_PORT", Integer.toString(KeycloakServer.HTTP_PORT));
         Process reset = command.start();
-        String resetOutput = new String(reset.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String resetOutput =
+                new String(reset.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(reset.waitFor(60, TimeUnit.SECONDS) && reset.exitValue() == 0, resetOutput);
         signOut(laptop);
         approve(phone, signInToWaitPage(laptop));
         awaitAccountConsole(laptop);
 
         // CIBA: a call centre asks alice; she approves on the device; the client gets tokens.
-        Map<String, Object> started = post("/protocol/openid-connect/ext/ciba/auth", Map.of("client_id", "demo-ciba",
-                "client_secret", "demo-ciba-secret", "scope", "openid", "login_hint", "alice", "binding_message", "Call-4711"));
+        Map<String, Object> started =
+                post(
+                        "/protocol/openid-connect/ext/ciba/auth",
+                        Map.of(
+                                "client_id",
+                                "demo-ciba",
+                                "client_secret",
+                                "demo-ciba-secret",
+                                "scope",
+                                "openid",
+                                "login_hint",
+                                "alice",
+                                "binding_message",
+                                "Call-4711"));
         WebElement call = browsers.awaitPendingCard(phone);
         assertTrue(call.getText().contains("Call-4711"), call.getText());
         Browsers.click(phone, call.findElement(By.cssSelector(".approve")));
         Map<String, Object> tokens = Map.of();
         for (int i = 0; i < 10 && !tokens.containsKey("access_token"); i++) {
             Thread.sleep(2100); // the demo realm's CIBA polling interval is 2 s
-            tokens = post("/protocol/openid-connect/token", Map.of("grant_type", "urn:openid:params:grant-type:ciba",
-                    "auth_req_id", (String) started.get("auth_req_id"), "client_id", "demo-ciba", "client_secret", "demo-ciba-secret"));
+            tokens =
+                    post(
+                            "/protocol/openid-connect/token",
+                            Map.of(
+                                    "grant_type",
+                                    "urn:openid:params:grant-type:ciba",
+                                    "auth_req_id",
+                                    (String) started.get("auth_req_id"),
+                                    "client_id",
+                                    "demo-ciba",
+                                    "client_secret",
+                                    "demo-ciba-secret"));
         }
         assertTrue(tokens.containsKey("access_token"), tokens.toString());
     }
 
     private void signIn(WebDriver laptop) {
         laptop.get(ACCOUNT);
-        browsers.awaitUntil(laptop, "the login form", Browsers.PAGE_TIMEOUT, d -> !d.findElements(By.id("username")).isEmpty());
+        browsers.awaitUntil(
+                laptop,
+                "the login form",
+                Browsers.PAGE_TIMEOUT,
+                d -> !d.findElements(By.id("username")).isEmpty());
         laptop.findElement(By.id("username")).sendKeys("alice");
         laptop.findElement(By.id("password")).sendKeys("alice");
         Browsers.click(laptop, laptop.findElement(By.id("kc-login")));
@@ -165,7 +223,11 @@ class ReadmeWalkthroughIT {
 
     private String signInToWaitPage(WebDriver laptop) {
         signIn(laptop);
-        browsers.awaitUntil(laptop, "the wait page with a code", Browsers.PAGE_TIMEOUT, d -> !d.findElements(By.id("ag-code")).isEmpty());
+        browsers.awaitUntil(
+                laptop,
+                "the wait page with a code",
+                Browsers.PAGE_TIMEOUT,
+                d -> !d.findElements(By.id("ag-code")).isEmpty());
         return laptop.findElement(By.id("ag-code")).getText().trim();
     }
 
@@ -182,25 +244,49 @@ class ReadmeWalkthroughIT {
     }
 
     private void awaitAccountConsole(WebDriver laptop) {
-        browsers.awaitUntil(laptop, "the Account Console", Duration.ofSeconds(30),
-                d -> d.getCurrentUrl().startsWith(ACCOUNT) && d.findElement(By.tagName("body")).getText().contains("Personal info"));
+        browsers.awaitUntil(
+                laptop,
+                "the Account Console",
+                Duration.ofSeconds(30),
+                d ->
+                        d.getCurrentUrl().startsWith(ACCOUNT)
+                                && d.findElement(By.tagName("body"))
+                                        .getText()
+                                        .contains("Personal info"));
         String text = laptop.findElement(By.tagName("body")).getText();
         assertFalse(text.contains("Something went wrong"), text);
     }
 
     private void awaitMessageState(WebDriver laptop, String state) {
-        browsers.awaitUntil(laptop, "the sign-in page saying " + state, Browsers.PAGE_TIMEOUT,
-                d -> !d.findElements(By.cssSelector("#ag-message[data-state='" + state + "']")).isEmpty());
+        browsers.awaitUntil(
+                laptop,
+                "the sign-in page saying " + state,
+                Browsers.PAGE_TIMEOUT,
+                d ->
+                        !d.findElements(By.cssSelector("#ag-message[data-state='" + state + "']"))
+                                .isEmpty());
     }
 
-    private static Map<String, Object> post(String path, Map<String, String> form) throws Exception {
-        String body = form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(KeycloakServer.realmUrl(REALM) + path))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    private static Map<String, Object> post(String path, Map<String, String> form)
+            throws Exception {
+        String body =
+                form.entrySet().stream()
+                        .map(
+                                e ->
+                                        URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                                                + "="
+                                                + URLEncoder.encode(
+                                                        e.getValue(), StandardCharsets.UTF_8))
+                        .collect(Collectors.joining("&"));
+        HttpResponse<String> response =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(KeycloakServer.realmUrl(REALM) + path))
+                                        .header("Content-Type", "application/x-www-form-urlencoded")
+                                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
         return Json.readMapOrEmpty(response.body());
     }
 }

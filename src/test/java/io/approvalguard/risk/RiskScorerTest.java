@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 /** The scoring rules, one test per rule: each fails when its rule is removed. */
@@ -23,7 +22,11 @@ class RiskScorerTest {
     }
 
     private RiskScorer.Assessment approvedFrom(long time, String country, String network) {
-        return RiskScorer.assess(user, new RiskInput(RiskInput.Kind.APPROVED, time, country, network, null), SETTINGS, false);
+        return RiskScorer.assess(
+                user,
+                new RiskInput(RiskInput.Kind.APPROVED, time, country, network, null),
+                SETTINGS,
+                false);
     }
 
     @Test
@@ -38,7 +41,9 @@ class RiskScorerTest {
     @Test
     void thisWasntMeIsCriticalOnItsOwn() {
         assertEquals(RiskLevel.CRITICAL, at(T0, RiskInput.Kind.FRAUD_REPORTED).level());
-        assertEquals(RiskLevel.CRITICAL, SETTINGS.levelOf(user.scoreAt(T0 + 3 * 3_600_000, SETTINGS.halfLifeSeconds())),
+        assertEquals(
+                RiskLevel.CRITICAL,
+                SETTINGS.levelOf(user.scoreAt(T0 + 3 * 3_600_000, SETTINGS.halfLifeSeconds())),
                 "and stays critical for hours");
     }
 
@@ -50,35 +55,53 @@ class RiskScorerTest {
         RiskScorer.Assessment approval = at(T0 + 3 * MINUTE, RiskInput.Kind.APPROVED);
         assertEquals(List.of(RiskSignal.FATIGUE_APPROVAL), approval.signals());
         assertEquals(RiskLevel.CRITICAL, approval.level());
-        assertFalse(at(T0 + 4 * MINUTE, RiskInput.Kind.APPROVED).raisedAnything(), "the approval spent the streak");
+        assertFalse(
+                at(T0 + 4 * MINUTE, RiskInput.Kind.APPROVED).raisedAnything(),
+                "the approval spent the streak");
     }
 
     @Test
     void aStreakOutsideTheWindowOrTooShortIsNoFatigueWin() {
         at(T0, RiskInput.Kind.DENIED);
         at(T0 + MINUTE, RiskInput.Kind.DENIED);
-        assertFalse(at(T0 + 2 * MINUTE, RiskInput.Kind.APPROVED).signals().contains(RiskSignal.FATIGUE_APPROVAL), "two is not a streak");
+        assertFalse(
+                at(T0 + 2 * MINUTE, RiskInput.Kind.APPROVED)
+                        .signals()
+                        .contains(RiskSignal.FATIGUE_APPROVAL),
+                "two is not a streak");
         at(T0, RiskInput.Kind.DENIED);
         at(T0 + MINUTE, RiskInput.Kind.DENIED);
         at(T0 + 2 * MINUTE, RiskInput.Kind.DENIED);
-        assertFalse(at(T0 + 10 * MINUTE, RiskInput.Kind.APPROVED).signals().contains(RiskSignal.FATIGUE_APPROVAL),
+        assertFalse(
+                at(T0 + 10 * MINUTE, RiskInput.Kind.APPROVED)
+                        .signals()
+                        .contains(RiskSignal.FATIGUE_APPROVAL),
                 "five minutes after the streak");
     }
 
     @Test
     void aNewCountryOrNetworkIsASignalOnceTheUserHasAHistory() {
-        assertFalse(approvedFrom(T0, "DE", "AS3320").raisedAnything(), "the first place is learned");
+        assertFalse(
+                approvedFrom(T0, "DE", "AS3320").raisedAnything(), "the first place is learned");
         assertFalse(approvedFrom(T0 + MINUTE, "DE", "AS3320").raisedAnything());
-        assertEquals(List.of(RiskSignal.NEW_COUNTRY, RiskSignal.NEW_NETWORK), approvedFrom(T0 + 2 * MINUTE, "BR", "AS28573").signals());
-        assertEquals(List.of(RiskSignal.NEW_NETWORK), approvedFrom(T0 + 3 * MINUTE, "DE", "AS6805").signals());
+        assertEquals(
+                List.of(RiskSignal.NEW_COUNTRY, RiskSignal.NEW_NETWORK),
+                approvedFrom(T0 + 2 * MINUTE, "BR", "AS28573").signals());
+        assertEquals(
+                List.of(RiskSignal.NEW_NETWORK),
+                approvedFrom(T0 + 3 * MINUTE, "DE", "AS6805").signals());
     }
 
     @Test
     void aDeviceEnrolledSoonAfterAPasswordResetIsASignal() {
         assertFalse(at(T0, RiskInput.Kind.DEVICE_ENROLLED).raisedAnything(), "no reset before");
         at(T0, RiskInput.Kind.PASSWORD_RESET);
-        assertEquals(List.of(RiskSignal.ENROL_AFTER_RESET), at(T0 + 60 * MINUTE, RiskInput.Kind.DEVICE_ENROLLED).signals());
-        assertFalse(at(T0 + 25 * 60 * MINUTE, RiskInput.Kind.DEVICE_ENROLLED).raisedAnything(), "a day later");
+        assertEquals(
+                List.of(RiskSignal.ENROL_AFTER_RESET),
+                at(T0 + 60 * MINUTE, RiskInput.Kind.DEVICE_ENROLLED).signals());
+        assertFalse(
+                at(T0 + 25 * 60 * MINUTE, RiskInput.Kind.DEVICE_ENROLLED).raisedAnything(),
+                "a day later");
     }
 
     @Test
@@ -87,11 +110,22 @@ class RiskScorerTest {
         for (int i = 1; i < SETTINGS.ipUsersThreshold(); i++) {
             assertFalse(RiskScorer.recordPrompt(ip, "user-" + i, T0 + i, SETTINGS));
         }
-        assertFalse(RiskScorer.recordPrompt(ip, "user-1", T0 + 10, SETTINGS), "the same user again is not another user");
+        assertFalse(
+                RiskScorer.recordPrompt(ip, "user-1", T0 + 10, SETTINGS),
+                "the same user again is not another user");
         assertTrue(RiskScorer.recordPrompt(ip, "user-x", T0 + 20, SETTINGS));
-        assertFalse(RiskScorer.recordPrompt(ip, "user-y", T0 + 11 * MINUTE, SETTINGS), "the window has moved on");
-        assertEquals(List.of(RiskSignal.IP_MANY_USERS),
-                RiskScorer.assess(user, new RiskInput(RiskInput.Kind.PROMPT_SENT, T0, null, null, "192.0.2.1"), SETTINGS, true).signals());
+        assertFalse(
+                RiskScorer.recordPrompt(ip, "user-y", T0 + 11 * MINUTE, SETTINGS),
+                "the window has moved on");
+        assertEquals(
+                List.of(RiskSignal.IP_MANY_USERS),
+                RiskScorer.assess(
+                                user,
+                                new RiskInput(
+                                        RiskInput.Kind.PROMPT_SENT, T0, null, null, "192.0.2.1"),
+                                SETTINGS,
+                                true)
+                        .signals());
     }
 
     @Test
@@ -100,18 +134,33 @@ class RiskScorerTest {
         at(T0, RiskInput.Kind.WRONG_CODE);
         at(T0, RiskInput.Kind.DENIED);
         assertEquals(60, user.scoreAt(T0, SETTINGS.halfLifeSeconds()), 1e-9);
-        assertEquals(30, user.scoreAt(T0 + SETTINGS.halfLifeSeconds() * 1000L, SETTINGS.halfLifeSeconds()), 1e-9);
-        assertEquals(RiskLevel.HIGH, SETTINGS.levelOf(user.scoreAt(T0, SETTINGS.halfLifeSeconds())));
-        assertEquals(RiskLevel.ELEVATED, SETTINGS.levelOf(user.scoreAt(T0 + SETTINGS.halfLifeSeconds() * 1000L, SETTINGS.halfLifeSeconds())));
+        assertEquals(
+                30,
+                user.scoreAt(T0 + SETTINGS.halfLifeSeconds() * 1000L, SETTINGS.halfLifeSeconds()),
+                1e-9);
+        assertEquals(
+                RiskLevel.HIGH, SETTINGS.levelOf(user.scoreAt(T0, SETTINGS.halfLifeSeconds())));
+        assertEquals(
+                RiskLevel.ELEVATED,
+                SETTINGS.levelOf(
+                        user.scoreAt(
+                                T0 + SETTINGS.halfLifeSeconds() * 1000L,
+                                SETTINGS.halfLifeSeconds())));
     }
 
     @Test
     void realmSettingsOverrideWeightsAndThresholdsAndBadValuesFallBack() {
-        RiskSettings custom = RiskSettings.from(Map.of("weight.denial", "50", "elevatedAt", "40", "highAt", "nonsense"));
+        RiskSettings custom =
+                RiskSettings.from(
+                        Map.of("weight.denial", "50", "elevatedAt", "40", "highAt", "nonsense"));
         assertEquals(50, custom.weight(RiskSignal.DENIAL));
         assertEquals(RiskLevel.ELEVATED, custom.levelOf(45));
         assertEquals(60, custom.highAt(), "an unreadable value falls back to the default");
-        RiskSettings inverted = RiskSettings.from(Map.of("elevatedAt", "90", "highAt", "50", "criticalAt", "20"));
-        assertTrue(inverted.elevatedAt() <= inverted.highAt() && inverted.highAt() <= inverted.criticalAt(), "levels never invert");
+        RiskSettings inverted =
+                RiskSettings.from(Map.of("elevatedAt", "90", "highAt", "50", "criticalAt", "20"));
+        assertTrue(
+                inverted.elevatedAt() <= inverted.highAt()
+                        && inverted.highAt() <= inverted.criticalAt(),
+                "levels never invert");
     }
 }

@@ -1,14 +1,13 @@
 package io.approvalguard.stream;
 
-import io.approvalguard.stream.sink.StreamEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.approvalguard.stream.sink.StreamEvent;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventType;
@@ -19,18 +18,34 @@ class AnonymousFailuresTest {
 
     @Test
     void onlyFailuresThatNameNoUserAreAnonymous() {
-        assertTrue(AnonymousFailures.isAnonymousFailure(event(EventType.LOGIN_ERROR, null)), "an unknown user name");
-        assertTrue(AnonymousFailures.isAnonymousFailure(event(EventType.SEND_RESET_PASSWORD_ERROR, null)));
-        assertFalse(AnonymousFailures.isAnonymousFailure(event(EventType.LOGIN_ERROR, "user-1")), "a known user's failure");
-        assertFalse(AnonymousFailures.isAnonymousFailure(event(EventType.LOGIN, null)), "not a failure");
+        assertTrue(
+                AnonymousFailures.isAnonymousFailure(event(EventType.LOGIN_ERROR, null)),
+                "an unknown user name");
+        assertTrue(
+                AnonymousFailures.isAnonymousFailure(
+                        event(EventType.SEND_RESET_PASSWORD_ERROR, null)));
+        assertFalse(
+                AnonymousFailures.isAnonymousFailure(event(EventType.LOGIN_ERROR, "user-1")),
+                "a known user's failure");
+        assertFalse(
+                AnonymousFailures.isAnonymousFailure(event(EventType.LOGIN, null)),
+                "not a failure");
     }
 
     @Test
     void everyNodeCountsOneRealmWindowAndAddressIntoOneRow() {
-        assertEquals(AnonymousFailures.id("realm-1", 60_000, "203.0.113.7"), AnonymousFailures.id("realm-1", 60_000, "203.0.113.7"));
-        assertNotEquals(AnonymousFailures.id("realm-1", 60_000, "203.0.113.7"), AnonymousFailures.id("realm-1", 120_000, "203.0.113.7"));
-        assertNotEquals(AnonymousFailures.id("realm-1", 60_000, "203.0.113.7"), AnonymousFailures.id("realm-2", 60_000, "203.0.113.7"));
-        assertNotEquals(AnonymousFailures.id("realm-1", 60_000, null), AnonymousFailures.id("realm-1", 60_000, ""),
+        assertEquals(
+                AnonymousFailures.id("realm-1", 60_000, "203.0.113.7"),
+                AnonymousFailures.id("realm-1", 60_000, "203.0.113.7"));
+        assertNotEquals(
+                AnonymousFailures.id("realm-1", 60_000, "203.0.113.7"),
+                AnonymousFailures.id("realm-1", 120_000, "203.0.113.7"));
+        assertNotEquals(
+                AnonymousFailures.id("realm-1", 60_000, "203.0.113.7"),
+                AnonymousFailures.id("realm-2", 60_000, "203.0.113.7"));
+        assertNotEquals(
+                AnonymousFailures.id("realm-1", 60_000, null),
+                AnonymousFailures.id("realm-1", 60_000, ""),
                 "the shared count of further addresses is not an address's");
     }
 
@@ -60,11 +75,17 @@ class AnonymousFailuresTest {
         assertEquals(190, data.get("coalesced"));
 
         count.setIpAddress(null);
-        Map<String, Object> shared = (Map<String, Object>) JsonSerialization.readValue(
-                AnonymousFailures.record(count, "demo").json(), Map.class).get("data");
+        Map<String, Object> shared =
+                (Map<String, Object>)
+                        JsonSerialization.readValue(
+                                        AnonymousFailures.record(count, "demo").json(), Map.class)
+                                .get("data");
         assertEquals(true, shared.get("other_addresses"));
         assertFalse(shared.containsKey("ip_address"));
-        assertNotEquals(record.id(), AnonymousFailures.record(count, "demo").id(), "each record has an id of its own");
+        assertNotEquals(
+                record.id(),
+                AnonymousFailures.record(count, "demo").id(),
+                "each record has an id of its own");
     }
 
     private static Event event(EventType type, String userId) {

@@ -1,16 +1,15 @@
 package io.approvalguard.stream;
 
-import io.approvalguard.stream.sink.StreamEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.approvalguard.risk.RiskInput;
 import io.approvalguard.risk.RiskInputs;
+import io.approvalguard.stream.sink.StreamEvent;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventType;
@@ -57,7 +56,9 @@ class CloudEventsTest {
         event.getDetails().put("refresh_token", "eyJhbGciOi.secret");
         event.getDetails().put("username", "alice");
         String json = CloudEvents.of(event, "urn:keycloak:realm:demo").json();
-        assertFalse(json.contains("hunter2") || json.contains("123456") || json.contains("eyJhbGciOi"), json);
+        assertFalse(
+                json.contains("hunter2") || json.contains("123456") || json.contains("eyJhbGciOi"),
+                json);
         assertTrue(json.contains("alice"));
     }
 
@@ -84,7 +85,9 @@ class CloudEventsTest {
     @Test
     void eventsTheScorerDoesNotReadAreIgnored() {
         Event event = loginError("invalid_user_credentials");
-        assertNull(RiskInputs.parse(CloudEvents.of(event, "urn:x")), "a plain login error is the brute-force protector's");
+        assertNull(
+                RiskInputs.parse(CloudEvents.of(event, "urn:x")),
+                "a plain login error is the brute-force protector's");
         assertNull(CloudEvents.userIdInPath("clients/abc"));
         assertEquals("u1", CloudEvents.userIdInPath("users/u1"));
     }

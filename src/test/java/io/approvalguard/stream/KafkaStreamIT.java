@@ -3,6 +3,13 @@ package io.approvalguard.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.approvalguard.testkit.AdminClient;
+import io.approvalguard.testkit.Json;
+import io.approvalguard.testkit.KafkaBroker;
+import io.approvalguard.testkit.KeycloakServer;
+import io.approvalguard.testkit.PushScenario;
+import io.approvalguard.testkit.StreamSinks;
+import io.approvalguard.testkit.StreamedEvents;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -11,20 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-
-import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.Json;
-import io.approvalguard.testkit.KafkaBroker;
-import io.approvalguard.testkit.KeycloakServer;
-import io.approvalguard.testkit.PushScenario;
-import io.approvalguard.testkit.StreamSinks;
-import io.approvalguard.testkit.StreamedEvents;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The event stream to a real Kafka broker (KRaft, in this JVM, on loopback): nothing lost across a broker outage. */
+/**
+ * The event stream to a real Kafka broker (KRaft, in this JVM, on loopback): nothing lost across a
+ * broker outage.
+ */
 @ExtendWith(KeycloakServer.class)
 class KafkaStreamIT {
 
@@ -34,7 +36,10 @@ class KafkaStreamIT {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        Path logDir = Paths.get(System.getProperty("approvalguard.work.dir", "target/it-work"), "kafka-" + System.nanoTime());
+        Path logDir =
+                Paths.get(
+                        System.getProperty("approvalguard.work.dir", "target/it-work"),
+                        "kafka-" + System.nanoTime());
         broker = new KafkaBroker().start(StreamSinks.KAFKA_PORT, logDir);
         broker.createTopic(StreamSinks.KAFKA_TOPIC, 3);
     }
@@ -62,19 +67,24 @@ class KafkaStreamIT {
         for (String id : duringIds) {
             KafkaBroker.Received record = arrived.get(id);
             assertEquals(during.userId, record.key(), "the record key is the user id");
-            assertTrue(record.headers().get("content-type").startsWith("application/cloudevents+json"));
+            assertTrue(
+                    record.headers()
+                            .get("content-type")
+                            .startsWith("application/cloudevents+json"));
             Map<String, Object> event = Json.readMap(record.value());
             assertEquals(id, event.get("id"));
             assertEquals(during.userId, event.get("subject"));
         }
     }
 
-    private Map<String, KafkaBroker.Received> awaitOnTopic(Set<String> ids) throws InterruptedException {
+    private Map<String, KafkaBroker.Received> awaitOnTopic(Set<String> ids)
+            throws InterruptedException {
         long deadline = System.nanoTime() + ARRIVAL_WAIT.toNanos();
         Set<String> missing = new HashSet<>(ids);
         while (true) {
             Map<String, KafkaBroker.Received> found = new LinkedHashMap<>();
-            for (KafkaBroker.Received record : broker.readAll(StreamSinks.KAFKA_TOPIC, Duration.ofSeconds(20))) {
+            for (KafkaBroker.Received record :
+                    broker.readAll(StreamSinks.KAFKA_TOPIC, Duration.ofSeconds(20))) {
                 String id = record.headers().get("ce_id");
                 if (ids.contains(id)) {
                     found.putIfAbsent(id, record);
@@ -85,7 +95,8 @@ class KafkaStreamIT {
                 return found;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not on the topic within " + ARRIVAL_WAIT + ": " + missing);
+                throw new AssertionError(
+                        "not on the topic within " + ARRIVAL_WAIT + ": " + missing);
             }
             Thread.sleep(500);
         }

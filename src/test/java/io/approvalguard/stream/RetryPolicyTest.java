@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
-
 import io.approvalguard.support.config.SpiOptions;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
 
-    private final RelaySettings settings = new RelaySettings(1000, 86_400_000L, 1000, 300_000, 604_800_000L);
+    private final RelaySettings settings =
+            new RelaySettings(1000, 86_400_000L, 1000, 300_000, 604_800_000L);
     private final RetryPolicy policy = new RetryPolicy(settings);
 
     @Test
@@ -40,19 +40,45 @@ class RetryPolicyTest {
 
     @Test
     void badRelayOptionsStopTheStartWithTheOptionName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RelaySettings.from(new SpiOptions(scope(Map.of("retry-window-seconds", "5")), "spi-events-listener--approval-guard")));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                RelaySettings.from(
+                                        new SpiOptions(
+                                                scope(Map.of("retry-window-seconds", "5")),
+                                                "spi-events-listener--approval-guard")));
         assertTrue(e.getMessage().contains("retry-window-seconds"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> RelaySettings.from(new SpiOptions(
-                scope(Map.of("backoff-initial-ms", "5000", "backoff-max-ms", "1000")), "x")));
-        assertEquals(86_400_000L, RelaySettings.from(new SpiOptions(scope(Map.of()), "x")).retryWindowMillis());
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        RelaySettings.from(
+                                new SpiOptions(
+                                        scope(
+                                                Map.of(
+                                                        "backoff-initial-ms",
+                                                        "5000",
+                                                        "backoff-max-ms",
+                                                        "1000")),
+                                        "x")));
+        assertEquals(
+                86_400_000L,
+                RelaySettings.from(new SpiOptions(scope(Map.of()), "x")).retryWindowMillis());
     }
 
     static org.keycloak.Config.Scope scope(Map<String, String> values) {
-        return (org.keycloak.Config.Scope) java.lang.reflect.Proxy.newProxyInstance(RetryPolicyTest.class.getClassLoader(),
-                new Class<?>[] {org.keycloak.Config.Scope.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "get" -> args.length == 1 ? values.get((String) args[0]) : values.getOrDefault((String) args[0], (String) args[1]);
-                    default -> null;
-                });
+        return (org.keycloak.Config.Scope)
+                java.lang.reflect.Proxy.newProxyInstance(
+                        RetryPolicyTest.class.getClassLoader(),
+                        new Class<?>[] {org.keycloak.Config.Scope.class},
+                        (proxy, method, args) ->
+                                switch (method.getName()) {
+                                    case "get" ->
+                                            args.length == 1
+                                                    ? values.get((String) args[0])
+                                                    : values.getOrDefault(
+                                                            (String) args[0], (String) args[1]);
+                                    default -> null;
+                                });
     }
 }

@@ -6,6 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.approvalguard.testkit.AdminClient;
+import io.approvalguard.testkit.KeycloakServer;
+import io.approvalguard.testkit.PushScenario;
+import io.approvalguard.testkit.StandardWebhookVerifier;
+import io.approvalguard.testkit.StreamSinks;
+import io.approvalguard.testkit.StreamedEvents;
+import io.approvalguard.testkit.WebhookReceiver;
+import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.pages.BrowserFlow;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,16 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.KeycloakServer;
-import io.approvalguard.testkit.PushScenario;
-import io.approvalguard.testkit.StandardWebhookVerifier;
-import io.approvalguard.testkit.StreamSinks;
-import io.approvalguard.testkit.StreamedEvents;
-import io.approvalguard.testkit.WebhookReceiver;
-import io.approvalguard.testkit.oidc.HttpResult;
-import io.approvalguard.testkit.pages.BrowserFlow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,8 +71,20 @@ class WebhookStreamIT {
         PushScenario user = StreamedEvents.approvedUser(admin);
         Set<String> ids = StreamedEvents.userEventIds(admin, user);
         assertTrue(ids.size() >= 5, "enrolment and sign-in raised events: " + ids);
-        awaitUntil(() -> KeycloakServer.logSince(mark).lines().anyMatch(line -> ids.stream()
-                .anyMatch(id -> line.contains("webhook delivery of " + id + " failed"))), "the relay fails on the user's events");
+        awaitUntil(
+                () ->
+                        KeycloakServer.logSince(mark)
+                                .lines()
+                                .anyMatch(
+                                        line ->
+                                                ids.stream()
+                                                        .anyMatch(
+                                                                id ->
+                                                                        line.contains(
+                                                                                "webhook delivery of "
+                                                                                        + id
+                                                                                        + " failed"))),
+                "the relay fails on the user's events");
 
         receiver.start();
         Map<String, WebhookReceiver.Delivery> delivered = awaitAccepted(ids);
@@ -85,20 +96,39 @@ class WebhookStreamIT {
             assertEquals(user.userId, event.get("subject"));
             assertTrue(delivery.header("content-type").startsWith("application/cloudevents+json"));
             for (String secret : StreamSinks.WEBHOOK_SECRETS) {
-                new StandardWebhookVerifier(List.of(secret)).verify(delivery); // either rotated secret alone verifies
+                new StandardWebhookVerifier(List.of(secret))
+                        .verify(delivery); // either rotated secret alone verifies
             }
         }
 
         WebhookReceiver.Delivery sample = delivered.values().iterator().next();
-        byte[] tampered = sample.bodyText().replace(user.userId, "someone-else").getBytes(StandardCharsets.UTF_8);
-        assertEquals(StandardWebhookVerifier.Reason.NO_MATCHING_SIGNATURE, assertThrows(StandardWebhookVerifier.Rejected.class,
-                () -> new StandardWebhookVerifier(StreamSinks.WEBHOOK_SECRETS).verify(sample.headers(), tampered)).reason());
-        assertEquals(StandardWebhookVerifier.Reason.REPLAY, assertThrows(StandardWebhookVerifier.Rejected.class,
-                () -> verifier.verify(sample)).reason(), "an id accepted once is refused the second time");
-        StandardWebhookVerifier later = new StandardWebhookVerifier(StreamSinks.WEBHOOK_SECRETS,
-                StandardWebhookVerifier.DEFAULT_TOLERANCE, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10)));
-        assertEquals(StandardWebhookVerifier.Reason.TIMESTAMP_OUT_OF_TOLERANCE, assertThrows(
-                StandardWebhookVerifier.Rejected.class, () -> later.verify(sample)).reason(), "a delivery replayed later is refused");
+        byte[] tampered =
+                sample.bodyText()
+                        .replace(user.userId, "someone-else")
+                        .getBytes(StandardCharsets.UTF_8);
+        assertEquals(
+                StandardWebhookVerifier.Reason.NO_MATCHING_SIGNATURE,
+                assertThrows(
+                                StandardWebhookVerifier.Rejected.class,
+                                () ->
+                                        new StandardWebhookVerifier(StreamSinks.WEBHOOK_SECRETS)
+                                                .verify(sample.headers(), tampered))
+                        .reason());
+        assertEquals(
+                StandardWebhookVerifier.Reason.REPLAY,
+                assertThrows(StandardWebhookVerifier.Rejected.class, () -> verifier.verify(sample))
+                        .reason(),
+                "an id accepted once is refused the second time");
+        StandardWebhookVerifier later =
+                new StandardWebhookVerifier(
+                        StreamSinks.WEBHOOK_SECRETS,
+                        StandardWebhookVerifier.DEFAULT_TOLERANCE,
+                        Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10)));
+        assertEquals(
+                StandardWebhookVerifier.Reason.TIMESTAMP_OUT_OF_TOLERANCE,
+                assertThrows(StandardWebhookVerifier.Rejected.class, () -> later.verify(sample))
+                        .reason(),
+                "a delivery replayed later is refused");
     }
 
     @Test
@@ -111,18 +141,27 @@ class WebhookStreamIT {
         // the sink's whole time-out. A sign-in that waited for one would take that much longer.
         receiver.neverAnswer();
         List<Long> hanging = signInTimes(user, 12);
-        awaitUntil(() -> receiver.deliveries().stream().anyMatch(d -> d.answeredStatus() == 0), "the relay reaches the receiver");
+        awaitUntil(
+                () -> receiver.deliveries().stream().anyMatch(d -> d.answeredStatus() == 0),
+                "the relay reaches the receiver");
         receiver.stop(); // ends the held requests
         receiver.start();
         long upMedian = median(up);
         long hangingMedian = median(hanging);
         // The figures are printed (timing belongs to docs/benchmarks.md); the bound is the point:
         // a sign-in never waits out a delivery's time-out.
-        System.out.printf("sign-in (password to approved) median: receiver up %d ms, never answering %d ms; up %s, never answering %s%n",
+        System.out.printf(
+                "sign-in (password to approved) median: receiver up %d ms, never answering %d ms; up %s, never answering %s%n",
                 upMedian, hangingMedian, up, hanging);
-        assertTrue(hangingMedian < upMedian + StreamSinks.WEBHOOK_TIMEOUT_MS, "with a receiver that never answers, sign-ins took "
-                + hanging + " ms, against " + up + " ms with one that answers: more than the sink's time-out ("
-                + StreamSinks.WEBHOOK_TIMEOUT_MS + " ms) longer");
+        assertTrue(
+                hangingMedian < upMedian + StreamSinks.WEBHOOK_TIMEOUT_MS,
+                "with a receiver that never answers, sign-ins took "
+                        + hanging
+                        + " ms, against "
+                        + up
+                        + " ms with one that answers: more than the sink's time-out ("
+                        + StreamSinks.WEBHOOK_TIMEOUT_MS
+                        + " ms) longer");
     }
 
     @Test
@@ -155,23 +194,40 @@ class WebhookStreamIT {
         Set<String> ids = StreamedEvents.adminEventIds(admin, user);
         try {
             // refused at least once inside the retry window, then the window ends
-            awaitUntil(() -> receiver.deliveries().stream().anyMatch(d -> ids.contains(d.id()) && d.answeredStatus() == 500),
+            awaitUntil(
+                    () ->
+                            receiver.deliveries().stream()
+                                    .anyMatch(
+                                            d -> ids.contains(d.id()) && d.answeredStatus() == 500),
                     "a refused delivery of the user's records");
             KeycloakServer.setTimeOffset(25 * 3600); // past the 24-hour retry window
             List<Map<String, Object>> dead = awaitDeadLetters(user);
-            assertTrue(dead.stream().allMatch(d -> "webhook".equals(d.get("sink")) && ((Number) d.get("attempts")).intValue() >= 1));
-            assertTrue(String.valueOf(dead.get(0).get("last_error")).contains("500"), dead.toString());
+            assertTrue(
+                    dead.stream()
+                            .allMatch(
+                                    d ->
+                                            "webhook".equals(d.get("sink"))
+                                                    && ((Number) d.get("attempts")).intValue()
+                                                            >= 1));
+            assertTrue(
+                    String.valueOf(dead.get(0).get("last_error")).contains("500"), dead.toString());
 
             receiver.respondWith(200, null);
             List<String> deadIds = dead.stream().map(d -> (String) d.get("id")).toList();
-            HttpResult replayed = admin.send("POST", streamPath() + "/dead-letters/replay", Map.of("ids", deadIds));
+            HttpResult replayed =
+                    admin.send(
+                            "POST", streamPath() + "/dead-letters/replay", Map.of("ids", deadIds));
             assertEquals(200, replayed.status(), replayed.body());
             assertEquals(deadIds.size(), ((Number) replayed.jsonMap().get("replayed")).intValue());
-            Set<String> eventIds = dead.stream().map(d -> (String) d.get("event_id")).collect(Collectors.toSet());
+            Set<String> eventIds =
+                    dead.stream().map(d -> (String) d.get("event_id")).collect(Collectors.toSet());
             awaitAccepted(eventIds);
-            assertTrue(awaitDeadLettersOf(user).isEmpty(), "replayed records are no longer dead letters");
+            assertTrue(
+                    awaitDeadLettersOf(user).isEmpty(),
+                    "replayed records are no longer dead letters");
 
-            HttpResult invalid = admin.send("POST", streamPath() + "/dead-letters/replay", Map.of("ids", "all"));
+            HttpResult invalid =
+                    admin.send("POST", streamPath() + "/dead-letters/replay", Map.of("ids", "all"));
             assertEquals(400, invalid.status());
             assertEquals("invalid_request", invalid.jsonMap().get("error"));
         } finally {
@@ -243,15 +299,20 @@ class WebhookStreamIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             @SuppressWarnings("unchecked")
-            List<Map<String, Object>> sinks = (List<Map<String, Object>>) admin.send("GET", streamPath() + "/sinks", null)
-                    .jsonMap().get("sinks");
-            boolean isPaused = sinks.stream().anyMatch(s -> "webhook".equals(s.get("id")) && s.get("paused") != null);
+            List<Map<String, Object>> sinks =
+                    (List<Map<String, Object>>)
+                            admin.send("GET", streamPath() + "/sinks", null).jsonMap().get("sinks");
+            boolean isPaused =
+                    sinks.stream()
+                            .anyMatch(
+                                    s -> "webhook".equals(s.get("id")) && s.get("paused") != null);
             if (isPaused == paused) {
                 return;
             }
             sleep(200);
         }
-        throw new AssertionError("the webhook sink did not become " + (paused ? "paused" : "active"));
+        throw new AssertionError(
+                "the webhook sink did not become " + (paused ? "paused" : "active"));
     }
 
     private List<Map<String, Object>> awaitDeadLetters(PushScenario user) {
@@ -268,10 +329,11 @@ class WebhookStreamIT {
 
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> awaitDeadLettersOf(PushScenario user) {
-        HttpResult result = admin.send("GET", streamPath() + "/dead-letters?sink=webhook&max=500", null);
+        HttpResult result =
+                admin.send("GET", streamPath() + "/dead-letters?sink=webhook&max=500", null);
         assertEquals(200, result.status(), result.body());
-        return ((List<Map<String, Object>>) result.jsonMap().get("dead_letters")).stream()
-                .filter(d -> user.userId.equals(d.get("user_id"))).toList();
+        return ((List<Map<String, Object>>) result.jsonMap().get("dead_letters"))
+                .stream().filter(d -> user.userId.equals(d.get("user_id"))).toList();
     }
 
     private static String streamPath() {

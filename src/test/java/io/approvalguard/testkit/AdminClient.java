@@ -1,7 +1,6 @@
 package io.approvalguard.testkit;
 
 import io.approvalguard.testkit.oidc.HttpResult;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,10 +20,10 @@ import java.util.StringJoiner;
 /**
  * Keycloak's admin REST API, just enough for the tests: users, credentials, sessions, events.
  *
- * <p>Logs in as the bootstrap admin of the master realm through {@code admin-cli} and logs in
- * again shortly before the token expires (master access tokens live only 60 s by default).
- * Unexpected statuses throw {@link IllegalStateException} with the response body; use
- * {@link #send} when a test wants to look at a failing status itself.
+ * <p>Logs in as the bootstrap admin of the master realm through {@code admin-cli} and logs in again
+ * shortly before the token expires (master access tokens live only 60 s by default). Unexpected
+ * statuses throw {@link IllegalStateException} with the response body; use {@link #send} when a
+ * test wants to look at a failing status itself.
  */
 public final class AdminClient {
 
@@ -33,10 +32,11 @@ public final class AdminClient {
     private final String baseUrl;
     private final String username;
     private final String password;
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private final HttpClient http =
+            HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
 
     private String accessToken;
     private Instant tokenExpiresAt = Instant.EPOCH;
@@ -49,7 +49,10 @@ public final class AdminClient {
 
     /** An admin client for the shared test server, as the bootstrap admin. */
     public static AdminClient forTestServer() {
-        return new AdminClient(KeycloakServer.baseUrl(), KeycloakServer.ADMIN_USERNAME, KeycloakServer.ADMIN_PASSWORD);
+        return new AdminClient(
+                KeycloakServer.baseUrl(),
+                KeycloakServer.ADMIN_USERNAME,
+                KeycloakServer.ADMIN_PASSWORD);
     }
 
     /** Status, body and headers of an admin REST call. */
@@ -57,8 +60,8 @@ public final class AdminClient {
     // ---------------------------------------------------------------- users
 
     /**
-     * Creates an enabled user with a verified e-mail, first and last name and a permanent
-     * password, so that no profile-related required action interrupts the login.
+     * Creates an enabled user with a verified e-mail, first and last name and a permanent password,
+     * so that no profile-related required action interrupts the login.
      *
      * @return the new user's id
      */
@@ -66,8 +69,15 @@ public final class AdminClient {
         return createUser(realm, username, password, List.of());
     }
 
-    /** Like {@link #createUser(String, String, String)}, with further stored credentials (OTP, ...) as representations. */
-    public String createUser(String realm, String username, String password, List<Map<String, Object>> moreCredentials) {
+    /**
+     * Like {@link #createUser(String, String, String)}, with further stored credentials (OTP, ...)
+     * as representations.
+     */
+    public String createUser(
+            String realm,
+            String username,
+            String password,
+            List<Map<String, Object>> moreCredentials) {
         Map<String, Object> credential = new LinkedHashMap<>();
         credential.put("type", "password");
         credential.put("value", password);
@@ -131,7 +141,12 @@ public final class AdminClient {
     }
 
     public void deleteCredential(String realm, String userId, String credentialId) {
-        expect(send("DELETE", userPath(realm, userId) + "/credentials/" + encode(credentialId), null), 204);
+        expect(
+                send(
+                        "DELETE",
+                        userPath(realm, userId) + "/credentials/" + encode(credentialId),
+                        null),
+                204);
     }
 
     public List<Map<String, Object>> userSessions(String realm, String userId) {
@@ -146,27 +161,35 @@ public final class AdminClient {
     // ---------------------------------------------------------------- events
 
     /**
-     * The realm's stored user events, newest first. {@code query} is name/value pairs of
-     * {@code /admin/realms/{realm}/events} query parameters; a name may repeat, for example
-     * {@code events("ag-test", "type", "LOGIN", "type", "LOGIN_ERROR", "user", id, "max", "100")}.
+     * The realm's stored user events, newest first. {@code query} is name/value pairs of {@code
+     * /admin/realms/{realm}/events} query parameters; a name may repeat, for example {@code
+     * events("ag-test", "type", "LOGIN", "type", "LOGIN_ERROR", "user", id, "max", "100")}.
      */
     public List<Map<String, Object>> events(String realm, String... query) {
-        return expect(send("GET", realmPath(realm) + "/events" + queryString(query), null), 200).jsonList();
+        return expect(send("GET", realmPath(realm) + "/events" + queryString(query), null), 200)
+                .jsonList();
     }
 
     /** Like {@link #events} for admin events ({@code /admin/realms/{realm}/admin-events}). */
     public List<Map<String, Object>> adminEvents(String realm, String... query) {
-        return expect(send("GET", realmPath(realm) + "/admin-events" + queryString(query), null), 200).jsonList();
+        return expect(
+                        send("GET", realmPath(realm) + "/admin-events" + queryString(query), null),
+                        200)
+                .jsonList();
     }
 
     /**
-     * The user's events of {@code type} whose {@code approval_guard_event} detail is
-     * {@code approvalGuardEvent}, newest first.
+     * The user's events of {@code type} whose {@code approval_guard_event} detail is {@code
+     * approvalGuardEvent}, newest first.
      */
-    public List<Map<String, Object>> approvalGuardEvents(String realm, String userId, String type, String approvalGuardEvent) {
+    public List<Map<String, Object>> approvalGuardEvents(
+            String realm, String userId, String type, String approvalGuardEvent) {
         return events(realm, "type", type, "user", userId, "max", "200").stream()
-                .filter(e -> e.get("details") instanceof Map<?, ?> details
-                        && approvalGuardEvent.equals(details.get("approval_guard_event")))
+                .filter(
+                        e ->
+                                e.get("details") instanceof Map<?, ?> details
+                                        && approvalGuardEvent.equals(
+                                                details.get("approval_guard_event")))
                 .toList();
     }
 
@@ -199,16 +222,23 @@ public final class AdminClient {
     }
 
     private HttpResult sendOnce(String method, String path, Object body) {
-        URI uri = URI.create(path.startsWith("http://") || path.startsWith("https://") ? path : baseUrl + path);
-        HttpRequest.BodyPublisher publisher = body == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : Json.write(body),
-                        StandardCharsets.UTF_8);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token())
-                .header("Accept", "application/json")
-                .method(method, publisher);
+        URI uri =
+                URI.create(
+                        path.startsWith("http://") || path.startsWith("https://")
+                                ? path
+                                : baseUrl + path);
+        HttpRequest.BodyPublisher publisher =
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(
+                                body instanceof String s ? s : Json.write(body),
+                                StandardCharsets.UTF_8);
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + token())
+                        .header("Accept", "application/json")
+                        .method(method, publisher);
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -219,20 +249,29 @@ public final class AdminClient {
     /** A fresh or still valid admin access token. */
     public synchronized String token() {
         if (accessToken == null || Instant.now().isAfter(tokenExpiresAt.minus(TOKEN_MARGIN))) {
-            String form = "grant_type=password&client_id=admin-cli&username=" + encode(username)
-                    + "&password=" + encode(password);
-            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/realms/master/protocol/openid-connect/token"))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form))
-                    .build();
+            String form =
+                    "grant_type=password&client_id=admin-cli&username="
+                            + encode(username)
+                            + "&password="
+                            + encode(password);
+            HttpRequest request =
+                    HttpRequest.newBuilder(
+                                    URI.create(
+                                            baseUrl
+                                                    + "/realms/master/protocol/openid-connect/token"))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form))
+                            .build();
             HttpResponse<String> response = execute(request);
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("admin login failed: " + response.statusCode() + " " + response.body());
+                throw new IllegalStateException(
+                        "admin login failed: " + response.statusCode() + " " + response.body());
             }
             Map<String, Object> tokens = Json.readMap(response.body());
             accessToken = (String) tokens.get("access_token");
-            tokenExpiresAt = Instant.now().plusSeconds(((Number) tokens.get("expires_in")).longValue());
+            tokenExpiresAt =
+                    Instant.now().plusSeconds(((Number) tokens.get("expires_in")).longValue());
         }
         return accessToken;
     }
@@ -256,8 +295,13 @@ public final class AdminClient {
 
     private static HttpResult expect(HttpResult result, int status) {
         if (result.status() != status) {
-            throw new IllegalStateException("expected HTTP " + status + " but got " + result.status() + ": "
-                    + Json.abbreviate(result.body()));
+            throw new IllegalStateException(
+                    "expected HTTP "
+                            + status
+                            + " but got "
+                            + result.status()
+                            + ": "
+                            + Json.abbreviate(result.body()));
         }
         return result;
     }
@@ -294,7 +338,9 @@ public final class AdminClient {
     }
 
     private static String capitalize(String value) {
-        return value.isEmpty() ? value : Character.toUpperCase(value.charAt(0)) + value.substring(1);
+        return value.isEmpty()
+                ? value
+                : Character.toUpperCase(value.charAt(0)) + value.substring(1);
     }
 
     private static String stripTrailingSlash(String url) {

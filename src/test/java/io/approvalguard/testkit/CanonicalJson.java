@@ -14,23 +14,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Canonical JSON as docs/device-api.md defines it (RFC 8785, JSON Canonicalization Scheme):
- * objects (nested to any depth) with their members sorted by name in UTF-16 code-unit order,
- * arrays in their order, no white space, strings escaped as ECMAScript {@code JSON.stringify}
- * does, {@code true}, {@code false}, {@code null}, and numbers written as ECMAScript's
- * {@code Number.prototype.toString} writes the IEEE 754 double they denote (RFC 8785 section
- * 3.2.2.3): integers up to 2^53 in plain decimal, {@code 12.5}, {@code 1e+21}, {@code 1.5e-7}.
+ * Canonical JSON as docs/device-api.md defines it (RFC 8785, JSON Canonicalization Scheme): objects
+ * (nested to any depth) with their members sorted by name in UTF-16 code-unit order, arrays in
+ * their order, no white space, strings escaped as ECMAScript {@code JSON.stringify} does, {@code
+ * true}, {@code false}, {@code null}, and numbers written as ECMAScript's {@code
+ * Number.prototype.toString} writes the IEEE 754 double they denote (RFC 8785 section 3.2.2.3):
+ * integers up to 2^53 in plain decimal, {@code 12.5}, {@code 1e+21}, {@code 1.5e-7}.
  *
- * <p>Written independently of the server's implementation on purpose: if both agree, the
- * contract is what they agree on.
+ * <p>Written independently of the server's implementation on purpose: if both agree, the contract
+ * is what they agree on.
  */
 public final class CanonicalJson {
 
     /** Integers up to this magnitude are exact doubles and are written as they are. */
     private static final BigInteger TWO_TO_53 = BigInteger.ONE.shiftLeft(53);
 
-    private CanonicalJson() {
-    }
+    private CanonicalJson() {}
 
     public static String of(Object value) {
         StringBuilder out = new StringBuilder();
@@ -41,7 +40,9 @@ public final class CanonicalJson {
     /** base64url (no padding) of SHA-256 over the UTF-8 bytes of the canonical JSON. */
     public static String hash(Object value) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(of(value).getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(of(value).getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -55,9 +56,15 @@ public final class CanonicalJson {
             writeString(text, out);
         } else if (value instanceof Boolean bool) {
             out.append(bool);
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short
-                || value instanceof Byte || value instanceof BigInteger) {
-            BigInteger integer = value instanceof BigInteger big ? big : BigInteger.valueOf(((Number) value).longValue());
+        } else if (value instanceof Integer
+                || value instanceof Long
+                || value instanceof Short
+                || value instanceof Byte
+                || value instanceof BigInteger) {
+            BigInteger integer =
+                    value instanceof BigInteger big
+                            ? big
+                            : BigInteger.valueOf(((Number) value).longValue());
             if (integer.abs().compareTo(TWO_TO_53) <= 0) {
                 out.append(integer);
             } else {
@@ -85,16 +92,17 @@ public final class CanonicalJson {
             }
             out.append(']');
         } else {
-            throw new IllegalArgumentException("not supported in canonical JSON: " + value.getClass().getName());
+            throw new IllegalArgumentException(
+                    "not supported in canonical JSON: " + value.getClass().getName());
         }
     }
 
     /**
-     * A double as ECMAScript's Number::toString writes it (ECMA-262 section 6.1.6.1.20, which
-     * RFC 8785 section 3.2.2.3 adopts). With k the number of digits, s the digits and n the
-     * decimal exponent such that s * 10^(n-k) is the shortest decimal that reads back as
-     * {@code d}: plain notation for 1e-7 <= |d| < 1e21, otherwise d.ddde+n / d.ddde-n.
-     * {@code -0} is written {@code 0}; NaN and the infinities have no JSON form.
+     * A double as ECMAScript's Number::toString writes it (ECMA-262 section 6.1.6.1.20, which RFC
+     * 8785 section 3.2.2.3 adopts). With k the number of digits, s the digits and n the decimal
+     * exponent such that s * 10^(n-k) is the shortest decimal that reads back as {@code d}: plain
+     * notation for 1e-7 <= |d| < 1e21, otherwise d.ddde+n / d.ddde-n. {@code -0} is written {@code
+     * 0}; NaN and the infinities have no JSON form.
      */
     public static String number(double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
@@ -136,8 +144,8 @@ public final class CanonicalJson {
      *
      * <p>Rounding the exact value to p digits gives the nearest p-digit decimal, but just above a
      * power of two the doubles below are closer together than those above, so a neighbour of the
-     * nearest p-digit decimal may read back as {@code d} where the nearest does not: all three
-     * are tried.
+     * nearest p-digit decimal may read back as {@code d} where the nearest does not: all three are
+     * tried.
      */
     static BigDecimal shortestDecimal(double d) {
         BigDecimal exact = new BigDecimal(d);
@@ -145,8 +153,10 @@ public final class CanonicalJson {
             BigDecimal nearest = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
             BigDecimal unit = BigDecimal.ONE.scaleByPowerOfTen(-nearest.scale());
             BigDecimal best = null;
-            for (BigDecimal candidate : new BigDecimal[] {nearest.subtract(unit), nearest, nearest.add(unit)}) {
-                if (candidate.signum() <= 0 || candidate.stripTrailingZeros().precision() > p
+            for (BigDecimal candidate :
+                    new BigDecimal[] {nearest.subtract(unit), nearest, nearest.add(unit)}) {
+                if (candidate.signum() <= 0
+                        || candidate.stripTrailingZeros().precision() > p
                         || candidate.doubleValue() != d) {
                     continue;
                 }
@@ -202,7 +212,8 @@ public final class CanonicalJson {
                 case '\t' -> out.append("\\t");
                 default -> {
                     if (c < 0x20 || isLoneSurrogate(text, i)) {
-                        // JSON.stringify escapes control characters and (since ES2019) lone surrogates
+                        // JSON.stringify escapes control characters and (since ES2019) lone
+                        // surrogates
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);

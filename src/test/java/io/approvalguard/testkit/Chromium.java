@@ -1,12 +1,5 @@
 package io.approvalguard.testkit;
 
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,11 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * Headless Debian Chromium through Selenium, fully offline: the driver and the browser are
- * given by path, so Selenium Manager never tries to download anything. Each browser gets a fresh
- * profile in a temporary directory, deleted on {@code quit()}.
+ * Headless Debian Chromium through Selenium, fully offline: the driver and the browser are given by
+ * path, so Selenium Manager never tries to download anything. Each browser gets a fresh profile in
+ * a temporary directory, deleted on {@code quit()}.
  */
 public final class Chromium {
 
@@ -42,15 +41,16 @@ public final class Chromium {
         }
     }
 
-    private static final String MOBILE_USER_AGENT = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
-            + "(KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36 ApprovalGuardIT";
+    private static final String MOBILE_USER_AGENT =
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+                    + "(KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36 ApprovalGuardIT";
 
-    private Chromium() {
-    }
+    private Chromium() {}
 
     /** Whether this machine has Chromium and chromedriver where the kit expects them. */
     public static boolean isAvailable() {
-        return Files.isExecutable(Path.of(CHROMIUM_BINARY)) && Files.isExecutable(Path.of(CHROMEDRIVER_BINARY));
+        return Files.isExecutable(Path.of(CHROMIUM_BINARY))
+                && Files.isExecutable(Path.of(CHROMEDRIVER_BINARY));
     }
 
     /** A desktop-sized headless browser. */
@@ -77,15 +77,29 @@ public final class Chromium {
                 "--user-data-dir=" + profile,
                 "--window-size=" + viewport.width + "," + viewport.height);
         if (viewport == Viewport.MOBILE) {
-            options.setExperimentalOption("mobileEmulation", Map.of(
-                    "deviceMetrics", Map.of("width", viewport.width, "height", viewport.height, "pixelRatio", 2.0,
-                            "touch", true, "mobile", true),
-                    "userAgent", MOBILE_USER_AGENT));
+            options.setExperimentalOption(
+                    "mobileEmulation",
+                    Map.of(
+                            "deviceMetrics",
+                            Map.of(
+                                    "width",
+                                    viewport.width,
+                                    "height",
+                                    viewport.height,
+                                    "pixelRatio",
+                                    2.0,
+                                    "touch",
+                                    true,
+                                    "mobile",
+                                    true),
+                            "userAgent",
+                            MOBILE_USER_AGENT));
         }
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER_BINARY))
-                .usingAnyFreePort()
-                .build();
+        ChromeDriverService service =
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(new File(CHROMEDRIVER_BINARY))
+                        .usingAnyFreePort()
+                        .build();
         try {
             return new DisposableChromeDriver(service, options, profile);
         } catch (RuntimeException e) {
@@ -125,7 +139,8 @@ public final class Chromium {
                 Files.deleteIfExists(path);
             }
         } catch (IOException | UncheckedIOException e) {
-            // Chromium may still be writing to its profile while it exits; a stray temp dir is harmless.
+            // Chromium may still be writing to its profile while it exits; a stray temp dir is
+            // harmless.
         }
     }
 

@@ -1,7 +1,5 @@
 package io.approvalguard.testkit;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,15 +16,17 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The reference approver device: implements docs/device-api.md and nothing more, so a test that
  * passes with it shows that the contract on that page is enough to build a device app.
  *
- * <p>Each instance is one device with its own fresh P-256 key pair. After a successful
- * {@link #enrol} it remembers {@code device_id} (the proof's {@code kid}) and {@code user_id}
- * (the proof's {@code sub}). For attack tests, {@link #request} sends anything with a proof bent
- * as a {@link ProofSpec} says.
+ * <p>Each instance is one device with its own fresh P-256 key pair. After a successful {@link
+ * #enrol} it remembers {@code device_id} (the proof's {@code kid}) and {@code user_id} (the proof's
+ * {@code sub}). For attack tests, {@link #request} sends anything with a proof bent as a {@link
+ * ProofSpec} says.
  */
 public final class DeviceClient {
 
@@ -41,10 +41,11 @@ public final class DeviceClient {
     private final String baseUrl;
     private final String realm;
     private final KeyPair keyPair;
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private final HttpClient http =
+            HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
 
     private String deviceId;
     private String userId;
@@ -73,7 +74,9 @@ public final class DeviceClient {
         return create(KeycloakServer.baseUrl(), realm);
     }
 
-    /** An HTTP answer from the device API; {@code json} is empty when the body is not a JSON object. */
+    /**
+     * An HTTP answer from the device API; {@code json} is empty when the body is not a JSON object.
+     */
     public record Response(int status, Map<String, Object> json, String body) {
 
         /** The {@code error} member of an error answer, or null. */
@@ -93,7 +96,8 @@ public final class DeviceClient {
         }
     }
 
-    // ---------------------------------------------------------------- the API of docs/device-api.md
+    // ---------------------------------------------------------------- the API of
+    // docs/device-api.md
 
     /** {@code POST /device/enrol}; on 201 remembers device_id and user_id. */
     public Response enrol(String enrolmentToken, String deviceName) {
@@ -101,7 +105,8 @@ public final class DeviceClient {
     }
 
     public Response enrol(String enrolmentToken, String deviceName, ProofSpec spec) {
-        Response response = request("POST", ENROL_PATH, enrolmentBody(enrolmentToken, deviceName), spec);
+        Response response =
+                request("POST", ENROL_PATH, enrolmentBody(enrolmentToken, deviceName), spec);
         if (response.status() == 201) {
             deviceId = response.string("device_id");
             userId = response.string("user_id");
@@ -118,7 +123,9 @@ public final class DeviceClient {
         return request("GET", CHALLENGES_PATH, null, spec);
     }
 
-    /** {@code GET /device/challenges?wait=<seconds>}: held by the server until a challenge exists. */
+    /**
+     * {@code GET /device/challenges?wait=<seconds>}: held by the server until a challenge exists.
+     */
     public Response waitForChallenges(int seconds) {
         return request("GET", CHALLENGES_PATH + "?wait=" + seconds, null, ProofSpec.valid());
     }
@@ -128,8 +135,10 @@ public final class DeviceClient {
         return answer(challengeId, decision, contextHash, code, ProofSpec.valid());
     }
 
-    public Response answer(String challengeId, String decision, String contextHash, String code, ProofSpec spec) {
-        return request("POST", answerPath(challengeId), answerBody(decision, contextHash, code), spec);
+    public Response answer(
+            String challengeId, String decision, String contextHash, String code, ProofSpec spec) {
+        return request(
+                "POST", answerPath(challengeId), answerBody(decision, contextHash, code), spec);
     }
 
     /** {@code DELETE /device}. */
@@ -164,7 +173,10 @@ public final class DeviceClient {
         return challenges.isEmpty() ? null : challenges.get(0);
     }
 
-    /** Polls until a challenge waits (the device would get a notification), or fails after {@code timeout}. */
+    /**
+     * Polls until a challenge waits (the device would get a notification), or fails after {@code
+     * timeout}.
+     */
     public Map<String, Object> awaitChallenge(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -173,7 +185,8 @@ public final class DeviceClient {
                 return challenge;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no challenge arrived within " + timeout.toSeconds() + " s");
+                throw new AssertionError(
+                        "no challenge arrived within " + timeout.toSeconds() + " s");
             }
             sleep(Duration.ofMillis(250));
         }
@@ -199,21 +212,32 @@ public final class DeviceClient {
     public Response request(String method, String path, byte[] body, ProofSpec spec) {
         String url = url(path);
         boolean hasBody = body != null;
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(30))
-                .header("Accept", "application/json")
-                .method(method, hasBody ? HttpRequest.BodyPublishers.ofByteArray(body) : HttpRequest.BodyPublishers.noBody());
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Accept", "application/json")
+                        .method(
+                                method,
+                                hasBody
+                                        ? HttpRequest.BodyPublishers.ofByteArray(body)
+                                        : HttpRequest.BodyPublishers.noBody());
         String contentType = spec.contentTypeFor(hasBody);
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
         if (spec.sendsProof()) {
-            request.header(PROOF_HEADER, spec.rawValue() != null ? spec.rawValue() : proof(method, url, body, spec));
+            request.header(
+                    PROOF_HEADER,
+                    spec.rawValue() != null ? spec.rawValue() : proof(method, url, body, spec));
         }
         spec.extraHttpHeaders().forEach(request::header);
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new Response(response.statusCode(), Json.readMapOrEmpty(response.body()), response.body());
+            HttpResponse<String> response =
+                    http.send(
+                            request.build(),
+                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Response(
+                    response.statusCode(), Json.readMapOrEmpty(response.body()), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + url + " failed", e);
         } catch (InterruptedException e) {
@@ -236,7 +260,8 @@ public final class DeviceClient {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("htm", method.toUpperCase());
         claims.put("htu", stripQuery(url));
-        // the server's clock, which a test may have shifted (TimeOffset): a device's clock agrees with it
+        // the server's clock, which a test may have shifted (TimeOffset): a device's clock agrees
+        // with it
         claims.put("iat", KeycloakServer.serverNow().getEpochSecond());
         claims.put("jti", newJti());
         if (!enrolment && userId != null) {
@@ -246,13 +271,17 @@ public final class DeviceClient {
             claims.put("bh", Es256.base64Url(Es256.sha256(body)));
         }
 
-        String signingInput = encodePart(spec.applyToHeader(header)) + "." + encodePart(spec.applyToClaims(claims));
+        String signingInput =
+                encodePart(spec.applyToHeader(header))
+                        + "."
+                        + encodePart(spec.applyToClaims(claims));
         byte[] input = signingInput.getBytes(StandardCharsets.US_ASCII);
-        byte[] signature = switch (spec.mode()) {
-            case ES256 -> Es256.sign(spec.signingKeyOr(keyPair.getPrivate()), input);
-            case NONE -> new byte[0];
-            case HS256 -> hmacSha256(spec.hmacSecret(), input);
-        };
+        byte[] signature =
+                switch (spec.mode()) {
+                    case ES256 -> Es256.sign(spec.signingKeyOr(keyPair.getPrivate()), input);
+                    case NONE -> new byte[0];
+                    case HS256 -> hmacSha256(spec.hmacSecret(), input);
+                };
         return signingInput + "." + Es256.base64Url(signature);
     }
 
@@ -292,7 +321,10 @@ public final class DeviceClient {
 
     // ---------------------------------------------------------------- identity
 
-    /** The absolute URL of a device API path, e.g. {@code http://127.0.0.1:8080/realms/ag-test/approval-guard/device}. */
+    /**
+     * The absolute URL of a device API path, e.g. {@code
+     * http://127.0.0.1:8080/realms/ag-test/approval-guard/device}.
+     */
     public String url(String path) {
         return baseUrl + "/realms/" + realm + "/approval-guard" + path;
     }

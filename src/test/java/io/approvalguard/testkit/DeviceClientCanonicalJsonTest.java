@@ -1,6 +1,7 @@
 package io.approvalguard.testkit;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -12,9 +13,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
 
 /** The canonical JSON of docs/device-api.md, checked against what JSON.stringify would print. */
 class DeviceClientCanonicalJsonTest {
@@ -27,8 +26,10 @@ class DeviceClientCanonicalJsonTest {
         context.put("reason", "sign-in");
         context.put("ip_address", "203.0.113.7");
 
-        assertEquals("{\"client_id\":\"account-console\",\"ip_address\":\"203.0.113.7\","
-                + "\"reason\":\"sign-in\",\"username\":\"alice\"}", DeviceClient.canonicalJson(context));
+        assertEquals(
+                "{\"client_id\":\"account-console\",\"ip_address\":\"203.0.113.7\","
+                        + "\"reason\":\"sign-in\",\"username\":\"alice\"}",
+                DeviceClient.canonicalJson(context));
     }
 
     @Test
@@ -41,32 +42,41 @@ class DeviceClientCanonicalJsonTest {
         context.put("b", 3);
         context.put("B", 4);
 
-        assertEquals("{\"B\":4,\"b\":3,\"\uD83D\uDE00\":2,\"\uFF21\":1}", DeviceClient.canonicalJson(context));
+        assertEquals(
+                "{\"B\":4,\"b\":3,\"\uD83D\uDE00\":2,\"\uFF21\":1}",
+                DeviceClient.canonicalJson(context));
     }
 
     @Test
     void escapesQuotesBackslashesAndControlCharactersLikeJsonStringify() {
         Map<String, Object> context = Map.of("s", "q\" b\\ \b\f\n\r\t \u0000\u0001\u001f \u007f /");
 
-        assertEquals("{\"s\":\"q\\\" b\\\\ \\b\\f\\n\\r\\t \\u0000\\u0001\\u001f \u007f /\"}",
+        assertEquals(
+                "{\"s\":\"q\\\" b\\\\ \\b\\f\\n\\r\\t \\u0000\\u0001\\u001f \u007f /\"}",
                 DeviceClient.canonicalJson(context));
     }
 
     @Test
     void usesLowerCaseHexForControlEscapes() {
-        assertEquals("{\"s\":\"\\u001b\\u000b\"}", DeviceClient.canonicalJson(Map.of("s", "\u001b\u000b")));
+        assertEquals(
+                "{\"s\":\"\\u001b\\u000b\"}",
+                DeviceClient.canonicalJson(Map.of("s", "\u001b\u000b")));
     }
 
     @Test
     void keepsNonAsciiLiteral() {
         Map<String, Object> context = Map.of("user_agent", "Zoë’s phone \u2028 \uD83D\uDE00 日本");
 
-        assertEquals("{\"user_agent\":\"Zoë’s phone \u2028 \uD83D\uDE00 日本\"}", DeviceClient.canonicalJson(context));
+        assertEquals(
+                "{\"user_agent\":\"Zoë’s phone \u2028 \uD83D\uDE00 日本\"}",
+                DeviceClient.canonicalJson(context));
     }
 
     @Test
     void escapesLoneSurrogatesAsWellFormedJsonStringifyDoes() {
-        assertEquals("{\"s\":\"\\ud800x\\udc00\"}", DeviceClient.canonicalJson(Map.of("s", "\uD800x\uDC00")));
+        assertEquals(
+                "{\"s\":\"\\ud800x\\udc00\"}",
+                DeviceClient.canonicalJson(Map.of("s", "\uD800x\uDC00")));
     }
 
     @Test
@@ -77,13 +87,15 @@ class DeviceClientCanonicalJsonTest {
         context.put("negative", -42);
         context.put("big", 9007199254740991L);
 
-        assertEquals("{\"big\":9007199254740991,\"negative\":-42,\"requested_at\":1763800000,\"zero\":0}",
+        assertEquals(
+                "{\"big\":9007199254740991,\"negative\":-42,\"requested_at\":1763800000,\"zero\":0}",
                 DeviceClient.canonicalJson(context));
     }
 
     @Test
     void writesNumbersAsEcmaScriptDoesWithTheExamplesOfRfc8785() {
-        // RFC 8785 section 3.2.2.3 and the examples its authors publish; each checked with Node's JSON.stringify.
+        // RFC 8785 section 3.2.2.3 and the examples its authors publish; each checked with Node's
+        // JSON.stringify.
         assertEquals("0", CanonicalJson.number(0.0));
         assertEquals("0", CanonicalJson.number(-0.0));
         assertEquals("1e+21", CanonicalJson.number(1e21));
@@ -105,21 +117,32 @@ class DeviceClientCanonicalJsonTest {
     @Test
     void writesTheRfc8785AppendixBValuesFromTheirBits() {
         String[][] vectors = {
-            {"0000000000000000", "0"}, {"8000000000000000", "0"},
-            {"0000000000000001", "5e-324"}, {"8000000000000001", "-5e-324"},
-            {"7fefffffffffffff", "1.7976931348623157e+308"}, {"ffefffffffffffff", "-1.7976931348623157e+308"},
-            {"4340000000000000", "9007199254740992"}, {"c340000000000000", "-9007199254740992"},
+            {"0000000000000000", "0"},
+            {"8000000000000000", "0"},
+            {"0000000000000001", "5e-324"},
+            {"8000000000000001", "-5e-324"},
+            {"7fefffffffffffff", "1.7976931348623157e+308"},
+            {"ffefffffffffffff", "-1.7976931348623157e+308"},
+            {"4340000000000000", "9007199254740992"},
+            {"c340000000000000", "-9007199254740992"},
             {"4430000000000000", "295147905179352830000"},
-            {"44b52d02c7e14af5", "9.999999999999997e+22"}, {"44b52d02c7e14af6", "1e+23"},
+            {"44b52d02c7e14af5", "9.999999999999997e+22"},
+            {"44b52d02c7e14af6", "1e+23"},
             {"44b52d02c7e14af7", "1.0000000000000001e+23"},
-            {"444b1ae4d6e2ef4e", "999999999999999700000"}, {"444b1ae4d6e2ef4f", "999999999999999900000"},
+            {"444b1ae4d6e2ef4e", "999999999999999700000"},
+            {"444b1ae4d6e2ef4f", "999999999999999900000"},
             {"444b1ae4d6e2ef50", "1e+21"},
-            {"3eb0c6f7a0b5ed8c", "9.999999999999997e-7"}, {"3eb0c6f7a0b5ed8d", "0.000001"},
-            {"3e7ad7f29abcaf47", "9.999999999999998e-8"}, {"3e7ad7f29abcaf48", "1e-7"},
-            {"41b3de4355555553", "333333333.3333332"}, {"41b3de4355555554", "333333333.33333325"},
-            {"41b3de4355555555", "333333333.3333333"}, {"41b3de4355555556", "333333333.3333334"},
+            {"3eb0c6f7a0b5ed8c", "9.999999999999997e-7"},
+            {"3eb0c6f7a0b5ed8d", "0.000001"},
+            {"3e7ad7f29abcaf47", "9.999999999999998e-8"},
+            {"3e7ad7f29abcaf48", "1e-7"},
+            {"41b3de4355555553", "333333333.3333332"},
+            {"41b3de4355555554", "333333333.33333325"},
+            {"41b3de4355555555", "333333333.3333333"},
+            {"41b3de4355555556", "333333333.3333334"},
             {"41b3de4355555557", "333333333.33333343"},
-            {"becbf647612f3696", "-0.0000033333333333333333"}, {"43143ff3c1cb0959", "1424953923781206.2"},
+            {"becbf647612f3696", "-0.0000033333333333333333"},
+            {"43143ff3c1cb0959", "1424953923781206.2"},
         };
         for (String[] vector : vectors) {
             double value = Double.longBitsToDouble(Long.parseUnsignedLong(vector[0], 16));
@@ -129,7 +152,8 @@ class DeviceClientCanonicalJsonTest {
 
     @Test
     void findsTheShortestDigitsWhereJava17DoubleToStringDoesNot() {
-        // Java 17 prints 2.0E-3 fine but not these: Double.toString(2e23) is "2.0000000000000002E23"
+        // Java 17 prints 2.0E-3 fine but not these: Double.toString(2e23) is
+        // "2.0000000000000002E23"
         // on JDKs before 19, and at a power of two the nearest 16-digit decimal does not read back
         // while its neighbour does (2^-24 is 5.9604644775390625e-8 exactly).
         assertEquals("2e+23", CanonicalJson.number(2e23));
@@ -153,20 +177,35 @@ class DeviceClientCanonicalJsonTest {
 
     @Test
     void refusesNaNAndInfinities() {
-        assertThrows(IllegalArgumentException.class, () -> DeviceClient.canonicalJson(Map.of("x", Double.NaN)));
-        assertThrows(IllegalArgumentException.class, () -> DeviceClient.canonicalJson(Map.of("x", Double.POSITIVE_INFINITY)));
-        assertThrows(IllegalArgumentException.class, () -> CanonicalJson.number(Double.NEGATIVE_INFINITY));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DeviceClient.canonicalJson(Map.of("x", Double.NaN)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DeviceClient.canonicalJson(Map.of("x", Double.POSITIVE_INFINITY)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> CanonicalJson.number(Double.NEGATIVE_INFINITY));
         assertThrows(IllegalArgumentException.class, () -> CanonicalJson.of(Float.NaN));
     }
 
     @Test
     void writesEveryNumberTypeAsTheDoubleItDenotes() {
-        assertEquals("[1.5,0.1,12.5,12.5,9007199254740992,9007199254740992,123456789012345680000,1e+21]",
-                CanonicalJson.of(Arrays.asList(1.5f, 0.1, new BigDecimal("12.50"), 12.5,
-                        1L << 53, 9007199254740993L, new BigInteger("123456789012345678901"),
-                        new BigInteger("1000000000000000000000"))));
+        assertEquals(
+                "[1.5,0.1,12.5,12.5,9007199254740992,9007199254740992,123456789012345680000,1e+21]",
+                CanonicalJson.of(
+                        Arrays.asList(
+                                1.5f,
+                                0.1,
+                                new BigDecimal("12.50"),
+                                12.5,
+                                1L << 53,
+                                9007199254740993L,
+                                new BigInteger("123456789012345678901"),
+                                new BigInteger("1000000000000000000000"))));
         // Up to 2^53 an integer is its own double and is written in full.
-        assertEquals("[-9007199254740992,9007199254740991,0,-1]",
+        assertEquals(
+                "[-9007199254740992,9007199254740991,0,-1]",
                 CanonicalJson.of(List.of(-(1L << 53), (1L << 53) - 1, 0, (byte) -1)));
     }
 
@@ -195,26 +234,33 @@ class DeviceClientCanonicalJsonTest {
         payment.put("nested", nested);
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("username", "alice");
-        context.put("authorization_details", List.of(payment, Map.of("type", "account_information")));
+        context.put(
+                "authorization_details", List.of(payment, Map.of("type", "account_information")));
         context.put("binding_message", "A1B2");
 
-        assertEquals("{\"authorization_details\":[{\"creditorAccount\":{\"iban\":\"DE02100100109307118603\"},"
-                + "\"creditorName\":\"Merchant A\",\"instructedAmount\":{\"amount\":12.5,\"currency\":\"EUR\"},"
-                + "\"nested\":{\"a\":{\"b\":[{\"c\":1,\"d\":2}]},\"a!\":1},"
-                + "\"remittanceInformationUnstructured\":\"Ref Number Merchant\",\"type\":\"payment_initiation\","
-                + "\"z\":[null,true,false,[],{},\"a!\"]},{\"type\":\"account_information\"}],"
-                + "\"binding_message\":\"A1B2\",\"username\":\"alice\"}", DeviceClient.canonicalJson(context));
+        assertEquals(
+                "{\"authorization_details\":[{\"creditorAccount\":{\"iban\":\"DE02100100109307118603\"},"
+                        + "\"creditorName\":\"Merchant A\",\"instructedAmount\":{\"amount\":12.5,\"currency\":\"EUR\"},"
+                        + "\"nested\":{\"a\":{\"b\":[{\"c\":1,\"d\":2}]},\"a!\":1},"
+                        + "\"remittanceInformationUnstructured\":\"Ref Number Merchant\",\"type\":\"payment_initiation\","
+                        + "\"z\":[null,true,false,[],{},\"a!\"]},{\"type\":\"account_information\"}],"
+                        + "\"binding_message\":\"A1B2\",\"username\":\"alice\"}",
+                DeviceClient.canonicalJson(context));
     }
 
     @Test
     void canonicalisesTheRfc8785Example() {
         // RFC 8785 section 3.2.3, read with the test kit's JSON parser (numbers become doubles).
-        Object parsed = Json.read("{\n  \"numbers\": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],\n"
-                + "  \"string\": \"\\u20ac$\\u000F\\u000aA'\\u0042\\u0022\\u005c\\\\\\\"\\/\",\n"
-                + "  \"literals\": [null, true, false]\n}");
+        Object parsed =
+                Json.read(
+                        "{\n  \"numbers\": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],\n"
+                                + "  \"string\": \"\\u20ac$\\u000F\\u000aA'\\u0042\\u0022\\u005c\\\\\\\"\\/\",\n"
+                                + "  \"literals\": [null, true, false]\n}");
 
-        assertEquals("{\"literals\":[null,true,false],\"numbers\":[333333333.3333333,1e+30,4.5,0.002,1e-27],"
-                + "\"string\":\"\u20ac$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"}", CanonicalJson.of(parsed));
+        assertEquals(
+                "{\"literals\":[null,true,false],\"numbers\":[333333333.3333333,1e+30,4.5,0.002,1e-27],"
+                        + "\"string\":\"\u20ac$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"}",
+                CanonicalJson.of(parsed));
     }
 
     @Test
@@ -223,8 +269,12 @@ class DeviceClientCanonicalJsonTest {
         context.put("username", "zoë");
         context.put("requested_at", 1763800000);
         String canonical = "{\"requested_at\":1763800000,\"username\":\"zoë\"}";
-        String expected = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
+        String expected =
+                Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(
+                                MessageDigest.getInstance("SHA-256")
+                                        .digest(canonical.getBytes(StandardCharsets.UTF_8)));
 
         String hash = DeviceClient.computeContextHash(context);
 
@@ -236,6 +286,8 @@ class DeviceClientCanonicalJsonTest {
     void emptyContext() {
         assertEquals("{}", DeviceClient.canonicalJson(Map.of()));
         // SHA-256 of "{}"
-        assertEquals("RBNvo1WzZ4oRRq0W9-hknpT7T8If536DEMBg9hyq_4o", DeviceClient.computeContextHash(Map.of()));
+        assertEquals(
+                "RBNvo1WzZ4oRRq0W9-hknpT7T8If536DEMBg9hyq_4o",
+                DeviceClient.computeContextHash(Map.of()));
     }
 }

@@ -1,9 +1,10 @@
 package io.approvalguard.testkit;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
@@ -17,11 +18,9 @@ import java.security.spec.ECPublicKeySpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
 
 /**
  * The proofs the reference device builds, checked without a server: the shape of docs/device-api.md
@@ -30,15 +29,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DeviceClientProofTest {
 
     private static final String BASE = "http://127.0.0.1:8080";
-    private static final String CHALLENGES_URL = BASE + "/realms/demo/approval-guard/device/challenges";
+    private static final String CHALLENGES_URL =
+            BASE + "/realms/demo/approval-guard/device/challenges";
 
     @Test
     void listProofHasExactlyTheDocumentedHeaderAndClaims() {
         DeviceClient device = enrolledDevice();
 
-        Jws jws = Jws.parse(device.proof("GET", CHALLENGES_URL + "?ignored=1", null, ProofSpec.valid()));
+        Jws jws =
+                Jws.parse(
+                        device.proof(
+                                "GET", CHALLENGES_URL + "?ignored=1", null, ProofSpec.valid()));
 
-        assertEquals(Map.of("typ", "ag-device-proof+jwt", "alg", "ES256", "kid", "device-1"), jws.header());
+        assertEquals(
+                Map.of("typ", "ag-device-proof+jwt", "alg", "ES256", "kid", "device-1"),
+                jws.header());
         assertEquals("GET", jws.claims().get("htm"));
         assertEquals(CHALLENGES_URL, jws.claims().get("htu"));
         assertEquals("user-1", jws.claims().get("sub"));
@@ -54,7 +59,13 @@ class DeviceClientProofTest {
         PublicKey fromJwk = publicKeyFromJwk(device.publicJwk());
 
         for (int i = 0; i < 50; i++) { // R or S with leading zeros happen about 1 in 128 signatures
-            Jws jws = Jws.parse(device.proof("POST", CHALLENGES_URL, new byte[] {'{', '}'}, ProofSpec.valid()));
+            Jws jws =
+                    Jws.parse(
+                            device.proof(
+                                    "POST",
+                                    CHALLENGES_URL,
+                                    new byte[] {'{', '}'},
+                                    ProofSpec.valid()));
             assertEquals(64, jws.signature().length);
             Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
             verifier.initVerify(fromJwk);
@@ -66,11 +77,15 @@ class DeviceClientProofTest {
     @Test
     void bodyHashCoversTheExactBytes() throws Exception {
         byte[] body = DeviceClient.answerBody("approve", "hash", "42");
-        Jws jws = Jws.parse(enrolledDevice().proof("POST", CHALLENGES_URL, body, ProofSpec.valid()));
+        Jws jws =
+                Jws.parse(enrolledDevice().proof("POST", CHALLENGES_URL, body, ProofSpec.valid()));
 
         byte[] expected = java.security.MessageDigest.getInstance("SHA-256").digest(body);
-        assertEquals(Base64.getUrlEncoder().withoutPadding().encodeToString(expected), jws.claims().get("bh"));
-        assertEquals("{\"decision\":\"approve\",\"context_hash\":\"hash\",\"code\":\"42\"}",
+        assertEquals(
+                Base64.getUrlEncoder().withoutPadding().encodeToString(expected),
+                jws.claims().get("bh"));
+        assertEquals(
+                "{\"decision\":\"approve\",\"context_hash\":\"hash\",\"code\":\"42\"}",
                 new String(body, StandardCharsets.UTF_8));
     }
 
@@ -79,7 +94,13 @@ class DeviceClientProofTest {
         DeviceClient device = enrolledDevice();
         String url = BASE + "/realms/demo/approval-guard/device/enrol";
 
-        Jws jws = Jws.parse(device.proof("POST", url, device.enrolmentBody("t".repeat(30), "phone"), ProofSpec.valid()));
+        Jws jws =
+                Jws.parse(
+                        device.proof(
+                                "POST",
+                                url,
+                                device.enrolmentBody("t".repeat(30), "phone"),
+                                ProofSpec.valid()));
 
         assertEquals(Map.of("typ", "ag-device-proof+jwt", "alg", "ES256"), jws.header());
         assertFalse(jws.claims().containsKey("sub"));
@@ -90,7 +111,11 @@ class DeviceClientProofTest {
     void enrolmentBodyCarriesTheJwkWithFixedLengthCoordinates() {
         DeviceClient device = DeviceClient.create(BASE, "demo");
 
-        Map<String, Object> body = Json.readMap(new String(device.enrolmentBody("token", "Zoë's phone"), StandardCharsets.UTF_8));
+        Map<String, Object> body =
+                Json.readMap(
+                        new String(
+                                device.enrolmentBody("token", "Zoë's phone"),
+                                StandardCharsets.UTF_8));
 
         assertEquals("token", body.get("enrolment_token"));
         assertEquals("Zoë's phone", body.get("device_name"));
@@ -106,12 +131,13 @@ class DeviceClientProofTest {
     @Test
     void specOverridesHeaderAndClaims() {
         DeviceClient device = enrolledDevice();
-        ProofSpec spec = ProofSpec.valid()
-                .header("jwk", device.publicJwk())
-                .omitHeader("kid")
-                .claim("iat", 1000)
-                .omitClaim("jti")
-                .claim("htm", "DELETE");
+        ProofSpec spec =
+                ProofSpec.valid()
+                        .header("jwk", device.publicJwk())
+                        .omitHeader("kid")
+                        .claim("iat", 1000)
+                        .omitClaim("jti")
+                        .claim("htm", "DELETE");
 
         Jws jws = Jws.parse(device.proof("GET", CHALLENGES_URL, null, spec));
 
@@ -124,7 +150,13 @@ class DeviceClientProofTest {
 
     @Test
     void noneModeHasEmptySignature() {
-        String proof = enrolledDevice().proof("GET", CHALLENGES_URL, null, ProofSpec.valid().mode(ProofSpec.SigningMode.NONE));
+        String proof =
+                enrolledDevice()
+                        .proof(
+                                "GET",
+                                CHALLENGES_URL,
+                                null,
+                                ProofSpec.valid().mode(ProofSpec.SigningMode.NONE));
 
         assertTrue(proof.endsWith("."));
         assertEquals("none", Jws.parse(proof).header().get("alg"));
@@ -133,12 +165,21 @@ class DeviceClientProofTest {
     @Test
     void hs256ModeSignsWithTheGivenSecret() throws Exception {
         byte[] secret = "not-the-device-key".getBytes(StandardCharsets.UTF_8);
-        Jws jws = Jws.parse(enrolledDevice().proof("GET", CHALLENGES_URL, null, ProofSpec.valid().hs256(secret)));
+        Jws jws =
+                Jws.parse(
+                        enrolledDevice()
+                                .proof(
+                                        "GET",
+                                        CHALLENGES_URL,
+                                        null,
+                                        ProofSpec.valid().hs256(secret)));
 
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret, "HmacSHA256"));
         assertEquals("HS256", jws.header().get("alg"));
-        assertArrayEquals(mac.doFinal(jws.signingInput().getBytes(StandardCharsets.US_ASCII)), jws.signature());
+        assertArrayEquals(
+                mac.doFinal(jws.signingInput().getBytes(StandardCharsets.US_ASCII)),
+                jws.signature());
     }
 
     @Test
@@ -146,7 +187,13 @@ class DeviceClientProofTest {
         DeviceClient device = enrolledDevice();
         DeviceClient other = DeviceClient.create(BASE, "demo");
 
-        Jws jws = Jws.parse(device.proof("GET", CHALLENGES_URL, null, ProofSpec.valid().signWith(other.privateKey())));
+        Jws jws =
+                Jws.parse(
+                        device.proof(
+                                "GET",
+                                CHALLENGES_URL,
+                                null,
+                                ProofSpec.valid().signWith(other.privateKey())));
 
         Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
         verifier.initVerify(publicKeyFromJwk(device.publicJwk()));
@@ -162,14 +209,19 @@ class DeviceClientProofTest {
         AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
         parameters.init(new ECGenParameterSpec("secp256r1"));
         ECParameterSpec curve = parameters.getParameterSpec(ECParameterSpec.class);
-        ECPoint point = new ECPoint(
-                new BigInteger(1, Base64.getUrlDecoder().decode((String) jwk.get("x"))),
-                new BigInteger(1, Base64.getUrlDecoder().decode((String) jwk.get("y"))));
+        ECPoint point =
+                new ECPoint(
+                        new BigInteger(1, Base64.getUrlDecoder().decode((String) jwk.get("x"))),
+                        new BigInteger(1, Base64.getUrlDecoder().decode((String) jwk.get("y"))));
         return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, curve));
     }
 
     /** A compact JWS taken apart. */
-    private record Jws(Map<String, Object> header, Map<String, Object> claims, String signingInput, byte[] signature) {
+    private record Jws(
+            Map<String, Object> header,
+            Map<String, Object> claims,
+            String signingInput,
+            byte[] signature) {
 
         static Jws parse(String compact) {
             String[] parts = compact.split("\\.", -1);

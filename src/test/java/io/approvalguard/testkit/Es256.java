@@ -20,8 +20,7 @@ public final class Es256 {
 
     private static final int COORDINATE_BYTES = 32;
 
-    private Es256() {
-    }
+    private Es256() {}
 
     public static KeyPair newKeyPair() {
         try {
@@ -33,7 +32,10 @@ public final class Es256 {
         }
     }
 
-    /** Signs with SHA256withECDSA and converts Java's DER signature to the 64-byte R || S of RFC 7518. */
+    /**
+     * Signs with SHA256withECDSA and converts Java's DER signature to the 64-byte R || S of RFC
+     * 7518.
+     */
     public static byte[] sign(PrivateKey key, byte[] data) {
         try {
             Signature signature = Signature.getInstance("SHA256withECDSA");
@@ -58,7 +60,12 @@ public final class Es256 {
     /** RFC 7638 thumbprint: SHA-256 over the required members in lexicographic order, base64url. */
     public static String thumbprint(ECPublicKey key) {
         Map<String, Object> jwk = publicJwk(key);
-        String json = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + jwk.get("x") + "\",\"y\":\"" + jwk.get("y") + "\"}";
+        String json =
+                "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\""
+                        + jwk.get("x")
+                        + "\",\"y\":\""
+                        + jwk.get("y")
+                        + "\"}";
         return base64Url(sha256(json.getBytes(StandardCharsets.UTF_8)));
     }
 

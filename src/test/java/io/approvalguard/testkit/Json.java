@@ -3,7 +3,6 @@ package io.approvalguard.testkit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +12,7 @@ public final class Json {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Json() {
-    }
+    private Json() {}
 
     public static String write(Object value) {
         try {
@@ -34,7 +32,7 @@ public final class Json {
 
     public static Map<String, Object> readMap(String text) {
         try {
-            return MAPPER.readValue(text, new TypeReference<Map<String, Object>>() { });
+            return MAPPER.readValue(text, new TypeReference<Map<String, Object>>() {});
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("not a JSON object: " + abbreviate(text), e);
         }
@@ -42,7 +40,7 @@ public final class Json {
 
     public static List<Map<String, Object>> readList(String text) {
         try {
-            return MAPPER.readValue(text, new TypeReference<List<Map<String, Object>>>() { });
+            return MAPPER.readValue(text, new TypeReference<List<Map<String, Object>>>() {});
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("not a JSON array of objects: " + abbreviate(text), e);
         }

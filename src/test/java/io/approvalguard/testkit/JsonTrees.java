@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
-/** Walks over parsed JSON (maps, lists and scalars as Jackson reads them), for the fuzz tests' properties. */
+/**
+ * Walks over parsed JSON (maps, lists and scalars as Jackson reads them), for the fuzz tests'
+ * properties.
+ */
 public final class JsonTrees {
 
-    private JsonTrees() {
-    }
+    private JsonTrees() {}
 
     /** Nesting depth: 0 for a scalar, 1 for an object or array of scalars. */
     public static int depth(Object value) {
@@ -45,15 +47,28 @@ public final class JsonTrees {
         return count;
     }
 
-    /** Whether a value is one that a JSON parser hands out: object, array, string, number, boolean or null. */
+    /**
+     * Whether a value is one that a JSON parser hands out: object, array, string, number, boolean
+     * or null.
+     */
     public static boolean isJsonValue(Object value) {
-        return value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
-                || value instanceof Long || value instanceof BigInteger || value instanceof Double || value instanceof BigDecimal
-                || (value instanceof Map<?, ?> map && map.keySet().stream().allMatch(String.class::isInstance))
+        return value == null
+                || value instanceof String
+                || value instanceof Boolean
+                || value instanceof Integer
+                || value instanceof Long
+                || value instanceof BigInteger
+                || value instanceof Double
+                || value instanceof BigDecimal
+                || (value instanceof Map<?, ?> map
+                        && map.keySet().stream().allMatch(String.class::isInstance))
                 || value instanceof List;
     }
 
-    /** A copy with every integer too large for a long read as the nearest double, as ECMAScript's JSON.parse reads it. */
+    /**
+     * A copy with every integer too large for a long read as the nearest double, as ECMAScript's
+     * JSON.parse reads it.
+     */
     public static Object bigIntegersAsDoubles(Object value) {
         if (value instanceof BigInteger big) {
             return big.doubleValue();

@@ -17,7 +17,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -41,9 +40,9 @@ import org.apache.kafka.server.metrics.KafkaYammerMetrics;
 
 /**
  * A real Apache Kafka broker in the test JVM: one KRaft node that is broker and controller at once,
- * listening on 127.0.0.1 only, its data under a directory of the caller's (put it under
- * {@code target/}). Built from the {@code kafka_2.13} test dependency: no Docker, no network
- * beyond loopback.
+ * listening on 127.0.0.1 only, its data under a directory of the caller's (put it under {@code
+ * target/}). Built from the {@code kafka_2.13} test dependency: no Docker, no network beyond
+ * loopback.
  *
  * <pre>{@code
  * KafkaBroker broker = new KafkaBroker().start(Ports.freePort(), Path.of("target", "kafka-x"));
@@ -58,9 +57,9 @@ import org.apache.kafka.server.metrics.KafkaYammerMetrics;
  * <p>The storage is formatted on the first start in an empty directory (a directory that already
  * holds a formatted node is reused as it is). Small settings keep it fast: replication factor 1
  * everywhere, one partition for internal topics, no group rebalance delay, 1 MiB segments. Kafka's
- * {@code Exit} is pointed at exceptions while a broker runs, so a fatal broker error fails the
- * test instead of ending the JVM. After {@link #stop()} none of the broker's threads run, not even
- * the JVM-wide tick threads of its metrics library.
+ * {@code Exit} is pointed at exceptions while a broker runs, so a fatal broker error fails the test
+ * instead of ending the JVM. After {@link #stop()} none of the broker's threads run, not even the
+ * JVM-wide tick threads of its metrics library.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -70,17 +69,27 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
-    /** One record as {@link #readAll} found it; header values as UTF-8 text (the last one of a repeated key). */
-    public record Received(String topic, int partition, long offset, long timestamp, String key, String value,
-            Map<String, String> headers) {
-    }
+    /**
+     * One record as {@link #readAll} found it; header values as UTF-8 text (the last one of a
+     * repeated key).
+     */
+    public record Received(
+            String topic,
+            int partition,
+            long offset,
+            long timestamp,
+            String key,
+            String value,
+            Map<String, String> headers) {}
 
     private int port;
     private int controllerPort;
     private Path logDir;
     private KafkaRaftServer server;
 
-    /** Starts the broker on {@code port}, formatting {@code logDir} first if it holds no node yet. */
+    /**
+     * Starts the broker on {@code port}, formatting {@code logDir} first if it holds no node yet.
+     */
     public synchronized KafkaBroker start(int port, Path logDir) {
         if (server != null) {
             throw new IllegalStateException("the Kafka broker already runs on port " + this.port);
@@ -114,8 +123,10 @@ public final class KafkaBroker implements AutoCloseable {
             running.shutdown();
             running.awaitShutdown();
         } finally {
-            // the broker's Yammer meters tick on JVM-wide daemon threads; the registry makes new ones on demand
-            // (a second broker running in the same JVM would keep working, only its meters would stop ticking)
+            // the broker's Yammer meters tick on JVM-wide daemon threads; the registry makes new
+            // ones on demand
+            // (a second broker running in the same JVM would keep working, only its meters would
+            // stop ticking)
             KafkaYammerMetrics.defaultRegistry().shutdown();
             Exit.resetExitProcedure();
             Exit.resetHaltProcedure();
@@ -123,7 +134,8 @@ public final class KafkaBroker implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (Ports.accepts(port) || Ports.accepts(controllerPort)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the Kafka broker still accepts connections after its shutdown");
+                throw new IllegalStateException(
+                        "the Kafka broker still accepts connections after its shutdown");
             }
             sleep(50);
         }
@@ -150,10 +162,13 @@ public final class KafkaBroker implements AutoCloseable {
     /** Creates a topic (replication factor 1); an existing one is left as it is. */
     public void createTopic(String topic, int partitions) {
         try (Admin admin = Admin.create(clientProperties("testkit-admin"))) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("creating topic " + topic + " failed", e.getCause());
+                throw new IllegalStateException(
+                        "creating topic " + topic + " failed", e.getCause());
             }
         } catch (Exception e) {
             throw new IllegalStateException("creating topic " + topic + " failed", e);
@@ -161,9 +176,9 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Reads the whole topic from the beginning with a fresh consumer (no group, no offsets kept), up
-     * to the end it had when the read began; records ordered by partition, then offset. A topic that
-     * does not exist reads as empty.
+     * Reads the whole topic from the beginning with a fresh consumer (no group, no offsets kept),
+     * up to the end it had when the read began; records ordered by partition, then offset. A topic
+     * that does not exist reads as empty.
      */
     public List<Received> readAll(String topic, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -173,40 +188,65 @@ public final class KafkaBroker implements AutoCloseable {
         properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         List<Received> received = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer =
-                new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer())) {
+                new KafkaConsumer<>(
+                        properties, new StringDeserializer(), new StringDeserializer())) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
             if (partitions == null || partitions.isEmpty()) {
                 return List.of();
             }
-            List<TopicPartition> assigned = partitions.stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> assigned =
+                    partitions.stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .toList();
             consumer.assign(assigned);
             consumer.seekToBeginning(assigned);
             Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
             while (!reached(consumer, end)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading " + topic + " did not reach " + end + " within " + timeout);
+                    throw new IllegalStateException(
+                            "reading " + topic + " did not reach " + end + " within " + timeout);
                 }
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    received.add(new Received(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(),
-                            headers(r)));
+                    received.add(
+                            new Received(
+                                    r.topic(),
+                                    r.partition(),
+                                    r.offset(),
+                                    r.timestamp(),
+                                    r.key(),
+                                    r.value(),
+                                    headers(r)));
                 }
             }
         }
-        received.sort(Comparator.comparingInt(Received::partition).thenComparingLong(Received::offset));
+        received.sort(
+                Comparator.comparingInt(Received::partition).thenComparingLong(Received::offset));
         return received;
     }
 
-    /** Both listeners, checked before every start (a restart too): the ports may have been taken meanwhile. */
+    /**
+     * Both listeners, checked before every start (a restart too): the ports may have been taken
+     * meanwhile.
+     */
     private void startServer() {
-        Ports.requireFree(port, "the test Kafka broker", "another test run's Kafka broker, or a Kafka left running");
-        Ports.requireFree(controllerPort, "the test Kafka broker's KRaft controller", "a process that took the port while the broker was down");
-        Exit.setExitProcedure((code, message) -> {
-            throw new IllegalStateException("the Kafka broker asked to exit (" + code + "): " + message);
-        });
-        Exit.setHaltProcedure((code, message) -> {
-            throw new IllegalStateException("the Kafka broker asked to halt (" + code + "): " + message);
-        });
+        Ports.requireFree(
+                port,
+                "the test Kafka broker",
+                "another test run's Kafka broker, or a Kafka left running");
+        Ports.requireFree(
+                controllerPort,
+                "the test Kafka broker's KRaft controller",
+                "a process that took the port while the broker was down");
+        Exit.setExitProcedure(
+                (code, message) -> {
+                    throw new IllegalStateException(
+                            "the Kafka broker asked to exit (" + code + "): " + message);
+                });
+        Exit.setHaltProcedure(
+                (code, message) -> {
+                    throw new IllegalStateException(
+                            "the Kafka broker asked to halt (" + code + "): " + message);
+                });
         Path dataDir = logDir.resolve("data");
         try {
             Files.createDirectories(dataDir);
@@ -236,10 +276,23 @@ public final class KafkaBroker implements AutoCloseable {
         p.put("node.id", Integer.toString(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        p.put(
+                "listeners",
+                "PLAINTEXT://"
+                        + HOST
+                        + ":"
+                        + port
+                        + ","
+                        + CONTROLLER_LISTENER
+                        + "://"
+                        + HOST
+                        + ":"
+                        + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put(
+                "listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.put("log.dirs", dataDir.toString());
         p.put("num.partitions", "1");
         p.put("default.replication.factor", "1");
@@ -276,7 +329,8 @@ public final class KafkaBroker implements AutoCloseable {
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                     .run();
         } catch (Exception e) {
-            throw new IllegalStateException("formatting the Kafka storage in " + dataDir + " failed", e);
+            throw new IllegalStateException(
+                    "formatting the Kafka storage in " + dataDir + " failed", e);
         }
     }
 
@@ -294,11 +348,13 @@ public final class KafkaBroker implements AutoCloseable {
                 } catch (Exception e) {
                     if (e instanceof InterruptedException) {
                         Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while the Kafka broker started", e);
+                        throw new IllegalStateException(
+                                "interrupted while the Kafka broker started", e);
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the Kafka broker was not ready within " + READY_TIMEOUT);
+                    throw new IllegalStateException(
+                            "the Kafka broker was not ready within " + READY_TIMEOUT);
                 }
                 sleep(100);
             }
@@ -308,18 +364,23 @@ public final class KafkaBroker implements AutoCloseable {
     private Properties clientProperties(String clientIdPrefix) {
         Properties p = new Properties();
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientIdPrefix + "-" + CLIENTS.incrementAndGet());
+        p.put(
+                CommonClientConfigs.CLIENT_ID_CONFIG,
+                clientIdPrefix + "-" + CLIENTS.incrementAndGet());
         return p;
     }
 
-    private static boolean reached(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
+    private static boolean reached(
+            KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
         return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
     private static Map<String, String> headers(ConsumerRecord<?, ?> record) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header h : record.headers()) {
-            headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+            headers.put(
+                    h.key(),
+                    h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
         }
         return headers;
     }

@@ -30,28 +30,56 @@ public final class NginxProxy implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** Starts the shipped configuration in front of the test server; fails naming the port when it is taken. */
+    /**
+     * Starts the shipped configuration in front of the test server; fails naming the port when it
+     * is taken.
+     */
     public static NginxProxy start() {
         Path binary = Paths.get("/usr/sbin/nginx");
         if (!Files.isExecutable(binary)) {
-            throw new IllegalStateException("nginx is not installed (" + binary + "): apt-get install -y nginx; .ci/run does this");
+            throw new IllegalStateException(
+                    "nginx is not installed ("
+                            + binary
+                            + "): apt-get install -y nginx; .ci/run does this");
         }
-        Ports.requireFree(PORT, "the nginx proxy in front of the test Keycloak",
+        Ports.requireFree(
+                PORT,
+                "the nginx proxy in front of the test Keycloak",
                 "another test run's nginx, or a bench Keycloak (src/bench/listener-latency.sh, WaitingSignInsBench use it too)");
         try {
-            Path dir = Files.createDirectories(KeycloakServer.logFile().getParent().resolve("nginx").toAbsolutePath());
+            Path dir =
+                    Files.createDirectories(
+                            KeycloakServer.logFile().getParent().resolve("nginx").toAbsolutePath());
             Files.createDirectories(dir.resolve("tmp"));
             Path conf = dir.resolve("nginx.conf");
-            Files.writeString(conf, adapt(Files.readString(SHIPPED, StandardCharsets.UTF_8), dir), StandardCharsets.UTF_8);
-            Process process = new ProcessBuilder(List.of(binary.toString(), "-p", dir.toString(), "-c", conf.toString(),
-                    "-g", "daemon off; pid " + dir.resolve("nginx.pid") + "; error_log " + dir.resolve("error.log") + ";"))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+            Files.writeString(
+                    conf,
+                    adapt(Files.readString(SHIPPED, StandardCharsets.UTF_8), dir),
+                    StandardCharsets.UTF_8);
+            Process process =
+                    new ProcessBuilder(
+                                    List.of(
+                                            binary.toString(),
+                                            "-p",
+                                            dir.toString(),
+                                            "-c",
+                                            conf.toString(),
+                                            "-g",
+                                            "daemon off; pid "
+                                                    + dir.resolve("nginx.pid")
+                                                    + "; error_log "
+                                                    + dir.resolve("error.log")
+                                                    + ";"))
+                            .redirectErrorStream(true)
+                            .redirectOutput(dir.resolve("nginx.out").toFile())
+                            .start();
             NginxProxy proxy = new NginxProxy(process, dir);
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (!Ports.accepts(PORT)) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     proxy.close();
-                    throw new IllegalStateException("nginx did not start: " + Files.readString(dir.resolve("nginx.out")));
+                    throw new IllegalStateException(
+                            "nginx did not start: " + Files.readString(dir.resolve("nginx.out")));
                 }
                 Thread.sleep(50);
             }
@@ -64,22 +92,44 @@ public final class NginxProxy implements AutoCloseable {
         }
     }
 
-    /** The shipped file with the test server as its only upstream and everything it writes under {@code dir}. */
+    /**
+     * The shipped file with the test server as its only upstream and everything it writes under
+     * {@code dir}.
+     */
     static String adapt(String shipped, Path dir) {
         String upstream = shipped.replaceAll("(?m)^\\s*server keycloak-[a-z]:8080;\\s*$", "");
         if (upstream.equals(shipped) || !upstream.contains("upstream keycloak {")) {
-            throw new IllegalStateException("docker/nginx.conf no longer has the upstream lines this test replaces");
+            throw new IllegalStateException(
+                    "docker/nginx.conf no longer has the upstream lines this test replaces");
         }
-        String files = "  access_log " + dir.resolve("access.log") + ";\n"
-                + "  client_body_temp_path " + dir.resolve("tmp/body") + ";\n"
-                + "  proxy_temp_path " + dir.resolve("tmp/proxy") + ";\n"
-                + "  fastcgi_temp_path " + dir.resolve("tmp/fastcgi") + ";\n"
-                + "  uwsgi_temp_path " + dir.resolve("tmp/uwsgi") + ";\n"
-                + "  scgi_temp_path " + dir.resolve("tmp/scgi") + ";\n";
-        return upstream
-                .replace("worker_processes auto;", "worker_processes 1;\nuser root;")
-                .replace("upstream keycloak {", files + "  upstream keycloak {\n    server "
-                        + KeycloakServer.HOST + ":" + KeycloakServer.HTTP_PORT + ";")
+        String files =
+                "  access_log "
+                        + dir.resolve("access.log")
+                        + ";\n"
+                        + "  client_body_temp_path "
+                        + dir.resolve("tmp/body")
+                        + ";\n"
+                        + "  proxy_temp_path "
+                        + dir.resolve("tmp/proxy")
+                        + ";\n"
+                        + "  fastcgi_temp_path "
+                        + dir.resolve("tmp/fastcgi")
+                        + ";\n"
+                        + "  uwsgi_temp_path "
+                        + dir.resolve("tmp/uwsgi")
+                        + ";\n"
+                        + "  scgi_temp_path "
+                        + dir.resolve("tmp/scgi")
+                        + ";\n";
+        return upstream.replace("worker_processes auto;", "worker_processes 1;\nuser root;")
+                .replace(
+                        "upstream keycloak {",
+                        files
+                                + "  upstream keycloak {\n    server "
+                                + KeycloakServer.HOST
+                                + ":"
+                                + KeycloakServer.HTTP_PORT
+                                + ";")
                 .replace("listen 8080;", "listen 127.0.0.1:" + PORT + ";");
     }
 

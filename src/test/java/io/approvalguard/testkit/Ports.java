@@ -23,30 +23,41 @@ public final class Ports {
 
     public static final String HOST = "127.0.0.1";
     private static final int CONNECT_TIMEOUT_MILLIS = 500;
+
     /** /proc/net/tcp state of a listening socket. */
     private static final String LISTEN = "0A";
 
-    private Ports() {
-    }
+    private Ports() {}
 
     /**
      * Fails unless {@code port} on {@value #HOST} is free: nothing accepts connections there and
      * this JVM could bind it.
      *
-     * @param port          the port a launcher is about to listen on
-     * @param usedFor       what the port is for, e.g. "Keycloak's HTTP port"
-     * @param probableOwner what probably holds it when it is taken, e.g. "another Keycloak (the demo?)"
-     * @throws IllegalStateException naming the port, its use, the process holding it where it can be
-     *                               found, and the probable owner
+     * @param port the port a launcher is about to listen on
+     * @param usedFor what the port is for, e.g. "Keycloak's HTTP port"
+     * @param probableOwner what probably holds it when it is taken, e.g. "another Keycloak (the
+     *     demo?)"
+     * @throws IllegalStateException naming the port, its use, the process holding it where it can
+     *     be found, and the probable owner
      */
     public static void requireFree(int port, String usedFor, String probableOwner) {
         String problem = accepts(port) ? "already accepts connections" : bindProblem(port);
         if (problem == null) {
             return;
         }
-        throw new IllegalStateException("port " + port + " on " + HOST + " (" + usedFor + ") " + problem
-                + holder(port).map(h -> ", held by " + h).orElse("") + "; probably " + probableOwner
-                + ". Stop it, or run the tests in a network namespace of their own (docs/testing.md), and try again.");
+        throw new IllegalStateException(
+                "port "
+                        + port
+                        + " on "
+                        + HOST
+                        + " ("
+                        + usedFor
+                        + ") "
+                        + problem
+                        + holder(port).map(h -> ", held by " + h).orElse("")
+                        + "; probably "
+                        + probableOwner
+                        + ". Stop it, or run the tests in a network namespace of their own (docs/testing.md), and try again.");
     }
 
     /** Whether something accepts TCP connections on {@code port} of {@value #HOST}. */
@@ -59,7 +70,10 @@ public final class Ports {
         }
     }
 
-    /** A port of {@value #HOST} that nothing uses right now (for servers whose port does not matter). */
+    /**
+     * A port of {@value #HOST} that nothing uses right now (for servers whose port does not
+     * matter).
+     */
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
@@ -89,13 +103,17 @@ public final class Ports {
             return Optional.empty();
         }
         String link = "socket:[" + inode.get() + "]";
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Paths.get("/proc"), "[0-9]*")) {
+        try (DirectoryStream<Path> processes =
+                Files.newDirectoryStream(Paths.get("/proc"), "[0-9]*")) {
             for (Path process : processes) {
                 if (hasOpen(process.resolve("fd"), link)) {
                     long pid = Long.parseLong(process.getFileName().toString());
                     // only the program, never the arguments: command lines may carry secrets
-                    String program = ProcessHandle.of(pid).flatMap(h -> h.info().command())
-                            .map(c -> Paths.get(c).getFileName().toString()).orElse("unknown program");
+                    String program =
+                            ProcessHandle.of(pid)
+                                    .flatMap(h -> h.info().command())
+                                    .map(c -> Paths.get(c).getFileName().toString())
+                                    .orElse("unknown program");
                     return Optional.of("process " + pid + " (" + program + ")");
                 }
             }

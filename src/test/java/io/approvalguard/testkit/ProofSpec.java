@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * How {@link DeviceClient#request} builds the {@code Device-Proof} of one request. The defaults
- * give a correct proof; every setter bends one part of it, so attack tests can say exactly
- * what is wrong. Mutable builder; use a fresh one per request.
+ * give a correct proof; every setter bends one part of it, so attack tests can say exactly what is
+ * wrong. Mutable builder; use a fresh one per request.
  *
  * <pre>{@code
  * ProofSpec.valid().claim("iat", now - 120)               // stale
@@ -30,7 +30,10 @@ public final class ProofSpec {
         ES256("ES256"),
         /** {@code alg: none} and an empty signature part. */
         NONE("none"),
-        /** HMAC SHA-256 with {@link #hs256(byte[])}'s secret, the classic algorithm-confusion attack. */
+        /**
+         * HMAC SHA-256 with {@link #hs256(byte[])}'s secret, the classic algorithm-confusion
+         * attack.
+         */
         HS256("HS256");
 
         private final String alg;
@@ -57,15 +60,17 @@ public final class ProofSpec {
     private boolean contentTypeSet;
     private final Map<String, String> extraHttpHeaders = new LinkedHashMap<>();
 
-    private ProofSpec() {
-    }
+    private ProofSpec() {}
 
     /** A correct proof for the request it is used with. */
     public static ProofSpec valid() {
         return new ProofSpec();
     }
 
-    /** Sets (or replaces) a JWS header member, e.g. {@code alg}, {@code typ}, {@code kid}, {@code jwk}. */
+    /**
+     * Sets (or replaces) a JWS header member, e.g. {@code alg}, {@code typ}, {@code kid}, {@code
+     * jwk}.
+     */
     public ProofSpec header(String name, Object value) {
         omittedHeaders.remove(name);
         headerOverrides.put(name, value);
@@ -79,7 +84,10 @@ public final class ProofSpec {
         return this;
     }
 
-    /** Sets (or replaces) a payload claim: {@code htm}, {@code htu}, {@code iat}, {@code jti}, {@code sub}, {@code bh}, ... */
+    /**
+     * Sets (or replaces) a payload claim: {@code htm}, {@code htu}, {@code iat}, {@code jti},
+     * {@code sub}, {@code bh}, ...
+     */
     public ProofSpec claim(String name, Object value) {
         omittedClaims.remove(name);
         claimOverrides.put(name, value);
@@ -123,7 +131,10 @@ public final class ProofSpec {
         return this;
     }
 
-    /** The request's Content-Type (default {@code application/json} when there is a body); null sends none. */
+    /**
+     * The request's Content-Type (default {@code application/json} when there is a body); null
+     * sends none.
+     */
     public ProofSpec contentType(String value) {
         this.contentType = value;
         this.contentTypeSet = true;
@@ -178,7 +189,8 @@ public final class ProofSpec {
         return extraHttpHeaders;
     }
 
-    private static Map<String, Object> apply(Map<String, Object> defaults, Map<String, Object> overrides, Set<String> omitted) {
+    private static Map<String, Object> apply(
+            Map<String, Object> defaults, Map<String, Object> overrides, Set<String> omitted) {
         Map<String, Object> result = new LinkedHashMap<>(defaults);
         result.putAll(overrides);
         omitted.forEach(result::remove);

@@ -19,8 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class SmtpReceiver implements AutoCloseable {
 
     /** One accepted message: the envelope recipients and the raw DATA. */
-    public record Message(List<String> recipients, String data) {
-    }
+    public record Message(List<String> recipients, String data) {}
 
     private final ServerSocket server;
     private final List<Message> messages = new CopyOnWriteArrayList<>();
@@ -28,7 +27,8 @@ public final class SmtpReceiver implements AutoCloseable {
 
     /** Listens on {@code port} of 127.0.0.1; fails naming the port when something else holds it. */
     public SmtpReceiver(int port) throws IOException {
-        Ports.requireFree(port, "the test SMTP server", "another test run's SMTP receiver, or a mail server");
+        Ports.requireFree(
+                port, "the test SMTP server", "another test run's SMTP receiver, or a mail server");
         server = new ServerSocket(port, 10, InetAddress.getByName(Ports.HOST));
         acceptor = new Thread(this::acceptLoop, "test-smtp-" + port);
         acceptor.setDaemon(true);
@@ -65,13 +65,16 @@ public final class SmtpReceiver implements AutoCloseable {
     }
 
     private void converse(Socket socket) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader in =
+                new BufferedReader(
+                        new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         OutputStream out = socket.getOutputStream();
         reply(out, "220 test-smtp ready");
         List<String> recipients = new CopyOnWriteArrayList<>();
         String line;
         while ((line = in.readLine()) != null) {
-            String command = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
+            String command =
+                    line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
             switch (command) {
                 case "EHLO", "HELO" -> reply(out, "250 test-smtp");
                 case "MAIL" -> {
@@ -87,7 +90,8 @@ public final class SmtpReceiver implements AutoCloseable {
                     StringBuilder data = new StringBuilder();
                     String dataLine;
                     while ((dataLine = in.readLine()) != null && !dataLine.equals(".")) {
-                        data.append(dataLine.startsWith("..") ? dataLine.substring(1) : dataLine).append('\n');
+                        data.append(dataLine.startsWith("..") ? dataLine.substring(1) : dataLine)
+                                .append('\n');
                     }
                     messages.add(new Message(List.copyOf(recipients), data.toString()));
                     reply(out, "250 OK queued");

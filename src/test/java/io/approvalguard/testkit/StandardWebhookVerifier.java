@@ -11,23 +11,22 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A webhook receiver's check of a delivery, exactly as {@code docs/risk-api.md} ("Verifying
- * webhook deliveries") tells receivers to do it, written independently of the sink's signer:
+ * A webhook receiver's check of a delivery, exactly as {@code docs/risk-api.md} ("Verifying webhook
+ * deliveries") tells receivers to do it, written independently of the sink's signer:
  *
  * <ol>
- *   <li>read {@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature};</li>
- *   <li>the timestamp (unix seconds) must be within the tolerance (5 minutes) of now, either way;</li>
- *   <li>for every accepted secret, HMAC-SHA256 of {@code <id>.<timestamp>.<raw body>} keyed with the
- *       base64-decoded part after {@code whsec_}, base64-encoded, compared in constant time with each
- *       space-separated {@code v1,<signature>} entry; one match is enough;</li>
- *   <li>the body must be JSON;</li>
+ *   <li>read {@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature};
+ *   <li>the timestamp (unix seconds) must be within the tolerance (5 minutes) of now, either way;
+ *   <li>for every accepted secret, HMAC-SHA256 of {@code <id>.<timestamp>.<raw body>} keyed with
+ *       the base64-decoded part after {@code whsec_}, base64-encoded, compared in constant time
+ *       with each space-separated {@code v1,<signature>} entry; one match is enough;
+ *   <li>the body must be JSON;
  *   <li>an id already accepted is a replay (a real receiver answers a redelivery 2xx without
- *       processing it again).</li>
+ *       processing it again).
  * </ol>
  *
  * <pre>{@code
@@ -35,6 +34,7 @@ import javax.crypto.spec.SecretKeySpec;
  * WebhookReceiver.Delivery d = receiver.awaitIds(Set.of(eventId), Duration.ofSeconds(10)).get(eventId);
  * Map<String, Object> cloudEvent = verifier.verify(d.headers(), d.body());   // throws Rejected with the reason
  * }</pre>
+ *
  * Thread-safe.
  */
 public final class StandardWebhookVerifier {
@@ -43,7 +43,12 @@ public final class StandardWebhookVerifier {
 
     /** Why a delivery was refused. */
     public enum Reason {
-        MISSING_HEADER, BAD_TIMESTAMP, TIMESTAMP_OUT_OF_TOLERANCE, NO_MATCHING_SIGNATURE, NOT_JSON, REPLAY
+        MISSING_HEADER,
+        BAD_TIMESTAMP,
+        TIMESTAMP_OUT_OF_TOLERANCE,
+        NO_MATCHING_SIGNATURE,
+        NOT_JSON,
+        REPLAY
     }
 
     /** A refused delivery; the message says why. */
@@ -66,7 +71,9 @@ public final class StandardWebhookVerifier {
     private final Clock clock;
     private final Set<String> acceptedIds = new HashSet<>();
 
-    /** @param secrets the {@code whsec_...} secrets accepted (during a rotation: old and new) */
+    /**
+     * @param secrets the {@code whsec_...} secrets accepted (during a rotation: old and new)
+     */
     public StandardWebhookVerifier(List<String> secrets) {
         this(secrets, DEFAULT_TOLERANCE, Clock.systemUTC());
     }
@@ -89,7 +96,7 @@ public final class StandardWebhookVerifier {
      * Checks one delivery and, when it passes, remembers its id.
      *
      * @param headers the request headers (names in any case)
-     * @param body    the raw body bytes, exactly as received
+     * @param body the raw body bytes, exactly as received
      * @return the CloudEvent, parsed
      * @throws Rejected with the reason
      */
@@ -105,12 +112,20 @@ public final class StandardWebhookVerifier {
             }
             seconds = Long.parseLong(timestamp);
         } catch (NumberFormatException e) {
-            throw new Rejected(Reason.BAD_TIMESTAMP, "webhook-timestamp is not unix seconds: " + timestamp);
+            throw new Rejected(
+                    Reason.BAD_TIMESTAMP, "webhook-timestamp is not unix seconds: " + timestamp);
         }
         long now = clock.millis() / 1000;
         if (Math.abs(now - seconds) > tolerance.toSeconds()) {
-            throw new Rejected(Reason.TIMESTAMP_OUT_OF_TOLERANCE,
-                    "webhook-timestamp " + seconds + " is " + (now - seconds) + " s from now; tolerance " + tolerance.toSeconds() + " s");
+            throw new Rejected(
+                    Reason.TIMESTAMP_OUT_OF_TOLERANCE,
+                    "webhook-timestamp "
+                            + seconds
+                            + " is "
+                            + (now - seconds)
+                            + " s from now; tolerance "
+                            + tolerance.toSeconds()
+                            + " s");
         }
 
         byte[] signedPrefix = (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8);
@@ -125,7 +140,9 @@ public final class StandardWebhookVerifier {
             }
         }
         if (!match) {
-            throw new Rejected(Reason.NO_MATCHING_SIGNATURE, "no v1 signature of " + id + " matches an accepted secret");
+            throw new Rejected(
+                    Reason.NO_MATCHING_SIGNATURE,
+                    "no v1 signature of " + id + " matches an accepted secret");
         }
 
         Map<String, Object> event;
@@ -150,8 +167,10 @@ public final class StandardWebhookVerifier {
 
     private static String header(Map<String, List<String>> headers, String name) {
         for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
-            if (entry.getKey() != null && entry.getKey().equalsIgnoreCase(name)
-                    && entry.getValue() != null && !entry.getValue().isEmpty()) {
+            if (entry.getKey() != null
+                    && entry.getKey().equalsIgnoreCase(name)
+                    && entry.getValue() != null
+                    && !entry.getValue().isEmpty()) {
                 return entry.getValue().get(0).trim();
             }
         }

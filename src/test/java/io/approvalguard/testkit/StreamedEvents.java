@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.approvalguard.testkit.pages.BrowserFlow;
-
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -12,11 +11,17 @@ import java.util.Set;
 public final class StreamedEvents {
 
     /** Keycloak event types the stream carries and the event store keeps, to cross-check ids. */
-    private static final Set<String> STREAMED_TYPES = Set.of("LOGIN", "LOGIN_ERROR", "CODE_TO_TOKEN", "UPDATE_CREDENTIAL",
-            "REMOVE_CREDENTIAL", "CUSTOM_REQUIRED_ACTION", "CUSTOM_REQUIRED_ACTION_ERROR");
+    private static final Set<String> STREAMED_TYPES =
+            Set.of(
+                    "LOGIN",
+                    "LOGIN_ERROR",
+                    "CODE_TO_TOKEN",
+                    "UPDATE_CREDENTIAL",
+                    "REMOVE_CREDENTIAL",
+                    "CUSTOM_REQUIRED_ACTION",
+                    "CUSTOM_REQUIRED_ACTION_ERROR");
 
-    private StreamedEvents() {
-    }
+    private StreamedEvents() {}
 
     /** A new user of the test realm who enrolled a device and then signed in with an approval. */
     public static PushScenario approvedUser(AdminClient admin) {
@@ -29,7 +34,10 @@ public final class StreamedEvents {
         return user;
     }
 
-    /** Ids of the user's streamed user events (the stream's CloudEvent ids are Keycloak's event ids). */
+    /**
+     * Ids of the user's streamed user events (the stream's CloudEvent ids are Keycloak's event
+     * ids).
+     */
     public static Set<String> userEventIds(AdminClient admin, PushScenario user) {
         Set<String> ids = new LinkedHashSet<>();
         admin.events(user.realm, "user", user.userId, "max", "200").stream()

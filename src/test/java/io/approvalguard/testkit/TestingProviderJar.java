@@ -1,7 +1,6 @@
 package io.approvalguard.testkit;
 
 import io.approvalguard.testkit.testprovider.TestingResourceProviderFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,10 +21,10 @@ import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 /**
- * Builds {@code approval-guard-testing.jar}: the compiled classes of
- * {@code io.approvalguard.testkit.testprovider} (and nothing else from the test sources) plus the
- * service file that registers {@link TestingResourceProviderFactory}. {@link KeycloakServer}
- * copies it into {@code providers/} next to the product JAR, which stays free of test code.
+ * Builds {@code approval-guard-testing.jar}: the compiled classes of {@code
+ * io.approvalguard.testkit.testprovider} (and nothing else from the test sources) plus the service
+ * file that registers {@link TestingResourceProviderFactory}. {@link KeycloakServer} copies it into
+ * {@code providers/} next to the product JAR, which stays free of test code.
  */
 public final class TestingProviderJar {
 
@@ -36,8 +35,7 @@ public final class TestingProviderJar {
     private static final String SERVICE_FILE =
             "META-INF/services/org.keycloak.services.resource.RealmResourceProviderFactory";
 
-    private TestingProviderJar() {
-    }
+    private TestingProviderJar() {}
 
     /** Writes the JAR into {@code dir} (replacing an older one) and returns its path. */
     public static Path build(Path dir) {
@@ -47,14 +45,20 @@ public final class TestingProviderJar {
             Files.createDirectories(dir);
             Manifest manifest = new Manifest();
             manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(partial), manifest)) {
+            try (JarOutputStream out =
+                    new JarOutputStream(Files.newOutputStream(partial), manifest)) {
                 int classes = copyPackageClasses(classesLocation(), out);
                 if (classes == 0) {
-                    throw new IllegalStateException("no compiled classes of " + PACKAGE_DIR + " found in "
-                            + classesLocation());
+                    throw new IllegalStateException(
+                            "no compiled classes of "
+                                    + PACKAGE_DIR
+                                    + " found in "
+                                    + classesLocation());
                 }
                 out.putNextEntry(new JarEntry(SERVICE_FILE));
-                out.write((TestingResourceProviderFactory.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
+                out.write(
+                        (TestingResourceProviderFactory.class.getName() + "\n")
+                                .getBytes(StandardCharsets.UTF_8));
                 out.closeEntry();
             }
             return Files.move(partial, jar, StandardCopyOption.REPLACE_EXISTING);
@@ -66,20 +70,29 @@ public final class TestingProviderJar {
     /** Where the compiled test classes are: {@code target/test-classes}, or a JAR. */
     private static Path classesLocation() {
         try {
-            return Paths.get(TestingResourceProviderFactory.class.getProtectionDomain()
-                    .getCodeSource().getLocation().toURI());
+            return Paths.get(
+                    TestingResourceProviderFactory.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI());
         } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("cannot locate the compiled classes of " + PACKAGE_DIR, e);
+            throw new IllegalStateException(
+                    "cannot locate the compiled classes of " + PACKAGE_DIR, e);
         }
     }
 
-    /** Copies the {@code .class} files directly in the package (not sub-packages); returns how many. */
+    /**
+     * Copies the {@code .class} files directly in the package (not sub-packages); returns how many.
+     */
     private static int copyPackageClasses(Path location, JarOutputStream out) throws IOException {
         int count = 0;
         if (Files.isDirectory(location)) {
             List<Path> files = new ArrayList<>();
             try (Stream<Path> listing = Files.list(location.resolve(PACKAGE_DIR))) {
-                listing.filter(p -> p.getFileName().toString().endsWith(".class")).sorted().forEach(files::add);
+                listing.filter(p -> p.getFileName().toString().endsWith(".class"))
+                        .sorted()
+                        .forEach(files::add);
             }
             addDirectories(out);
             for (Path file : files) {
@@ -95,7 +108,8 @@ public final class TestingProviderJar {
                 while (entries.hasMoreElements()) {
                     JarEntry entry = entries.nextElement();
                     String name = entry.getName();
-                    if (name.startsWith(PACKAGE_DIR) && name.endsWith(".class")
+                    if (name.startsWith(PACKAGE_DIR)
+                            && name.endsWith(".class")
                             && name.indexOf('/', PACKAGE_DIR.length()) < 0) {
                         out.putNextEntry(new JarEntry(name));
                         try (InputStream in = source.getInputStream(entry)) {

@@ -1,10 +1,9 @@
 package io.approvalguard.testkit;
 
+import java.time.Duration;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import java.time.Duration;
 
 /**
  * Shifts the test server's clock for one test and always puts it back, even when the test fails.
@@ -25,13 +24,13 @@ import java.time.Duration;
  * }</pre>
  *
  * <p>Shifts add up ({@code shift(1 min)} twice is 2 min ahead) and may be negative. After each test
- * (after its {@code @AfterEach} methods) and after the class, the server's offset goes back to 0;
- * a static field works too. Only Keycloak's {@code org.keycloak.common.util.Time} moves: server
- * code that reads {@code System.currentTimeMillis()} or {@code Instant.now()} directly, Infinispan's
+ * (after its {@code @AfterEach} methods) and after the class, the server's offset goes back to 0; a
+ * static field works too. Only Keycloak's {@code org.keycloak.common.util.Time} moves: server code
+ * that reads {@code System.currentTimeMillis()} or {@code Instant.now()} directly, Infinispan's
  * lifespans (a single-use object stored for 60 s still vanishes after 60 real seconds) and this
- * test JVM's clock do not.
- * {@link DeviceClient} proofs follow the shift ({@link KeycloakServer#serverNow()}), and
- * {@link AdminClient} logs in again when the shift has expired its token.
+ * test JVM's clock do not. {@link DeviceClient} proofs follow the shift ({@link
+ * KeycloakServer#serverNow()}), and {@link AdminClient} logs in again when the shift has expired
+ * its token.
  */
 public final class TimeOffset implements AfterEachCallback, AfterAllCallback {
 
@@ -40,7 +39,8 @@ public final class TimeOffset implements AfterEachCallback, AfterAllCallback {
     /** Moves the server's clock {@code by} further (whole seconds; negative goes back). */
     public TimeOffset shift(Duration by) {
         if (by.getNano() != 0) {
-            throw new IllegalArgumentException("the server clock moves in whole seconds, not " + by);
+            throw new IllegalArgumentException(
+                    "the server clock moves in whole seconds, not " + by);
         }
         return set(Math.toIntExact(Math.addExact(seconds, by.getSeconds())));
     }
@@ -48,7 +48,8 @@ public final class TimeOffset implements AfterEachCallback, AfterAllCallback {
     /** Sets the server's offset from real time to exactly {@code offset}. */
     public TimeOffset set(Duration offset) {
         if (offset.getNano() != 0) {
-            throw new IllegalArgumentException("the server clock moves in whole seconds, not " + offset);
+            throw new IllegalArgumentException(
+                    "the server clock moves in whole seconds, not " + offset);
         }
         return set(Math.toIntExact(offset.getSeconds()));
     }
@@ -82,9 +83,9 @@ public final class TimeOffset implements AfterEachCallback, AfterAllCallback {
     }
 
     /**
-     * Resets unconditionally (not only after {@link #shift}), so a direct
-     * {@link KeycloakServer#setTimeOffset} in the test is undone too; skipped when the server is
-     * not up, so a failed start is not hidden behind a second error.
+     * Resets unconditionally (not only after {@link #shift}), so a direct {@link
+     * KeycloakServer#setTimeOffset} in the test is undone too; skipped when the server is not up,
+     * so a failed start is not hidden behind a second error.
      */
     private void resetIfRunning() {
         seconds = 0;

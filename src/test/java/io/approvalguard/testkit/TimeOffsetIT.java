@@ -1,11 +1,9 @@
 package io.approvalguard.testkit;
 
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,16 +14,17 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The test-only {@code approval-guard-testing} provider really moves the server's clock: the
- * endpoint reports the offset, tokens the server issues carry the shifted {@code iat}, and
- * {@link TimeOffset} puts everything back after each test.
+ * endpoint reports the offset, tokens the server issues carry the shifted {@code iat}, and {@link
+ * TimeOffset} puts everything back after each test.
  */
 @ExtendWith(KeycloakServer.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -34,8 +33,7 @@ class TimeOffsetIT {
     private static final long HOUR = 3600;
     private static final long TOLERANCE_SECONDS = 30;
 
-    @RegisterExtension
-    final TimeOffset time = new TimeOffset();
+    @RegisterExtension final TimeOffset time = new TimeOffset();
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -89,9 +87,21 @@ class TimeOffsetIT {
     @Order(5)
     void malformedOffsetsAreRejectedAndChangeNothing() throws Exception {
         time.shift(Duration.ofSeconds(42));
-        for (String body : List.of("{\"offset\":1.5}", "{\"offset\":\"3600\"}", "{\"offset\":true}",
-                "{\"offset\":null}", "{}", "[3600]", "3600", "not json", "", "{\"offset\":3600} {}",
-                "{\"offset\":34560001}", "{\"offset\":-34560001}", "{\"offset\":99999999999999999999}")) {
+        for (String body :
+                List.of(
+                        "{\"offset\":1.5}",
+                        "{\"offset\":\"3600\"}",
+                        "{\"offset\":true}",
+                        "{\"offset\":null}",
+                        "{}",
+                        "[3600]",
+                        "3600",
+                        "not json",
+                        "",
+                        "{\"offset\":3600} {}",
+                        "{\"offset\":34560001}",
+                        "{\"offset\":-34560001}",
+                        "{\"offset\":99999999999999999999}")) {
             HttpResponse<String> response = put(body);
             assertEquals(400, response.statusCode(), "status for " + body + ": " + response.body());
             Map<String, Object> error = Json.readMap(response.body());
@@ -106,25 +116,36 @@ class TimeOffsetIT {
         assertEquals(-34560000, ((Number) Json.readMap(edge.body()).get("offset")).intValue());
     }
 
-    /** A fresh admin-cli password-grant token of realm master is issued at server time now + offset. */
+    /**
+     * A fresh admin-cli password-grant token of realm master is issued at server time now + offset.
+     */
     private static void assertIatNear(long offsetSeconds) {
         long expected = System.currentTimeMillis() / 1000 + offsetSeconds;
         long iat = ((Number) jwtClaims(AdminClient.forTestServer().token()).get("iat")).longValue();
-        assertTrue(Math.abs(iat - expected) <= TOLERANCE_SECONDS,
-                "iat " + iat + " is " + (iat - expected) + " s away from real time + " + offsetSeconds + " s");
+        assertTrue(
+                Math.abs(iat - expected) <= TOLERANCE_SECONDS,
+                "iat "
+                        + iat
+                        + " is "
+                        + (iat - expected)
+                        + " s away from real time + "
+                        + offsetSeconds
+                        + " s");
     }
 
     private static Map<String, Object> jwtClaims(String jwt) {
         String[] parts = jwt.split("\\.");
-        return Json.readMap(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+        return Json.readMap(
+                new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
     }
 
     private HttpResponse<String> put(String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(KeycloakServer.timeOffsetUrl()))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                .build();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(KeycloakServer.timeOffsetUrl()))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                        .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 }

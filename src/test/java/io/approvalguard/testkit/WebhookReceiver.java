@@ -1,5 +1,7 @@
 package io.approvalguard.testkit;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,9 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 /**
  * A webhook endpoint for tests: the JDK's HTTP server on 127.0.0.1, recording every request
  * (headers, raw body, arrival time) and answering as scripted, 200 by default.
@@ -39,14 +38,23 @@ import com.sun.net.httpserver.HttpServer;
  *     Map<String, Object> cloudEvent = verifier.verify(got.get(eventId));
  * }
  * }</pre>
+ *
  * {@link #stop()} really closes the port (a client gets "connection refused"), and {@link #start()}
  * opens it again on the same port, keeping what was recorded. Thread-safe.
  */
 public final class WebhookReceiver implements AutoCloseable {
 
-    /** One recorded request. {@code headers} are looked up in any case; {@code body} is the raw bytes. */
-    public record Delivery(String method, String path, Map<String, List<String>> headers, byte[] body,
-                           Instant receivedAt, int answeredStatus) {
+    /**
+     * One recorded request. {@code headers} are looked up in any case; {@code body} is the raw
+     * bytes.
+     */
+    public record Delivery(
+            String method,
+            String path,
+            Map<String, List<String>> headers,
+            byte[] body,
+            Instant receivedAt,
+            int answeredStatus) {
 
         /** The first value of a header, or null. */
         public String header(String name) {
@@ -64,10 +72,13 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    private record Script(int status, Map<String, String> headers, Mode mode) {
-    }
+    private record Script(int status, Map<String, String> headers, Mode mode) {}
 
-    private enum Mode { ANSWER, NEVER_ANSWER, TRICKLE_BODY }
+    private enum Mode {
+        ANSWER,
+        NEVER_ANSWER,
+        TRICKLE_BODY
+    }
 
     private static final Script OK = new Script(200, Map.of(), Mode.ANSWER);
 
@@ -80,7 +91,9 @@ public final class WebhookReceiver implements AutoCloseable {
     private ExecutorService executor;
     private CountDownLatch released = new CountDownLatch(0);
 
-    /** @param port the port to listen on, 0 for any free one (see {@link #port()} after start) */
+    /**
+     * @param port the port to listen on, 0 for any free one (see {@link #port()} after start)
+     */
     public WebhookReceiver(int port) {
         this.port = port;
     }
@@ -92,15 +105,20 @@ public final class WebhookReceiver implements AutoCloseable {
                 return this;
             }
             if (port != 0) {
-                Ports.requireFree(port, "the test webhook receiver", "another test run's webhook receiver");
+                Ports.requireFree(
+                        port, "the test webhook receiver", "another test run's webhook receiver");
             }
             try {
-                HttpServer created = HttpServer.create(new InetSocketAddress(InetAddress.getByName(Ports.HOST), port), 50);
-                executor = Executors.newCachedThreadPool(task -> {
-                    Thread thread = new Thread(task, "webhook-receiver");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                HttpServer created =
+                        HttpServer.create(
+                                new InetSocketAddress(InetAddress.getByName(Ports.HOST), port), 50);
+                executor =
+                        Executors.newCachedThreadPool(
+                                task -> {
+                                    Thread thread = new Thread(task, "webhook-receiver");
+                                    thread.setDaemon(true);
+                                    return thread;
+                                });
                 created.setExecutor(executor);
                 created.createContext("/", this::handle);
                 created.start();
@@ -114,7 +132,10 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    /** Closes the port and every open connection; requests held by {@link #neverAnswer()} end unanswered. */
+    /**
+     * Closes the port and every open connection; requests held by {@link #neverAnswer()} end
+     * unanswered.
+     */
     public void stop() {
         HttpServer stopping;
         ExecutorService handlers;
@@ -149,7 +170,9 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** Answers every request from now on with this status (and {@code Retry-After} unless null). */
     public void respondWith(int status, String retryAfterOrNull) {
-        respondWithHeaders(status, retryAfterOrNull == null ? Map.of() : Map.of("Retry-After", retryAfterOrNull));
+        respondWithHeaders(
+                status,
+                retryAfterOrNull == null ? Map.of() : Map.of("Retry-After", retryAfterOrNull));
     }
 
     /** Answers every request from now on with this status and these headers. */
@@ -162,7 +185,13 @@ public final class WebhookReceiver implements AutoCloseable {
     /** Answers the next request (after any queued before) like this, then as before. */
     public void respondNext(int status, String retryAfterOrNull) {
         synchronized (lock) {
-            next.add(new Script(status, retryAfterOrNull == null ? Map.of() : Map.of("Retry-After", retryAfterOrNull), Mode.ANSWER));
+            next.add(
+                    new Script(
+                            status,
+                            retryAfterOrNull == null
+                                    ? Map.of()
+                                    : Map.of("Retry-After", retryAfterOrNull),
+                            Mode.ANSWER));
         }
     }
 
@@ -173,7 +202,10 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    /** Answers 200 and then sends the body one byte every 100 ms, without end, until the client leaves. */
+    /**
+     * Answers 200 and then sends the body one byte every 100 ms, without end, until the client
+     * leaves.
+     */
     public void trickleBody() {
         synchronized (lock) {
             script = new Script(200, Map.of(), Mode.TRICKLE_BODY);
@@ -224,8 +256,14 @@ public final class WebhookReceiver implements AutoCloseable {
                 if (left <= 0) {
                     Set<String> missing = new TreeSet<>(ids);
                     missing.removeAll(found.keySet());
-                    throw new AssertionError("no webhook delivery within " + timeout + " for ids " + missing
-                            + " (" + deliveries.size() + " request(s) recorded)");
+                    throw new AssertionError(
+                            "no webhook delivery within "
+                                    + timeout
+                                    + " for ids "
+                                    + missing
+                                    + " ("
+                                    + deliveries.size()
+                                    + " request(s) recorded)");
                 }
                 waitOn(left);
             }
@@ -239,8 +277,13 @@ public final class WebhookReceiver implements AutoCloseable {
             while (deliveries.size() < count) {
                 long left = end - System.nanoTime();
                 if (left <= 0) {
-                    throw new AssertionError("expected " + count + " webhook request(s) within " + timeout
-                            + ", got " + deliveries.size());
+                    throw new AssertionError(
+                            "expected "
+                                    + count
+                                    + " webhook request(s) within "
+                                    + timeout
+                                    + ", got "
+                                    + deliveries.size());
                 }
                 waitOn(left);
             }
@@ -265,14 +308,21 @@ public final class WebhookReceiver implements AutoCloseable {
                 body = in.readAllBytes();
             }
             Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+            exchange.getRequestHeaders()
+                    .forEach((name, values) -> headers.put(name, List.copyOf(values)));
             Script answer;
             CountDownLatch held;
             synchronized (lock) {
                 answer = next.isEmpty() ? script : next.poll();
                 held = released;
-                deliveries.add(new Delivery(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                        Collections.unmodifiableMap(headers), body, arrived, answer.status()));
+                deliveries.add(
+                        new Delivery(
+                                exchange.getRequestMethod(),
+                                exchange.getRequestURI().toString(),
+                                Collections.unmodifiableMap(headers),
+                                body,
+                                arrived,
+                                answer.status()));
                 lock.notifyAll();
             }
             switch (answer.mode()) {
@@ -286,7 +336,10 @@ public final class WebhookReceiver implements AutoCloseable {
                     }
                 }
                 case ANSWER -> {
-                    answer.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+                    answer.headers()
+                            .forEach(
+                                    (name, value) ->
+                                            exchange.getResponseHeaders().set(name, value));
                     exchange.sendResponseHeaders(answer.status(), -1);
                 }
             }
@@ -295,7 +348,9 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    /** @return true once the latch is open (the receiver stopped) */
+    /**
+     * @return true once the latch is open (the receiver stopped)
+     */
     private static boolean awaitQuietly(CountDownLatch latch, Duration time) {
         try {
             return latch.await(time.toMillis(), TimeUnit.MILLISECONDS);

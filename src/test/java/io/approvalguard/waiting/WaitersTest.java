@@ -6,16 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.approvalguard.support.http.ApiError;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
-import io.approvalguard.support.http.ApiError;
-
-/** The node's registry of held requests: caps, exactly-once answers, and slots freed whatever ends a request. */
+/**
+ * The node's registry of held requests: caps, exactly-once answers, and slots freed whatever ends a
+ * request.
+ */
 class WaitersTest {
 
     private final Waiters waiters = new Waiters(new WaitSettings(3, 2, 25));
@@ -43,7 +44,9 @@ class WaitersTest {
     void theCapsRefuseWithoutTakingASlot() {
         assertNull(waiters.admit(browser("challenge:1", "s1"), 25));
         assertNull(waiters.admit(browser("challenge:1", "s1"), 25));
-        assertEquals(Waiters.Refusal.TOO_MANY_FOR_SESSION, waiters.admit(browser("challenge:1", "s1"), 25));
+        assertEquals(
+                Waiters.Refusal.TOO_MANY_FOR_SESSION,
+                waiters.admit(browser("challenge:1", "s1"), 25));
         assertNull(waiters.admit(browser("challenge:2", "s2"), 25));
         assertEquals(Waiters.Refusal.NODE_FULL, waiters.admit(browser("challenge:3", "s3"), 25));
         assertEquals(3, waiters.size());
@@ -81,15 +84,27 @@ class WaitersTest {
         assertNull(waiters.admit(closing, 25));
         // Subscribed after admit, as Keycloak's REST layer subscribes to the returned answer: these
         // callbacks see the registry as the client does the moment its answer arrives.
-        CompletableFuture<Integer> heldAtWake = woken.answer().toCompletableFuture().thenApply(answer -> waiters.size());
-        CompletableFuture<Integer> heldAtTimeout = timedOut.answer().toCompletableFuture().thenApply(answer -> waiters.size());
-        CompletableFuture<Integer> heldAtClose = closing.answer().toCompletableFuture().thenApply(answer -> waiters.size());
+        CompletableFuture<Integer> heldAtWake =
+                woken.answer().toCompletableFuture().thenApply(answer -> waiters.size());
+        CompletableFuture<Integer> heldAtTimeout =
+                timedOut.answer().toCompletableFuture().thenApply(answer -> waiters.size());
+        CompletableFuture<Integer> heldAtClose =
+                closing.answer().toCompletableFuture().thenApply(answer -> waiters.size());
 
         waiters.wake(new WakeEvent("challenge:1", "approved"));
-        assertEquals(2, heldAtWake.get(5, TimeUnit.SECONDS), "woken: its slot was still taken when it answered");
-        assertEquals(1, heldAtTimeout.get(5, TimeUnit.SECONDS), "timed out: its slot was still taken when it answered");
+        assertEquals(
+                2,
+                heldAtWake.get(5, TimeUnit.SECONDS),
+                "woken: its slot was still taken when it answered");
+        assertEquals(
+                1,
+                heldAtTimeout.get(5, TimeUnit.SECONDS),
+                "timed out: its slot was still taken when it answered");
         waiters.releaseAll();
-        assertEquals(0, heldAtClose.get(5, TimeUnit.SECONDS), "node closing: its slot was still taken when it answered");
+        assertEquals(
+                0,
+                heldAtClose.get(5, TimeUnit.SECONDS),
+                "node closing: its slot was still taken when it answered");
     }
 
     @Test
@@ -98,8 +113,10 @@ class WaitersTest {
         assertNull(waiters.admit(first, 25));
         assertNull(waiters.admit(browser("challenge:1", "s1"), 25));
         // The session holds both its slots; the wait page asks again as soon as an answer arrives.
-        CompletableFuture<Waiters.Refusal> again = first.answer().toCompletableFuture()
-                .thenApply(answer -> waiters.admit(browser("challenge:1", "s1"), 25));
+        CompletableFuture<Waiters.Refusal> again =
+                first.answer()
+                        .toCompletableFuture()
+                        .thenApply(answer -> waiters.admit(browser("challenge:1", "s1"), 25));
         first.answer("pending");
         assertNull(again.join(), "the answered request's slot is free for the next one");
     }
@@ -131,10 +148,15 @@ class WaitersTest {
         assertThrows(ApiError.class, () -> waiting.holdSeconds(""));
         assertEquals(0, waiting.holdSecondsOf(URI.create("http://h/p")));
         assertEquals(0, waiting.holdSecondsOf(URI.create("http://h/p?client_id=a&tab_id=b")));
-        assertEquals(5, waiting.holdSecondsOf(URI.create("http://h/p?client_id=a&wait=5&tab_id=b")));
+        assertEquals(
+                5, waiting.holdSecondsOf(URI.create("http://h/p?client_id=a&wait=5&tab_id=b")));
         assertEquals(5, waiting.holdSecondsOf(URI.create("http://h/p?wait=%35")));
-        for (String query : List.of("wait=", "wait", "a=1&wait=", "wait=5&wait=6", "wait=+5", "wait=%2D1")) {
-            assertThrows(ApiError.class, () -> waiting.holdSecondsOf(URI.create("http://h/p?" + query)), query);
+        for (String query :
+                List.of("wait=", "wait", "a=1&wait=", "wait=5&wait=6", "wait=+5", "wait=%2D1")) {
+            assertThrows(
+                    ApiError.class,
+                    () -> waiting.holdSecondsOf(URI.create("http://h/p?" + query)),
+                    query);
         }
     }
 

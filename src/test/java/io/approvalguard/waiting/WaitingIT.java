@@ -1,10 +1,15 @@
 package io.approvalguard.waiting;
 
-import static io.approvalguard.testkit.PushScenario.CLIENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.approvalguard.testkit.AdminClient;
+import io.approvalguard.testkit.DeviceClient;
+import io.approvalguard.testkit.KeycloakServer;
+import io.approvalguard.testkit.PushScenario;
+import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.pages.BrowserFlow;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -17,16 +22,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.approvalguard.testkit.AdminClient;
-import io.approvalguard.testkit.DeviceClient;
-import io.approvalguard.testkit.KeycloakServer;
-import io.approvalguard.testkit.PushScenario;
-import io.approvalguard.testkit.oidc.HttpResult;
-import io.approvalguard.testkit.pages.BrowserFlow;
 
 /**
  * Event-driven waiting on a real Keycloak: a held status request answers the moment the device
@@ -38,6 +35,7 @@ class WaitingIT {
 
     private static final int NODE_CAP = 6;
     private static final int SESSION_CAP = 4;
+
     /**
      * Longest wait for something that happens "at once" (a wake, a freed slot): generous for a
      * loaded machine, and still well short of the 25 s a held request waits when nothing happens.
@@ -53,7 +51,8 @@ class WaitingIT {
         Map<String, Object> challenge = user.challenge();
 
         long askedAt = System.nanoTime();
-        CompletableFuture<HttpResult> held = CompletableFuture.supplyAsync(() -> browser.waitStatus(25));
+        CompletableFuture<HttpResult> held =
+                CompletableFuture.supplyAsync(() -> browser.waitStatus(25));
         awaitWaiters(1);
         assertFalse(held.isDone(), "a pending state must be held, not answered");
 
@@ -68,7 +67,9 @@ class WaitingIT {
         assertEquals("approved", state.jsonMap().get("state"));
         assertEquals("no-store", state.header("Cache-Control"));
         // A figure, not asserted: latency belongs to the benchmarks (docs/benchmarks.md).
-        System.out.printf("decision to waiting browser: %d ms (held %d ms)%n", TimeUnit.NANOSECONDS.toMillis(answeredAt - decidedAt),
+        System.out.printf(
+                "decision to waiting browser: %d ms (held %d ms)%n",
+                TimeUnit.NANOSECONDS.toMillis(answeredAt - decidedAt),
                 TimeUnit.NANOSECONDS.toMillis(answeredAt - askedAt));
         awaitWaiters(0);
 
@@ -84,8 +85,10 @@ class WaitingIT {
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals(200, state.status(), state.body());
         assertEquals("pending", state.jsonMap().get("state"));
-        // Held until its limit (a load can only lengthen that), and answered at it, not at the 25 s default.
-        assertTrue(tookMillis >= 1800, "answered after " + tookMillis + " ms, before its 2 s were up");
+        // Held until its limit (a load can only lengthen that), and answered at it, not at the 25 s
+        // default.
+        assertTrue(
+                tookMillis >= 1800, "answered after " + tookMillis + " ms, before its 2 s were up");
         assertTrue(tookMillis < WOKEN_WITHIN.toMillis(), "held " + tookMillis + " ms for wait=2");
         awaitWaiters(0);
         denyAndSettle(user, browser);
@@ -94,19 +97,23 @@ class WaitingIT {
     @Test
     void aWaitingDeviceHearsOfANewChallengeTheMomentItExists() throws Exception {
         PushScenario user = PushScenario.enrolledUser(admin);
-        CompletableFuture<DeviceClient.Response> held = CompletableFuture.supplyAsync(() -> user.device.waitForChallenges(25));
+        CompletableFuture<DeviceClient.Response> held =
+                CompletableFuture.supplyAsync(() -> user.device.waitForChallenges(25));
         awaitWaiters(1);
         BrowserFlow browser = user.signInToWaitPage();
         long openedAt = System.nanoTime();
         // One challenge listed: woken by it (its time limit answers an empty list).
         DeviceClient.Response listed = held.get(WOKEN_WITHIN.toSeconds(), TimeUnit.SECONDS);
-        System.out.printf("new challenge to waiting device: %d ms after the wait page%n",
+        System.out.printf(
+                "new challenge to waiting device: %d ms after the wait page%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAt));
         assertEquals(200, listed.status(), listed.toString());
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> challenges = (List<Map<String, Object>>) listed.json().get("challenges");
+        List<Map<String, Object>> challenges =
+                (List<Map<String, Object>>) listed.json().get("challenges");
         assertEquals(1, challenges.size(), listed.toString());
-        assertEquals(200, user.device.answer(challenges.get(0), "approve", browser.code()).status());
+        assertEquals(
+                200, user.device.answer(challenges.get(0), "approve", browser.code()).status());
         assertTrue(browser.pressWait("continue").isLoggedIn(), browser.describePage());
 
         // Nothing pending: the device's held request ends empty at its time limit.
@@ -128,7 +135,9 @@ class WaitingIT {
             HttpResult refused = browser.waitStatus(25);
             assertEquals(429, refused.status(), refused.body());
             assertEquals("too_many_waiters", refused.jsonMap().get("error"));
-            assertTrue(((String) refused.jsonMap().get("error_description")).contains("this browser"), refused.body());
+            assertTrue(
+                    ((String) refused.jsonMap().get("error_description")).contains("this browser"),
+                    refused.body());
             assertEquals("2", refused.header("Retry-After"));
 
             // A client that goes away frees its slot at once, long before its 25 s are up.
@@ -146,7 +155,9 @@ class WaitingIT {
             awaitWaiters(NODE_CAP);
             HttpResult full = other.waitStatus(25);
             assertEquals(429, full.status(), full.body());
-            assertTrue(((String) full.jsonMap().get("error_description")).contains("this server"), full.body());
+            assertTrue(
+                    ((String) full.jsonMap().get("error_description")).contains("this server"),
+                    full.body());
             // Asking without waiting is never refused.
             assertEquals("pending", other.pollStatus());
 
@@ -171,8 +182,12 @@ class WaitingIT {
             assertEquals(400, result.status(), bad + ": " + result.body());
             assertEquals("invalid_request", result.jsonMap().get("error"));
         }
-        DeviceClient.Response device = user.device.request("GET", DeviceClient.CHALLENGES_PATH + "?wait=x", null,
-                io.approvalguard.testkit.ProofSpec.valid());
+        DeviceClient.Response device =
+                user.device.request(
+                        "GET",
+                        DeviceClient.CHALLENGES_PATH + "?wait=x",
+                        null,
+                        io.approvalguard.testkit.ProofSpec.valid());
         assertEquals(400, device.status(), device.toString());
         assertEquals("invalid_request", device.error());
         // Nothing changed: the challenge still waits and can be approved.
@@ -183,12 +198,23 @@ class WaitingIT {
     /** Sends a held status request with the browser's cookies over a socket the test can cut. */
     private static Socket holdOverRawSocket(BrowserFlow browser) throws IOException {
         URI url = URI.create(browser.statusUrl() + "&wait=25");
-        String cookies = browser.cookies().all().stream().map(c -> c.name() + "=" + c.value())
-                .collect(Collectors.joining("; "));
+        String cookies =
+                browser.cookies().all().stream()
+                        .map(c -> c.name() + "=" + c.value())
+                        .collect(Collectors.joining("; "));
         Socket socket = new Socket(url.getHost(), url.getPort());
         OutputStream out = socket.getOutputStream();
-        out.write(("GET " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\nHost: " + url.getAuthority()
-                + "\r\nAccept: application/json\r\nCookie: " + cookies + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+                ("GET "
+                                + url.getRawPath()
+                                + "?"
+                                + url.getRawQuery()
+                                + " HTTP/1.1\r\nHost: "
+                                + url.getAuthority()
+                                + "\r\nAccept: application/json\r\nCookie: "
+                                + cookies
+                                + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return socket;
     }
@@ -215,6 +241,12 @@ class WaitingIT {
                 throw new IllegalStateException(e);
             }
         }
-        throw new AssertionError("the node holds " + last + " requests, expected " + expected + " within " + WOKEN_WITHIN);
+        throw new AssertionError(
+                "the node holds "
+                        + last
+                        + " requests, expected "
+                        + expected
+                        + " within "
+                        + WOKEN_WITHIN);
     }
 }

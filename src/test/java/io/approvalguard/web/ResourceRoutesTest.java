@@ -1,21 +1,22 @@
 package io.approvalguard.web;
 
-import io.approvalguard.support.http.ApiError;
-import io.approvalguard.support.http.RequestHeaderLimits;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import jakarta.ws.rs.core.MultivaluedHashMap;
-import jakarta.ws.rs.core.MultivaluedMap;
-
-import org.junit.jupiter.api.Test;
-
 import io.approvalguard.deviceapi.DeviceResource;
 import io.approvalguard.deviceapi.WebApproverResource;
 import io.approvalguard.push.LoginStatusResource;
+import io.approvalguard.support.http.ApiError;
+import io.approvalguard.support.http.RequestHeaderLimits;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
+import org.junit.jupiter.api.Test;
 
-/** What our locators refuse before RESTEasy routes a request: wrong methods, unknown paths, header limits. */
+/**
+ * What our locators refuse before RESTEasy routes a request: wrong methods, unknown paths, header
+ * limits.
+ */
 class ResourceRoutesTest {
 
     @Test
@@ -46,8 +47,10 @@ class ResourceRoutesTest {
 
     @Test
     void theLoginStatusAndTheWebApproverAreReadOnly() {
-        assertDoesNotThrow(() -> ResourceRoutes.of(LoginStatusResource.class).check("GET", "status"));
-        assertNotAllowed(ResourceRoutes.of(LoginStatusResource.class), "POST", "status", "GET, HEAD");
+        assertDoesNotThrow(
+                () -> ResourceRoutes.of(LoginStatusResource.class).check("GET", "status"));
+        assertNotAllowed(
+                ResourceRoutes.of(LoginStatusResource.class), "POST", "status", "GET, HEAD");
         ResourceRoutes app = ResourceRoutes.of(WebApproverResource.class);
         assertDoesNotThrow(() -> app.check("GET", ""));
         assertDoesNotThrow(() -> app.check("HEAD", ""));
@@ -58,8 +61,16 @@ class ResourceRoutesTest {
 
     @Test
     void templatesMatchOneSegmentPerVariable() {
-        assertEquals(true, ResourceRoutes.pattern("challenges/{id}/answer").matcher("challenges/a.b-c/answer").matches());
-        assertEquals(false, ResourceRoutes.pattern("challenges/{id}/answer").matcher("challenges/a/b/answer").matches());
+        assertEquals(
+                true,
+                ResourceRoutes.pattern("challenges/{id}/answer")
+                        .matcher("challenges/a.b-c/answer")
+                        .matches());
+        assertEquals(
+                false,
+                ResourceRoutes.pattern("challenges/{id}/answer")
+                        .matcher("challenges/a/b/answer")
+                        .matches());
         assertEquals(true, ResourceRoutes.pattern("/x/{n: [0-9]{2}}").matcher("x/42").matches());
         assertEquals(false, ResourceRoutes.pattern("/x/{n: [0-9]{2}}").matcher("x/4").matches());
         assertEquals(true, ResourceRoutes.pattern("a.b").matcher("a.b").matches());
@@ -90,11 +101,14 @@ class ResourceRoutesTest {
         assertEquals("request_headers_too_large", error.error());
     }
 
-    private static void assertNotAllowed(ResourceRoutes routes, String method, String path, String allow) {
-        ApiError error = assertThrows(ApiError.class, () -> routes.check(method, path), method + " " + path);
+    private static void assertNotAllowed(
+            ResourceRoutes routes, String method, String path, String allow) {
+        ApiError error =
+                assertThrows(ApiError.class, () -> routes.check(method, path), method + " " + path);
         assertEquals(405, error.status());
         assertEquals("method_not_allowed", error.error());
-        // The same list goes into the Allow header (checked against the server by DeviceApiAttackIT).
+        // The same list goes into the Allow header (checked against the server by
+        // DeviceApiAttackIT).
         assertEquals(true, error.getMessage().endsWith("it takes " + allow), error.getMessage());
     }
 }

@@ -7,9 +7,10 @@ import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
 /**
- * BENCHMARK ONLY. Mounts {@code /realms/{realm}/approval-guard-bench} ({@link ListenerBenchResource}).
- * Packed into {@code approval-guard-bench.jar} by {@code src/bench/listener-latency.sh}; never part of
- * the product JAR, never deployed anywhere but the benchmark's throw-away copy of Keycloak.
+ * BENCHMARK ONLY. Mounts {@code /realms/{realm}/approval-guard-bench} ({@link
+ * ListenerBenchResource}). Packed into {@code approval-guard-bench.jar} by {@code
+ * src/bench/listener-latency.sh}; never part of the product JAR, never deployed anywhere but the
+ * benchmark's throw-away copy of Keycloak.
  */
 public final class ListenerBenchProviderFactory implements RealmResourceProviderFactory {
 
@@ -24,22 +25,18 @@ public final class ListenerBenchProviderFactory implements RealmResourceProvider
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public String getId() {

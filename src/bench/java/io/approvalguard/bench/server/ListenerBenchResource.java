@@ -1,5 +1,15 @@
 package io.approvalguard.bench.server;
 
+import io.approvalguard.stream.CloudEvents;
+import io.approvalguard.stream.StreamEventListenerFactory;
+import io.approvalguard.stream.sink.StreamEvent;
+import jakarta.persistence.EntityManager;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -12,19 +22,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.regex.Pattern;
-
-import io.approvalguard.stream.CloudEvents;
-import io.approvalguard.stream.sink.StreamEvent;
-import io.approvalguard.stream.StreamEventListenerFactory;
-
-import jakarta.persistence.EntityManager;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.events.Details;
@@ -38,39 +35,41 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.utils.KeycloakSessionUtil;
 import org.keycloak.util.JsonSerialization;
-
+import org.keycloak.utils.KeycloakSessionUtil;
 
 /**
  * BENCHMARK ONLY: {@code POST /realms/{realm}/approval-guard-bench/listener}. Measures, inside the
  * server, what the {@code approval-guard} event listener adds to the transaction of a login.
  *
- * <p>Each round runs five transactions, in a shuffled order, each as
- * {@link KeycloakModelUtils#runJobInTransaction} runs one (a new session, begin, the realm in the
- * context, the work, commit, close), timed from before the session is created to after it is closed,
- * with the commit also timed on its own:
+ * <p>Each round runs five transactions, in a shuffled order, each as {@link
+ * KeycloakModelUtils#runJobInTransaction} runs one (a new session, begin, the realm in the context,
+ * the work, commit, close), timed from before the session is created to after it is closed, with
+ * the commit also timed on its own:
+ *
  * <ul>
- *   <li>{@code empty}: nothing: the floor of a transaction;</li>
+ *   <li>{@code empty}: nothing: the floor of a transaction;
  *   <li>{@code listener}: only the listener's work for a {@code LOGIN} event: an upper bound, since
- *       this transaction opens the entity manager and writes to the database for the listener alone;</li>
+ *       this transaction opens the entity manager and writes to the database for the listener
+ *       alone;
  *   <li>{@code login}: what a login writes: look the user and the client up, create the user
- *       session and the client session (persistent, so written to the database at commit);</li>
- *   <li>{@code login+listener}: the same, then a {@code LOGIN} event built as Keycloak's
- *       {@code EventBuilder} builds it, passed to the listener as {@code EventBuilder.success()}
- *       does for a login: in the request's session and transaction. The listener writes one outbox
- *       row per active sink; the rows are flushed and committed with the login's own writes;</li>
+ *       session and the client session (persistent, so written to the database at commit);
+ *   <li>{@code login+listener}: the same, then a {@code LOGIN} event built as Keycloak's {@code
+ *       EventBuilder} builds it, passed to the listener as {@code EventBuilder.success()} does for
+ *       a login: in the request's session and transaction. The listener writes one outbox row per
+ *       active sink; the rows are flushed and committed with the login's own writes;
  *   <li>{@code listener steps}: what the listener does for that event, done step by step through
  *       the product's public API ({@code CloudEvents.source}, {@code CloudEvents.of}, opening the
- *       entity manager, {@code Outbox.append}), each step timed: where the listener's time goes.</li>
+ *       entity manager, {@code Outbox.append}), each step timed: where the listener's time goes.
  * </ul>
- * The added latency is {@code login+listener} minus {@code login}; {@code listener} minus
- * {@code empty} bounds it from above. The time spent inside {@code onEvent} (building the CloudEvent,
- * {@code persist}, before the flush) is reported too. Rounds cycle over the realm's first
- * {@code users} users (created by the benchmark script); each round's user sessions are removed
- * after it, untimed, so the server stays in a steady state. The first {@code warmup} rounds are
- * discarded. Runs on the request's thread, so the listener sees the request as on a real login
- * (its CloudEvent source is the realm's URL).
+ *
+ * The added latency is {@code login+listener} minus {@code login}; {@code listener} minus {@code
+ * empty} bounds it from above. The time spent inside {@code onEvent} (building the CloudEvent,
+ * {@code persist}, before the flush) is reported too. Rounds cycle over the realm's first {@code
+ * users} users (created by the benchmark script); each round's user sessions are removed after it,
+ * untimed, so the server stays in a steady state. The first {@code warmup} rounds are discarded.
+ * Runs on the request's thread, so the listener sees the request as on a real login (its CloudEvent
+ * source is the realm's URL).
  *
  * <p>Unauthenticated, so it only answers loopback callers. Blocks the calling worker thread for the
  * whole run, after committing the request's own transaction (see {@link #listener}).
@@ -80,7 +79,9 @@ public final class ListenerBenchResource {
     static final String LISTENER = "approval-guard";
     private static final int MAX_ROUNDS = 200_000;
     private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final String[] VARIANTS = {"empty", "listener", "login", "login+listener", "listener steps"};
+    private static final String[] VARIANTS = {
+        "empty", "listener", "login", "login+listener", "listener steps"
+    };
     private static final int EMPTY = 0;
     private static final int LISTENER_ONLY = 1;
     private static final int LOGIN = 2;
@@ -93,45 +94,72 @@ public final class ListenerBenchResource {
         this.session = session;
     }
 
-    private record BenchUser(String id, String username) {
-    }
+    private record BenchUser(String id, String username) {}
 
-    /** What a variant does inside its transaction; it puts the times of its steps into {@code steps}. */
+    /**
+     * What a variant does inside its transaction; it puts the times of its steps into {@code
+     * steps}.
+     */
     private interface Work {
         void run(KeycloakSession s, long[] steps);
     }
 
-    /** Steps timed inside the work: the listener's {@code onEvent}, and the parts of the same work done step by step. */
-    private static final String[] STEPS = {"onEvent", "CloudEvents.source", "CloudEvents.of (JSON envelope)",
-            "open the entity manager", "Outbox.append (persist, after-commit hook)"};
+    /**
+     * Steps timed inside the work: the listener's {@code onEvent}, and the parts of the same work
+     * done step by step.
+     */
+    private static final String[] STEPS = {
+        "onEvent",
+        "CloudEvents.source",
+        "CloudEvents.of (JSON envelope)",
+        "open the entity manager",
+        "Outbox.append (persist, after-commit hook)"
+    };
 
     @POST
     @Path("listener")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response listener(@QueryParam("n") Integer n, @QueryParam("warmup") Integer warmup,
-            @QueryParam("users") Integer users, @QueryParam("client") String clientId) throws IOException {
+    public Response listener(
+            @QueryParam("n") Integer n,
+            @QueryParam("warmup") Integer warmup,
+            @QueryParam("users") Integer users,
+            @QueryParam("client") String clientId)
+            throws IOException {
         if (!fromLoopback()) {
             return error(Response.Status.FORBIDDEN, "only loopback callers may run the benchmark");
         }
         int rounds = n == null ? 5_000 : n;
         int warmupRounds = warmup == null ? 2_000 : warmup;
         int userCount = users == null ? 50 : users;
-        if (rounds < 100 || warmupRounds < 0 || rounds + warmupRounds > MAX_ROUNDS || userCount < 1 || userCount > 10_000) {
-            return error(Response.Status.BAD_REQUEST, "need 100 <= n, 0 <= warmup, n + warmup <= " + MAX_ROUNDS
-                    + ", 1 <= users <= 10000");
+        if (rounds < 100
+                || warmupRounds < 0
+                || rounds + warmupRounds > MAX_ROUNDS
+                || userCount < 1
+                || userCount > 10_000) {
+            return error(
+                    Response.Status.BAD_REQUEST,
+                    "need 100 <= n, 0 <= warmup, n + warmup <= "
+                            + MAX_ROUNDS
+                            + ", 1 <= users <= 10000");
         }
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         if (factory.getProviderFactory(EventListenerProvider.class, LISTENER) == null) {
-            return error(Response.Status.CONFLICT, "the " + LISTENER + " event listener is not deployed");
+            return error(
+                    Response.Status.CONFLICT,
+                    "the " + LISTENER + " event listener is not deployed");
         }
         RealmModel realm = session.getContext().getRealm();
         ClientModel client = realm.getClientByClientId(clientId == null ? "bench-app" : clientId);
         if (client == null) {
-            return error(Response.Status.BAD_REQUEST, "no client " + clientId + " in realm " + realm.getName());
+            return error(
+                    Response.Status.BAD_REQUEST,
+                    "no client " + clientId + " in realm " + realm.getName());
         }
-        List<BenchUser> benchUsers = session.users()
-                .searchForUserStream(realm, Map.of(UserModel.SEARCH, "*"), 0, userCount)
-                .map(u -> new BenchUser(u.getId(), u.getUsername())).toList();
+        List<BenchUser> benchUsers =
+                session.users()
+                        .searchForUserStream(realm, Map.of(UserModel.SEARCH, "*"), 0, userCount)
+                        .map(u -> new BenchUser(u.getId(), u.getUsername()))
+                        .toList();
         if (benchUsers.isEmpty()) {
             return error(Response.Status.BAD_REQUEST, "realm " + realm.getName() + " has no users");
         }
@@ -139,8 +167,10 @@ public final class ListenerBenchResource {
         String realmName = realm.getName();
         String clientUuid = client.getId();
         String clientName = client.getClientId();
-        // End this request's own transaction now: a run can outlast the transaction timeout (300 s), and
-        // no outer transaction is then suspended and resumed around each measured one (a login has none).
+        // End this request's own transaction now: a run can outlast the transaction timeout (300
+        // s), and
+        // no outer transaction is then suspended and resumed around each measured one (a login has
+        // none).
         session.getTransactionManager().commit();
 
         long rowsBefore = outboxRows(factory, realmId);
@@ -176,41 +206,69 @@ public final class ListenerBenchResource {
                 boolean login = variant == LOGIN || variant == LOGIN_LISTENER;
                 boolean listener = variant == LISTENER_ONLY || variant == LOGIN_LISTENER;
                 Arrays.fill(stepNow, 0);
-                long[] phases = timedTransaction(factory, realmId, stepNow, (s, step) -> {
-                    String sessionId = UUID.randomUUID().toString();
-                    if (login) {
-                        RealmModel rm = s.getContext().getRealm();
-                        UserModel um = s.users().getUserById(rm, user.id());
-                        ClientModel cm = s.clients().getClientById(rm, clientUuid);
-                        UserSessionModel userSession = s.sessions().createUserSession(rm, um, user.username(), ip,
-                                "openid-connect", false, null, null);
-                        s.sessions().createClientSession(rm, cm, userSession);
-                        sessionId = userSession.getId();
-                        createdSessions.add(sessionId);
-                    }
-                    Event event = loginEvent(realmId, realmName, clientName, user, sessionId, ip);
-                    if (listener) {
-                        long t = System.nanoTime();
-                        s.getProvider(EventListenerProvider.class, LISTENER).onEvent(event);
-                        step[0] = System.nanoTime() - t;
-                    } else if (variant == LISTENER_STEPS) {
-                        // what StreamEventListener.onEvent does for a LOGIN, one step at a time
-                        long t0 = System.nanoTime();
-                        String source = CloudEvents.source(s, event.getRealmName(), event.getRealmId());
-                        long t1 = System.nanoTime();
-                        StreamEvent streamEvent = CloudEvents.of(event, source);
-                        long t2 = System.nanoTime();
-                        s.getProvider(JpaConnectionProvider.class).getEntityManager();
-                        long t3 = System.nanoTime();
-                        StreamEventListenerFactory.outbox(s).append(s, streamEvent);
-                        long t4 = System.nanoTime();
-                        step[0] = t4 - t0;
-                        step[1] = t1 - t0;
-                        step[2] = t2 - t1;
-                        step[3] = t3 - t2;
-                        step[4] = t4 - t3;
-                    }
-                });
+                long[] phases =
+                        timedTransaction(
+                                factory,
+                                realmId,
+                                stepNow,
+                                (s, step) -> {
+                                    String sessionId = UUID.randomUUID().toString();
+                                    if (login) {
+                                        RealmModel rm = s.getContext().getRealm();
+                                        UserModel um = s.users().getUserById(rm, user.id());
+                                        ClientModel cm = s.clients().getClientById(rm, clientUuid);
+                                        UserSessionModel userSession =
+                                                s.sessions()
+                                                        .createUserSession(
+                                                                rm,
+                                                                um,
+                                                                user.username(),
+                                                                ip,
+                                                                "openid-connect",
+                                                                false,
+                                                                null,
+                                                                null);
+                                        s.sessions().createClientSession(rm, cm, userSession);
+                                        sessionId = userSession.getId();
+                                        createdSessions.add(sessionId);
+                                    }
+                                    Event event =
+                                            loginEvent(
+                                                    realmId,
+                                                    realmName,
+                                                    clientName,
+                                                    user,
+                                                    sessionId,
+                                                    ip);
+                                    if (listener) {
+                                        long t = System.nanoTime();
+                                        s.getProvider(EventListenerProvider.class, LISTENER)
+                                                .onEvent(event);
+                                        step[0] = System.nanoTime() - t;
+                                    } else if (variant == LISTENER_STEPS) {
+                                        // what StreamEventListener.onEvent does for a LOGIN, one
+                                        // step at a time
+                                        long t0 = System.nanoTime();
+                                        String source =
+                                                CloudEvents.source(
+                                                        s,
+                                                        event.getRealmName(),
+                                                        event.getRealmId());
+                                        long t1 = System.nanoTime();
+                                        StreamEvent streamEvent = CloudEvents.of(event, source);
+                                        long t2 = System.nanoTime();
+                                        s.getProvider(JpaConnectionProvider.class)
+                                                .getEntityManager();
+                                        long t3 = System.nanoTime();
+                                        StreamEventListenerFactory.outbox(s).append(s, streamEvent);
+                                        long t4 = System.nanoTime();
+                                        step[0] = t4 - t0;
+                                        step[1] = t1 - t0;
+                                        step[2] = t2 - t1;
+                                        step[3] = t3 - t2;
+                                        step[4] = t4 - t3;
+                                    }
+                                });
                 if (r >= warmupRounds) {
                     total[variant][r - warmupRounds] = phases[0];
                     commit[variant][r - warmupRounds] = phases[1];
@@ -223,16 +281,18 @@ public final class ListenerBenchResource {
             if (!createdSessions.isEmpty()) {
                 List<String> ids = List.copyOf(createdSessions);
                 createdSessions.clear();
-                KeycloakModelUtils.runJobInTransaction(factory, s -> {
-                    RealmModel rm = s.realms().getRealm(realmId);
-                    s.getContext().setRealm(rm);
-                    for (String id : ids) {
-                        UserSessionModel us = s.sessions().getUserSession(rm, id);
-                        if (us != null) {
-                            s.sessions().removeUserSession(rm, us);
-                        }
-                    }
-                });
+                KeycloakModelUtils.runJobInTransaction(
+                        factory,
+                        s -> {
+                            RealmModel rm = s.realms().getRealm(realmId);
+                            s.getContext().setRealm(rm);
+                            for (String id : ids) {
+                                UserSessionModel us = s.sessions().getUserSession(rm, id);
+                                if (us != null) {
+                                    s.sessions().removeUserSession(rm, us);
+                                }
+                            }
+                        });
             }
         }
         long wallNanos = System.nanoTime() - started;
@@ -249,8 +309,16 @@ public final class ListenerBenchResource {
         config.put("client", clientName);
         config.put("availableProcessors", Runtime.getRuntime().availableProcessors());
         config.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
-        config.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList());
-        config.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        config.put(
+                "gc",
+                ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .map(GarbageCollectorMXBean::getName)
+                        .toList());
+        config.put(
+                "java",
+                System.getProperty("java.vm.name")
+                        + " "
+                        + System.getProperty("java.runtime.version"));
         result.put("config", config);
 
         Map<String, Object> transactions = new LinkedHashMap<>();
@@ -271,9 +339,15 @@ public final class ListenerBenchResource {
         result.put("partMicros", parts);
 
         Map<String, Object> added = new LinkedHashMap<>();
-        added.put("listener in a login (login+listener - login)", difference(total[LOGIN_LISTENER], total[LOGIN]));
-        added.put("listener alone (listener - empty)", difference(total[LISTENER_ONLY], total[EMPTY]));
-        added.put("commit in a login (login+listener - login)", difference(commit[LOGIN_LISTENER], commit[LOGIN]));
+        added.put(
+                "listener in a login (login+listener - login)",
+                difference(total[LOGIN_LISTENER], total[LOGIN]));
+        added.put(
+                "listener alone (listener - empty)",
+                difference(total[LISTENER_ONLY], total[EMPTY]));
+        added.put(
+                "commit in a login (login+listener - login)",
+                difference(commit[LOGIN_LISTENER], commit[LOGIN]));
         result.put("addedMicros", added);
 
         Map<String, Object> run = new LinkedHashMap<>();
@@ -286,16 +360,20 @@ public final class ListenerBenchResource {
         run.put("outboxByStatus", outboxByStatus(factory, realmId));
         run.put("sampleSource", sampleSource(factory, realmId));
         result.put("run", run);
-        return Response.ok(JsonSerialization.writeValueAsString(result), MediaType.APPLICATION_JSON_TYPE)
-                .header("Cache-Control", "no-store").build();
+        return Response.ok(
+                        JsonSerialization.writeValueAsString(result),
+                        MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", "no-store")
+                .build();
     }
 
     /**
-     * One transaction as {@link KeycloakModelUtils#runJobInTransaction} runs it (new session, begin,
-     * the realm in the context, the work, commit, close), timed: answers the total and the commit, in
-     * nanoseconds.
+     * One transaction as {@link KeycloakModelUtils#runJobInTransaction} runs it (new session,
+     * begin, the realm in the context, the work, commit, close), timed: answers the total and the
+     * commit, in nanoseconds.
      */
-    private static long[] timedTransaction(KeycloakSessionFactory factory, String realmId, long[] steps, Work work) {
+    private static long[] timedTransaction(
+            KeycloakSessionFactory factory, String realmId, long[] steps, Work work) {
         long start = System.nanoTime();
         long commitStart;
         long commitEnd;
@@ -315,7 +393,10 @@ public final class ListenerBenchResource {
         return new long[] {System.nanoTime() - start, commitEnd - commitStart};
     }
 
-    /** How much larger {@code with} is than {@code without}: means (with a 95% interval) and percentiles. */
+    /**
+     * How much larger {@code with} is than {@code without}: means (with a 95% interval) and
+     * percentiles.
+     */
     private static Map<String, Object> difference(long[] with, long[] without) {
         Map<String, Object> d = new LinkedHashMap<>();
         double se = Math.sqrt(variance(with) / with.length + variance(without) / without.length);
@@ -329,8 +410,16 @@ public final class ListenerBenchResource {
         return d;
     }
 
-    /** A LOGIN event as {@code EventBuilder} builds it at the end of a browser login with the code flow. */
-    private static Event loginEvent(String realmId, String realmName, String clientId, BenchUser user, String sessionId,
+    /**
+     * A LOGIN event as {@code EventBuilder} builds it at the end of a browser login with the code
+     * flow.
+     */
+    private static Event loginEvent(
+            String realmId,
+            String realmName,
+            String clientId,
+            BenchUser user,
+            String sessionId,
             String ip) {
         Event event = new Event();
         event.setId(UUID.randomUUID().toString());
@@ -356,37 +445,61 @@ public final class ListenerBenchResource {
     }
 
     private static long outboxRows(KeycloakSessionFactory factory, String realmId) {
-        return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> em(s)
-                .createQuery("select count(o) from OutboxRecordEntity o where o.realmId = :realm", Long.class)
-                .setParameter("realm", realmId).getSingleResult());
+        return KeycloakModelUtils.runJobInTransactionWithResult(
+                factory,
+                s ->
+                        em(s).createQuery(
+                                        "select count(o) from OutboxRecordEntity o where o.realmId = :realm",
+                                        Long.class)
+                                .setParameter("realm", realmId)
+                                .getSingleResult());
     }
 
-    private static Map<String, Long> outboxByStatus(KeycloakSessionFactory factory, String realmId) {
-        return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
-            Map<String, Long> counts = new LinkedHashMap<>();
-            for (Object[] row : em(s).createQuery("select o.sinkId, o.status, count(o) from OutboxRecordEntity o"
-                    + " where o.realmId = :realm group by o.sinkId, o.status order by o.sinkId, o.status", Object[].class)
-                    .setParameter("realm", realmId).getResultList()) {
-                counts.put(row[0] + "/" + row[1], (Long) row[2]);
-            }
-            return counts;
-        });
+    private static Map<String, Long> outboxByStatus(
+            KeycloakSessionFactory factory, String realmId) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(
+                factory,
+                s -> {
+                    Map<String, Long> counts = new LinkedHashMap<>();
+                    for (Object[] row :
+                            em(s).createQuery(
+                                            "select o.sinkId, o.status, count(o) from OutboxRecordEntity o"
+                                                    + " where o.realmId = :realm group by o.sinkId, o.status order by o.sinkId, o.status",
+                                            Object[].class)
+                                    .setParameter("realm", realmId)
+                                    .getResultList()) {
+                        counts.put(row[0] + "/" + row[1], (Long) row[2]);
+                    }
+                    return counts;
+                });
     }
 
-    /** The CloudEvents source of a record written by the run: the realm's URL when the listener saw the request. */
+    /**
+     * The CloudEvents source of a record written by the run: the realm's URL when the listener saw
+     * the request.
+     */
     private static String sampleSource(KeycloakSessionFactory factory, String realmId) {
-        return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
-            List<String> payloads = em(s).createQuery("select o.payload from OutboxRecordEntity o where o.realmId = :realm",
-                    String.class).setParameter("realm", realmId).setMaxResults(1).getResultList();
-            if (payloads.isEmpty()) {
-                return null;
-            }
-            try {
-                return String.valueOf(JsonSerialization.readValue(payloads.get(0), Map.class).get("source"));
-            } catch (IOException e) {
-                return "unreadable: " + e.getMessage();
-            }
-        });
+        return KeycloakModelUtils.runJobInTransactionWithResult(
+                factory,
+                s -> {
+                    List<String> payloads =
+                            em(s).createQuery(
+                                            "select o.payload from OutboxRecordEntity o where o.realmId = :realm",
+                                            String.class)
+                                    .setParameter("realm", realmId)
+                                    .setMaxResults(1)
+                                    .getResultList();
+                    if (payloads.isEmpty()) {
+                        return null;
+                    }
+                    try {
+                        return String.valueOf(
+                                JsonSerialization.readValue(payloads.get(0), Map.class)
+                                        .get("source"));
+                    } catch (IOException e) {
+                        return "unreadable: " + e.getMessage();
+                    }
+                });
     }
 
     private static EntityManager em(KeycloakSession s) {
@@ -460,7 +573,8 @@ public final class ListenerBenchResource {
 
     private boolean fromLoopback() {
         String address = session.getContext().getConnection().getRemoteAddr();
-        if (address == null || !(IPV4_LITERAL.matcher(address).matches() || address.contains(":"))) {
+        if (address == null
+                || !(IPV4_LITERAL.matcher(address).matches() || address.contains(":"))) {
             return false;
         }
         try {

@@ -9,6 +9,5 @@ public interface LocationProvider extends Provider {
     RequestLocation locate(String ipAddress);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

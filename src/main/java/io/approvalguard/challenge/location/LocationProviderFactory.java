@@ -2,5 +2,4 @@ package io.approvalguard.challenge.location;
 
 import org.keycloak.provider.ProviderFactory;
 
-public interface LocationProviderFactory extends ProviderFactory<LocationProvider> {
-}
+public interface LocationProviderFactory extends ProviderFactory<LocationProvider> {}

@@ -7,7 +7,8 @@ import java.util.Map;
  *
  * @param countryCode ISO 3166-1 alpha-2, for example {@code GB}
  */
-public record RequestLocation(String city, String countryCode, String countryName, Long asNumber, String asOrganization) {
+public record RequestLocation(
+        String city, String countryCode, String countryName, Long asNumber, String asOrganization) {
 
     public static final RequestLocation UNKNOWN = new RequestLocation(null, null, null, null, null);
 
@@ -23,10 +24,15 @@ public record RequestLocation(String city, String countryCode, String countryNam
         return space < 0 ? value : value.substring(0, space);
     }
 
-    /** Adds {@code location}, {@code country} and {@code network} to an approval context, where known. */
+    /**
+     * Adds {@code location}, {@code country} and {@code network} to an approval context, where
+     * known.
+     */
     public void addTo(Map<String, Object> context) {
-        String place = city != null && countryName != null ? city + ", " + countryName
-                : city != null ? city : countryName;
+        String place =
+                city != null && countryName != null
+                        ? city + ", " + countryName
+                        : city != null ? city : countryName;
         if (place == null && countryCode != null) {
             place = countryCode;
         }
@@ -37,7 +43,9 @@ public record RequestLocation(String city, String countryCode, String countryNam
             context.put("country", countryCode);
         }
         if (asNumber != null) {
-            context.put("network", "AS" + asNumber + (asOrganization == null ? "" : " " + asOrganization));
+            context.put(
+                    "network",
+                    "AS" + asNumber + (asOrganization == null ? "" : " " + asOrganization));
         }
     }
 }

@@ -1,7 +1,16 @@
 package io.approvalguard.push.ciba;
 
+import io.approvalguard.challenge.ApprovalContext;
+import io.approvalguard.challenge.ApprovalEngine;
+import io.approvalguard.challenge.AuthorizationDetails;
+import io.approvalguard.challenge.Binding;
+import io.approvalguard.challenge.Opening;
+import io.approvalguard.challenge.PromptPolicy;
+import io.approvalguard.challenge.Purpose;
+import io.approvalguard.challenge.VerificationProfile;
+import io.approvalguard.fatigue.ThrottleSettings;
+import io.approvalguard.push.PushSettings;
 import java.util.Map;
-
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.EventBuilder;
@@ -12,17 +21,6 @@ import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.grants.ciba.channel.AuthenticationChannelProvider;
 import org.keycloak.protocol.oidc.grants.ciba.channel.CIBAAuthenticationRequest;
 import org.keycloak.representations.AccessToken;
-
-import io.approvalguard.challenge.Opening;
-import io.approvalguard.challenge.Binding;
-import io.approvalguard.challenge.ApprovalContext;
-import io.approvalguard.challenge.AuthorizationDetails;
-import io.approvalguard.challenge.Purpose;
-import io.approvalguard.challenge.VerificationProfile;
-import io.approvalguard.fatigue.ThrottleSettings;
-import io.approvalguard.challenge.ApprovalEngine;
-import io.approvalguard.challenge.PromptPolicy;
-import io.approvalguard.push.PushSettings;
 
 /**
  * OpenID CIBA on the user's Approval Guard device: a backchannel authentication request becomes a
@@ -40,36 +38,72 @@ final class ApprovalGuardCibaChannel implements AuthenticationChannelProvider {
     }
 
     @Override
-    public boolean requestAuthentication(CIBAAuthenticationRequest request, String infoUsedByAuthenticator) {
+    public boolean requestAuthentication(
+            CIBAAuthenticationRequest request, String infoUsedByAuthenticator) {
         RealmModel realm = session.getContext().getRealm();
         UserModel user = request.getUser();
         ClientModel client = request.getClient();
-        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).client(client).user(user);
+        EventBuilder event =
+                new EventBuilder(realm, session, session.getContext().getConnection())
+                        .client(client)
+                        .user(user);
         ApprovalEngine engine = new ApprovalEngine(session);
         Map<String, Object> context;
         try {
             Object details = request.getOtherClaims().get(ApprovalContext.AUTHORIZATION_DETAILS);
-            context = ApprovalContext.forBackchannelRequest(session, realm, user, client, request.getScope(),
-                    details instanceof String raw ? raw : null, request.getBindingMessage());
+            context =
+                    ApprovalContext.forBackchannelRequest(
+                            session,
+                            realm,
+                            user,
+                            client,
+                            request.getScope(),
+                            details instanceof String raw ? raw : null,
+                            request.getBindingMessage());
         } catch (AuthorizationDetails.Invalid e) {
             engine.refuseRequest(client, user, Purpose.CIBA, e, event);
             return false;
         }
-        // No sign-in screen to show a code: the binding message, shown on both sides, takes its place.
-        long lifetime = Math.min(PushSettings.MAX_LIFETIME, Math.max(PushSettings.MIN_LIFETIME, request.getExp() - Time.currentTime()));
-        PromptPolicy policy = new PromptPolicy((int) lifetime, VerificationProfile.APPROVE_ONLY, 0, ThrottleSettings.DEFAULTS);
-        Opening opening = engine.open(Binding.backchannel(request.getAuthResultId()), client, user, null, context,
-                Purpose.CIBA, policy, event);
+        // No sign-in screen to show a code: the binding message, shown on both sides, takes its
+        // place.
+        long lifetime =
+                Math.min(
+                        PushSettings.MAX_LIFETIME,
+                        Math.max(PushSettings.MIN_LIFETIME, request.getExp() - Time.currentTime()));
+        PromptPolicy policy =
+                new PromptPolicy(
+                        (int) lifetime,
+                        VerificationProfile.APPROVE_ONLY,
+                        0,
+                        ThrottleSettings.DEFAULTS);
+        Opening opening =
+                engine.open(
+                        Binding.backchannel(request.getAuthResultId()),
+                        client,
+                        user,
+                        null,
+                        context,
+                        Purpose.CIBA,
+                        policy,
+                        event);
         if (!opening.isOpened()) {
-            LOG.infof("Approval Guard: CIBA request of client %s not sent to the device: %s", client.getClientId(),
-                    opening.isClosed() ? opening.closed().description() : "throttled (" + opening.refusal() + ")");
+            LOG.infof(
+                    "Approval Guard: CIBA request of client %s not sent to the device: %s",
+                    client.getClientId(),
+                    opening.isClosed()
+                            ? opening.closed().description()
+                            : "throttled (" + opening.refusal() + ")");
             return false;
         }
-        CibaChallenges.rememberCallbackToken(session, opening.challenge(), callbackToken(request), lifetime + 60);
+        CibaChallenges.rememberCallbackToken(
+                session, opening.challenge(), callbackToken(request), lifetime + 60);
         return true;
     }
 
-    /** The bearer token Keycloak's CIBA callback verifies: built as Keycloak's own HTTP channel builds it. */
+    /**
+     * The bearer token Keycloak's CIBA callback verifies: built as Keycloak's own HTTP channel
+     * builds it.
+     */
     private String callbackToken(CIBAAuthenticationRequest request) {
         AccessToken token = new AccessToken();
         token.type("Bearer");
@@ -84,6 +118,5 @@ final class ApprovalGuardCibaChannel implements AuthenticationChannelProvider {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

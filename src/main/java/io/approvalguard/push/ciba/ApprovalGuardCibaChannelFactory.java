@@ -1,12 +1,11 @@
 package io.approvalguard.push.ciba;
 
+import io.approvalguard.challenge.ChallengeDecided;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.grants.ciba.channel.AuthenticationChannelProvider;
 import org.keycloak.protocol.oidc.grants.ciba.channel.AuthenticationChannelProviderFactory;
-
-import io.approvalguard.challenge.ChallengeDecided;
 
 /** Select with {@code --spi-ciba-auth-channel--provider=approval-guard}. */
 public final class ApprovalGuardCibaChannelFactory implements AuthenticationChannelProviderFactory {
@@ -19,21 +18,20 @@ public final class ApprovalGuardCibaChannelFactory implements AuthenticationChan
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        factory.register(event -> {
-            if (event instanceof ChallengeDecided decided) {
-                CibaChallenges.onDecided(decided);
-            }
-        });
+        factory.register(
+                event -> {
+                    if (event instanceof ChallengeDecided decided) {
+                        CibaChallenges.onDecided(decided);
+                    }
+                });
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public String getId() {

@@ -5,7 +5,7 @@ package io.approvalguard.stream.sink;
  * says so here, and the relay retries, dead-letters or pauses the sink.
  *
  * @param retryAfterSeconds the earliest retry the receiver asked for ({@code Retry-After}), or 0
- * @param error             a short reason for the operator (no payload, no secrets), or null
+ * @param error a short reason for the operator (no payload, no secrets), or null
  */
 public record DeliveryOutcome(Kind kind, long retryAfterSeconds, String error) {
 
@@ -14,7 +14,10 @@ public record DeliveryOutcome(Kind kind, long retryAfterSeconds, String error) {
         DELIVERED,
         /** Not now: retry with back-off until the retry window ends, then dead-letter. */
         RETRY,
-        /** The receiver said the endpoint is gone for good (HTTP 410): pause the sink until an operator resumes it. */
+        /**
+         * The receiver said the endpoint is gone for good (HTTP 410): pause the sink until an
+         * operator resumes it.
+         */
         SINK_GONE
     }
 

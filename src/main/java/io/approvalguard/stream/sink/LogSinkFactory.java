@@ -1,9 +1,8 @@
 package io.approvalguard.stream.sink;
 
-import java.util.List;
-
 import io.approvalguard.support.config.Option;
 import io.approvalguard.support.config.OptionGroup;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
@@ -11,21 +10,24 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 
 /**
- * Development sink: one log line per record, the whole envelope (which holds no secrets).
- * Off unless {@code --spi-approval-guard-sink--log--enabled=true}.
+ * Development sink: one log line per record, the whole envelope (which holds no secrets). Off
+ * unless {@code --spi-approval-guard-sink--log--enabled=true}.
  */
 public final class LogSinkFactory implements SinkProviderFactory {
 
     public static final String PROVIDER_ID = "log";
-    private static final Option<Boolean> ENABLED = Option.bool("enabled", false,
-            "Write every stream record to the server log (development).");
-    public static final OptionGroup OPTIONS = OptionGroup.server("spi-" + SinkSpi.NAME + "--" + PROVIDER_ID, List.of(ENABLED));
+    private static final Option<Boolean> ENABLED =
+            Option.bool(
+                    "enabled", false, "Write every stream record to the server log (development).");
+    public static final OptionGroup OPTIONS =
+            OptionGroup.server("spi-" + SinkSpi.NAME + "--" + PROVIDER_ID, List.of(ENABLED));
 
     private static final Logger LOG = Logger.getLogger(LogSinkFactory.class);
-    private static final SinkProvider SINK = events -> {
-        events.forEach(LogSinkFactory::log);
-        return events.stream().map(e -> DeliveryOutcome.delivered()).toList();
-    };
+    private static final SinkProvider SINK =
+            events -> {
+                events.forEach(LogSinkFactory::log);
+                return events.stream().map(e -> DeliveryOutcome.delivered()).toList();
+            };
 
     private boolean enabled;
 
@@ -49,12 +51,10 @@ public final class LogSinkFactory implements SinkProviderFactory {
     }
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public String getId() {

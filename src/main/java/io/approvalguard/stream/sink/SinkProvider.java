@@ -1,7 +1,6 @@
 package io.approvalguard.stream.sink;
 
 import java.util.List;
-
 import org.keycloak.provider.Provider;
 
 /**
@@ -18,6 +17,5 @@ public interface SinkProvider extends Provider {
     List<DeliveryOutcome> deliver(List<StreamEvent> events);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

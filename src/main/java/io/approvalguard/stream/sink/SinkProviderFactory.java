@@ -8,7 +8,9 @@ import org.keycloak.provider.ProviderFactory;
  */
 public interface SinkProviderFactory extends ProviderFactory<SinkProvider> {
 
-    /** Whether records are written for this sink: it is enabled and configured (decided at start). */
+    /**
+     * Whether records are written for this sink: it is enabled and configured (decided at start).
+     */
     boolean isActive();
 
     /**

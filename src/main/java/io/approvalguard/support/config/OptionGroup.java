@@ -7,30 +7,37 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
 import org.keycloak.Config;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
 /**
- * The options one provider reads from one place. Declared as a static field next to the
- * provider, so that docs/configuration.md can be checked against every group there is.
+ * The options one provider reads from one place. Declared as a static field next to the provider,
+ * so that docs/configuration.md can be checked against every group there is.
  *
- * @param source  where the values come from
- * @param scope   names the place: for server options the prefix of their names
- *                ({@code spi-events-listener--approval-guard}), for admin-console config the
- *                provider id, for realm attributes the attribute name's prefix
+ * @param source where the values come from
+ * @param scope names the place: for server options the prefix of their names ({@code
+ *     spi-events-listener--approval-guard}), for admin-console config the provider id, for realm
+ *     attributes the attribute name's prefix
  * @param options every option of the group, each name once
  */
 public record OptionGroup(Source source, String scope, List<Option<?>> options) {
 
     /** Where the values of a group come from, and so what a bad value does. */
     public enum Source {
-        /** {@code --spi-...} server options: a bad value stops Keycloak at start ({@link SpiOptions}). */
+        /**
+         * {@code --spi-...} server options: a bad value stops Keycloak at start ({@link
+         * SpiOptions}).
+         */
         SERVER,
-        /** Per execution or mapper, saved by the admin console unchecked: a bad value is replaced ({@link ConfigValues}). */
+        /**
+         * Per execution or mapper, saved by the admin console unchecked: a bad value is replaced
+         * ({@link ConfigValues}).
+         */
         ADMIN_CONFIG,
-        /** Realm attributes: validated by the admin API, replaced when read ({@link ConfigValues}). */
+        /**
+         * Realm attributes: validated by the admin API, replaced when read ({@link ConfigValues}).
+         */
         REALM_ATTRIBUTES
     }
 
@@ -42,7 +49,10 @@ public record OptionGroup(Source source, String scope, List<Option<?>> options) 
         }
     }
 
-    /** Server options named {@code --<prefix>--<option>}, for example {@code --spi-approval-guard-sink--webhook--url}. */
+    /**
+     * Server options named {@code --<prefix>--<option>}, for example {@code
+     * --spi-approval-guard-sink--webhook--url}.
+     */
     public static OptionGroup server(String prefix, List<? extends Option<?>> options) {
         return new OptionGroup(Source.SERVER, prefix, List.copyOf(options));
     }
@@ -63,7 +73,9 @@ public record OptionGroup(Source source, String scope, List<Option<?>> options) 
         return new SpiOptions(config, scope);
     }
 
-    /** The raw values that are set, by option name; {@code lookup} finds a value by its full name. */
+    /**
+     * The raw values that are set, by option name; {@code lookup} finds a value by its full name.
+     */
     public Map<String, String> rawValues(Function<String, String> lookup) {
         requireSource(Source.REALM_ATTRIBUTES);
         Map<String, String> values = new LinkedHashMap<>();
@@ -104,7 +116,8 @@ public record OptionGroup(Source source, String scope, List<Option<?>> options) 
 
     private void requireSource(Source expected) {
         if (source != expected) {
-            throw new IllegalStateException(scope + " holds " + source + " options, not " + expected);
+            throw new IllegalStateException(
+                    scope + " holds " + source + " options, not " + expected);
         }
     }
 }

@@ -12,13 +12,19 @@ public final class SpiOptions {
     private final Config.Scope scope;
     private final String prefix;
 
-    /** @param prefix how the options are named in messages, for example {@code spi-approval-guard-sink--webhook} */
+    /**
+     * @param prefix how the options are named in messages, for example {@code
+     *     spi-approval-guard-sink--webhook}
+     */
     public SpiOptions(Config.Scope scope, String prefix) {
         this.scope = scope;
         this.prefix = prefix;
     }
 
-    /** The option's value; its default when not set; refused, naming option, value and what is allowed, when not valid. */
+    /**
+     * The option's value; its default when not set; refused, naming option, value and what is
+     * allowed, when not valid.
+     */
     public <T> T get(Option<T> option) {
         String raw = raw(option.name());
         if (raw == null) {
@@ -35,7 +41,9 @@ public final class SpiOptions {
         return raw(option.name()) != null;
     }
 
-    /** The value as it may appear in a message (a secret's as "(not shown)"), or null when not set. */
+    /**
+     * The value as it may appear in a message (a secret's as "(not shown)"), or null when not set.
+     */
     public String shown(Option<?> option) {
         String raw = raw(option.name());
         return raw == null ? null : option.shown(raw);
@@ -47,8 +55,15 @@ public final class SpiOptions {
     }
 
     public IllegalArgumentException invalid(String name, String shownValue, String expected) {
-        return new IllegalArgumentException("Approval Guard: option " + prefix + "--" + name + "=" + shownValue
-                + " is not valid: expected " + expected);
+        return new IllegalArgumentException(
+                "Approval Guard: option "
+                        + prefix
+                        + "--"
+                        + name
+                        + "="
+                        + shownValue
+                        + " is not valid: expected "
+                        + expected);
     }
 
     /** The option's name as the operator writes it, without the leading dashes. */

@@ -1,15 +1,14 @@
 package io.approvalguard.support.events;
 
 import java.util.Locale;
-
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 
 /**
  * Approval Guard's own events. Keycloak's {@link EventType} is closed, so each is raised as the
- * closest Keycloak type and named in the {@value #DETAIL} detail: listeners and the event store
- * can filter on it. Successful steps that are not themselves a login use
- * {@code CUSTOM_REQUIRED_ACTION}; steps that end a login use {@code LOGIN_ERROR} with an error code.
+ * closest Keycloak type and named in the {@value #DETAIL} detail: listeners and the event store can
+ * filter on it. Successful steps that are not themselves a login use {@code
+ * CUSTOM_REQUIRED_ACTION}; steps that end a login use {@code LOGIN_ERROR} with an error code.
  */
 public enum ApprovalGuardEvent {
     DEVICE_ENROLLED(EventType.UPDATE_CREDENTIAL, null),
@@ -23,7 +22,10 @@ public enum ApprovalGuardEvent {
     CHALLENGE_THROTTLED(EventType.LOGIN_ERROR, "approval_throttled"),
     /** The person signing in cancelled a pending request on the sign-in page. */
     CHALLENGE_CANCELLED(EventType.LOGIN_ERROR, "approval_cancelled"),
-    /** The client's transaction details cannot be shown faithfully (RFC 9396 invalid_authorization_details). */
+    /**
+     * The client's transaction details cannot be shown faithfully (RFC 9396
+     * invalid_authorization_details).
+     */
     REQUEST_REFUSED(EventType.LOGIN_ERROR, "invalid_authorization_details");
 
     public static final String DETAIL = "approval_guard_event";
@@ -35,11 +37,19 @@ public enum ApprovalGuardEvent {
     public static final String VERIFICATION = "approval_verification";
     public static final String QUIET = "approval_quiet";
     public static final String THROTTLE_REASON = "approval_throttle_reason";
-    /** The RFC 7638 thumbprint of the deciding device's key: the device's identity across systems. */
+
+    /**
+     * The RFC 7638 thumbprint of the deciding device's key: the device's identity across systems.
+     */
     public static final String DEVICE_THUMBPRINT = "device_key_thumbprint";
-    /** Where the sign-in came from (ISO country code, AS number), when the location provider knows. */
+
+    /**
+     * Where the sign-in came from (ISO country code, AS number), when the location provider knows.
+     */
     public static final String LOGIN_COUNTRY = "login_country";
+
     public static final String LOGIN_NETWORK = "login_network";
+
     /** Where the approving device's request came from. */
     public static final String APPROVER_COUNTRY = "approver_country";
 
@@ -55,7 +65,9 @@ public enum ApprovalGuardEvent {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Sets the type and detail on a builder already carrying realm, user and client, then sends it. */
+    /**
+     * Sets the type and detail on a builder already carrying realm, user and client, then sends it.
+     */
     public void emit(EventBuilder event) {
         event.event(type).detail(DETAIL, detailValue());
         if (error == null) {

@@ -1,20 +1,19 @@
 package io.approvalguard.support.http;
 
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-
 /**
  * A client error on one of our REST endpoints: an HTTP status, a stable {@code error} code and a
- * human-readable {@code error_description}. Endpoints turn it into a response with
- * {@link #respond}; the request's transaction still commits, so an event recorded before the
- * error (a wrong code, an expiry) is kept.
+ * human-readable {@code error_description}. Endpoints turn it into a response with {@link
+ * #respond}; the request's transaction still commits, so an event recorded before the error (a
+ * wrong code, an expiry) is kept.
  */
 public final class ApiError extends RuntimeException {
 
@@ -50,8 +49,11 @@ public final class ApiError extends RuntimeException {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("error_description", getMessage());
-        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .header("Cache-Control", "no-store").entity(body);
+        Response.ResponseBuilder response =
+                Response.status(status)
+                        .type(MediaType.APPLICATION_JSON_TYPE)
+                        .header("Cache-Control", "no-store")
+                        .entity(body);
         headers.forEach(response::header);
         return response.build();
     }

@@ -18,8 +18,7 @@ import java.util.Map;
  */
 public final class CanonicalJson {
 
-    private CanonicalJson() {
-    }
+    private CanonicalJson() {}
 
     public static String canonicalize(Object value) {
         StringBuilder out = new StringBuilder();
@@ -28,9 +27,9 @@ public final class CanonicalJson {
     }
 
     /**
-     * The value as JSON whose strings, numbers and literals are written exactly as in the
-     * canonical form, with object members in their own order rather than sorted: what a device is
-     * shown, so that the text of each value it displays is the text it hashes.
+     * The value as JSON whose strings, numbers and literals are written exactly as in the canonical
+     * form, with object members in their own order rather than sorted: what a device is shown, so
+     * that the text of each value it displays is the text it hashes.
      */
     public static String writeInOrder(Object value) {
         StringBuilder out = new StringBuilder();
@@ -75,14 +74,17 @@ public final class CanonicalJson {
             }
             out.append(']');
         } else {
-            throw new IllegalArgumentException("value of type " + value.getClass().getSimpleName() + " cannot be canonicalised");
+            throw new IllegalArgumentException(
+                    "value of type "
+                            + value.getClass().getSimpleName()
+                            + " cannot be canonicalised");
         }
     }
 
     /**
      * A double as ECMAScript's Number.prototype.toString writes it (RFC 8785 section 3.2.2.3): the
-     * shortest digits that read back as the same double, plain between 1e-7 and 1e21, else with
-     * an exponent. Java 17's Double.toString is not always the shortest, so the digits are found here.
+     * shortest digits that read back as the same double, plain between 1e-7 and 1e21, else with an
+     * exponent. Java 17's Double.toString is not always the shortest, so the digits are found here.
      */
     static String number(double value) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
@@ -114,18 +116,26 @@ public final class CanonicalJson {
     }
 
     /**
-     * The fewest significant digits that read back as {@code value}, and among those the closest
-     * to it. Rounding to p digits is not enough: just above a power of two the nearest p-digit
-     * decimal may miss while its neighbour one unit away reads back.
+     * The fewest significant digits that read back as {@code value}, and among those the closest to
+     * it. Rounding to p digits is not enough: just above a power of two the nearest p-digit decimal
+     * may miss while its neighbour one unit away reads back.
      */
     private static BigDecimal shortestDigits(double value) {
         BigDecimal exact = new BigDecimal(value);
         for (int precision = 1; precision <= 17; precision++) {
             BigDecimal rounded = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
             BigDecimal best = null;
-            for (BigDecimal candidate : new BigDecimal[] {rounded, rounded.subtract(rounded.ulp()), rounded.add(rounded.ulp())}) {
-                if (candidate.doubleValue() == value && (best == null
-                        || candidate.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0)) {
+            for (BigDecimal candidate :
+                    new BigDecimal[] {
+                        rounded, rounded.subtract(rounded.ulp()), rounded.add(rounded.ulp())
+                    }) {
+                if (candidate.doubleValue() == value
+                        && (best == null
+                                || candidate
+                                                .subtract(exact)
+                                                .abs()
+                                                .compareTo(best.subtract(exact).abs())
+                                        < 0)) {
                     best = candidate;
                 }
             }

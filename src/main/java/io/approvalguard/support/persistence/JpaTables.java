@@ -1,7 +1,6 @@
 package io.approvalguard.support.persistence;
 
 import java.util.List;
-
 import org.keycloak.Config;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
@@ -20,26 +19,26 @@ public abstract class JpaTables implements JpaEntityProviderFactory {
 
     protected JpaTables(String id, String changelogLocation, List<Class<?>> entities) {
         this.id = id;
-        this.provider = new JpaEntityProvider() {
-            @Override
-            public List<Class<?>> getEntities() {
-                return entities;
-            }
+        this.provider =
+                new JpaEntityProvider() {
+                    @Override
+                    public List<Class<?>> getEntities() {
+                        return entities;
+                    }
 
-            @Override
-            public String getChangelogLocation() {
-                return changelogLocation;
-            }
+                    @Override
+                    public String getChangelogLocation() {
+                        return changelogLocation;
+                    }
 
-            @Override
-            public String getFactoryId() {
-                return id;
-            }
+                    @Override
+                    public String getFactoryId() {
+                        return id;
+                    }
 
-            @Override
-            public void close() {
-            }
-        };
+                    @Override
+                    public void close() {}
+                };
     }
 
     @Override
@@ -48,16 +47,13 @@ public abstract class JpaTables implements JpaEntityProviderFactory {
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public String getId() {

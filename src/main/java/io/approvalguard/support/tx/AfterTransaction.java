@@ -2,7 +2,6 @@ package io.approvalguard.support.tx;
 
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-
 import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
@@ -12,35 +11,43 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Work tied to the end of the caller's Keycloak transaction, written once: what must only happen
- * when the change is real (wake waiters, notify devices, send mail), what undoes an immediate
- * claim when the change is not, and what runs at the end either way.
+ * when the change is real (wake waiters, notify devices, send mail), what undoes an immediate claim
+ * when the change is not, and what runs at the end either way.
  */
 public final class AfterTransaction {
 
-    private AfterTransaction() {
-    }
+    private AfterTransaction() {}
 
-    /** Runs {@code task} after the transaction commits, on the calling thread; nothing on rollback. */
+    /**
+     * Runs {@code task} after the transaction commits, on the calling thread; nothing on rollback.
+     */
     public static void onCommit(KeycloakSession session, Runnable task) {
         enlist(session, task, null);
     }
 
     /**
      * After the transaction commits, runs {@code job} off the request thread on the named Keycloak
-     * executor, in a session and transaction of its own; nothing on rollback. A failing job goes
-     * to {@code onFailure}, never to the request that has already been answered.
+     * executor, in a session and transaction of its own; nothing on rollback. A failing job goes to
+     * {@code onFailure}, never to the request that has already been answered.
      */
-    public static void onCommitInBackground(KeycloakSession session, String executor, KeycloakSessionTask job,
+    public static void onCommitInBackground(
+            KeycloakSession session,
+            String executor,
+            KeycloakSessionTask job,
             Consumer<RuntimeException> onFailure) {
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         Executor pool = session.getProvider(ExecutorsProvider.class).getExecutor(executor);
-        onCommit(session, () -> pool.execute(() -> {
-            try {
-                KeycloakModelUtils.runJobInTransaction(factory, job);
-            } catch (RuntimeException e) {
-                onFailure.accept(e);
-            }
-        }));
+        onCommit(
+                session,
+                () ->
+                        pool.execute(
+                                () -> {
+                                    try {
+                                        KeycloakModelUtils.runJobInTransaction(factory, job);
+                                    } catch (RuntimeException e) {
+                                        onFailure.accept(e);
+                                    }
+                                }));
     }
 
     /** Runs {@code undo} when the transaction rolls back instead of committing. */

@@ -11,19 +11,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.keycloak.Config;
 import org.keycloak.provider.ProviderConfigProperty;
 
 class OptionTest {
 
-    private static final Option<Integer> COUNT = Option.wholeNumber("count", 5, 1, 50, "How many.").label("Count");
-    private static final Option<Boolean> QUIET = Option.bool("quiet", true, "Be quiet.").label("Quiet");
-    private static final Option<String> MODE = Option.choice("mode", "fast", List.of("fast", "safe"), "How.");
-    private static final Option<String> PROTOCOL = Option.choiceIgnoringCase("protocol", "PLAIN", List.of("PLAIN", "TLS"), "Wire.");
-    private static final Option<String> TOKEN = Option.text("token", null, "A secret.").secret()
-            .matching(t -> t.length() >= 8, "at least 8 characters");
+    private static final Option<Integer> COUNT =
+            Option.wholeNumber("count", 5, 1, 50, "How many.").label("Count");
+    private static final Option<Boolean> QUIET =
+            Option.bool("quiet", true, "Be quiet.").label("Quiet");
+    private static final Option<String> MODE =
+            Option.choice("mode", "fast", List.of("fast", "safe"), "How.");
+    private static final Option<String> PROTOCOL =
+            Option.choiceIgnoringCase("protocol", "PLAIN", List.of("PLAIN", "TLS"), "Wire.");
+    private static final Option<String> TOKEN =
+            Option.text("token", null, "A secret.")
+                    .secret()
+                    .matching(t -> t.length() >= 8, "at least 8 characters");
     private static final Option<List<String>> HOSTS = Option.list("hosts", "Where.");
     private static final Option<URI> URL = Option.httpUrl("url", "Target.");
 
@@ -46,8 +51,23 @@ class OptionTest {
 
     @Test
     void serverOptionsAreReadTrimmed() {
-        SpiOptions set = server(Map.of("count", " 50 ", "quiet", "FALSE", "mode", "safe", "protocol", "tls",
-                "token", "s3cr3t-value", "hosts", " a:1, ,b:2 ", "url", "https://h.example/p?q"));
+        SpiOptions set =
+                server(
+                        Map.of(
+                                "count",
+                                " 50 ",
+                                "quiet",
+                                "FALSE",
+                                "mode",
+                                "safe",
+                                "protocol",
+                                "tls",
+                                "token",
+                                "s3cr3t-value",
+                                "hosts",
+                                " a:1, ,b:2 ",
+                                "url",
+                                "https://h.example/p?q"));
         assertEquals(50, set.get(COUNT));
         assertEquals(false, set.get(QUIET));
         assertEquals("safe", set.get(MODE));
@@ -65,21 +85,42 @@ class OptionTest {
         cases.put("mode", "FAST");
         cases.put("url", "ftp://h.example/");
         for (var c : cases.entrySet()) {
-            Option<?> option = List.of(COUNT, QUIET, MODE, URL).stream().filter(o -> o.name().equals(c.getKey())).findFirst().orElseThrow();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> server(Map.of(c.getKey(), c.getValue())).get(option));
-            assertEquals("Approval Guard: option spi-test--provider--" + c.getKey() + "=" + c.getValue()
-                    + " is not valid: expected " + option.expected(), e.getMessage());
+            Option<?> option =
+                    List.of(COUNT, QUIET, MODE, URL).stream()
+                            .filter(o -> o.name().equals(c.getKey()))
+                            .findFirst()
+                            .orElseThrow();
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> server(Map.of(c.getKey(), c.getValue())).get(option));
+            assertEquals(
+                    "Approval Guard: option spi-test--provider--"
+                            + c.getKey()
+                            + "="
+                            + c.getValue()
+                            + " is not valid: expected "
+                            + option.expected(),
+                    e.getMessage());
         }
         assertEquals("a whole number from 1 to 50", COUNT.expected());
         assertEquals("one of [fast, safe]", MODE.expected());
-        assertEquals("Approval Guard: option spi-test--provider--count=99999999999 is not valid: expected a whole number from 1 to 50",
-                assertThrows(IllegalArgumentException.class, () -> server(Map.of("count", "99999999999")).get(COUNT)).getMessage());
+        assertEquals(
+                "Approval Guard: option spi-test--provider--count=99999999999 is not valid: expected a whole number from 1 to 50",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> server(Map.of("count", "99999999999")).get(COUNT))
+                        .getMessage());
     }
 
     @Test
     void aSecretIsNeverShown() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> server(Map.of("token", "short")).get(TOKEN));
-        assertEquals("Approval Guard: option spi-test--provider--token=(not shown) is not valid: expected at least 8 characters",
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> server(Map.of("token", "short")).get(TOKEN));
+        assertEquals(
+                "Approval Guard: option spi-test--provider--token=(not shown) is not valid: expected at least 8 characters",
                 e.getMessage());
         assertEquals("(not shown)", server(Map.of("token", "short")).shown(TOKEN));
         assertNull(server(Map.of()).shown(TOKEN));
@@ -98,12 +139,16 @@ class OptionTest {
 
     @Test
     void adminConfigMetadataLeavesNumbersToTheServer() {
-        OptionGroup group = OptionGroup.adminConfig("test-authenticator", List.of(COUNT, QUIET, MODE));
+        OptionGroup group =
+                OptionGroup.adminConfig("test-authenticator", List.of(COUNT, QUIET, MODE));
         List<ProviderConfigProperty> properties = group.configProperties();
         ProviderConfigProperty count = properties.get(0);
         assertEquals("count", count.getName());
         assertEquals("Count", count.getLabel());
-        assertEquals(ProviderConfigProperty.STRING_TYPE, count.getType(), "a text field, so a bad value reaches ConfigValues");
+        assertEquals(
+                ProviderConfigProperty.STRING_TYPE,
+                count.getType(),
+                "a text field, so a bad value reaches ConfigValues");
         assertEquals("5", count.getDefaultValue());
         assertEquals("How many. 1 to 50; default 5.", count.getHelpText());
         assertEquals(ProviderConfigProperty.BOOLEAN_TYPE, properties.get(1).getType());
@@ -116,7 +161,8 @@ class OptionTest {
 
     @Test
     void serverMetadataIsTypedAndHidesSecrets() {
-        OptionGroup group = OptionGroup.server("spi-test--provider", List.of(COUNT, QUIET, TOKEN, HOSTS));
+        OptionGroup group =
+                OptionGroup.server("spi-test--provider", List.of(COUNT, QUIET, TOKEN, HOSTS));
         List<ProviderConfigProperty> metadata = group.metadata();
         assertEquals("int", metadata.get(0).getType());
         assertEquals(5, metadata.get(0).getDefaultValue());
@@ -125,12 +171,15 @@ class OptionTest {
         assertTrue(metadata.get(2).isSecret());
         assertNull(metadata.get(2).getDefaultValue());
         assertNull(metadata.get(3).getDefaultValue(), "an empty list is no default");
-        assertEquals("spi-test--provider--count", group.read(new MapScope(Map.of())).fullName(COUNT));
+        assertEquals(
+                "spi-test--provider--count", group.read(new MapScope(Map.of())).fullName(COUNT));
     }
 
     @Test
     void aGroupRefusesANameTwice() {
-        assertThrows(IllegalArgumentException.class, () -> OptionGroup.server("x", List.of(COUNT, COUNT)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> OptionGroup.server("x", List.of(COUNT, COUNT)));
     }
 
     /** A provider's config scope holding exactly these values. */

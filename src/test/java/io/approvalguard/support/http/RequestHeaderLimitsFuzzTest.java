@@ -3,16 +3,14 @@ package io.approvalguard.support.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
-
-import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
 
 /**
- * {@link RequestHeaderLimits#check} on any header block (one {@code name: value} a line, as on
- * the wire): a {@code 431} exactly when there are more than 100 fields or more than 8 KiB of them,
+ * {@link RequestHeaderLimits#check} on any header block (one {@code name: value} a line, as on the
+ * wire): a {@code 431} exactly when there are more than 100 fields or more than 8 KiB of them,
  * counted here from the text itself; never anything else.
  */
 class RequestHeaderLimitsFuzzTest {
@@ -32,16 +30,27 @@ class RequestHeaderLimitsFuzzTest {
             String value = colon < 0 ? "" : field.substring(colon + 1).stripLeading();
             headers.add(name, value);
             fields++;
-            wireBytes += (name + ": " + value + "\r\n").getBytes(StandardCharsets.ISO_8859_1).length;
+            wireBytes +=
+                    (name + ": " + value + "\r\n").getBytes(StandardCharsets.ISO_8859_1).length;
         }
-        boolean withinLimits = fields <= RequestHeaderLimits.MAX_FIELDS && wireBytes <= RequestHeaderLimits.MAX_BYTES;
+        boolean withinLimits =
+                fields <= RequestHeaderLimits.MAX_FIELDS
+                        && wireBytes <= RequestHeaderLimits.MAX_BYTES;
         try {
             RequestHeaderLimits.check(headers);
-            assertTrue(withinLimits, "let " + fields + " fields of " + wireBytes + " bytes through");
+            assertTrue(
+                    withinLimits, "let " + fields + " fields of " + wireBytes + " bytes through");
         } catch (ApiError refused) {
             assertEquals(431, refused.status());
             assertEquals("request_headers_too_large", refused.error());
-            assertTrue(!withinLimits, "refused " + fields + " fields of " + wireBytes + " bytes: " + refused.getMessage());
+            assertTrue(
+                    !withinLimits,
+                    "refused "
+                            + fields
+                            + " fields of "
+                            + wireBytes
+                            + " bytes: "
+                            + refused.getMessage());
         }
     }
 }

@@ -5,22 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Map;
-
-import jakarta.ws.rs.core.MediaType;
-
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-
 import io.approvalguard.support.http.ApiError;
 import io.approvalguard.testkit.JsonTrees;
+import jakarta.ws.rs.core.MediaType;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
 
 /**
  * StrictJson and JsonBody on arbitrary bytes, as a device or browser may send them: the outcome is
@@ -32,6 +29,7 @@ class StrictJsonFuzzTest {
 
     /** DeviceRequest.MAX_BODY_BYTES: the device API's bound (package-private there). */
     private static final int DEVICE_BODY_LIMIT = 16 * 1024;
+
     private static final int MAX_DEPTH = 16;
     private static final int MAX_STRING_LENGTH = 16 * 1024;
     private static final JsonFactory LENIENT = new JsonFactory();
@@ -58,17 +56,29 @@ class StrictJsonFuzzTest {
         assertReadFaithfully(bytes, value);
     }
 
-    /** Strict decoding accepts exactly the bytes that survive a round trip through a lenient decoder, BOM aside. */
+    /**
+     * Strict decoding accepts exactly the bytes that survive a round trip through a lenient
+     * decoder, BOM aside.
+     */
     @FuzzTest
     void utf8(byte[] bytes) {
-        boolean wellFormed = Arrays.equals(bytes, new String(bytes, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
-        boolean startsWithBom = bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB && (bytes[2] & 0xff) == 0xBF;
+        boolean wellFormed =
+                Arrays.equals(
+                        bytes,
+                        new String(bytes, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+        boolean startsWithBom =
+                bytes.length >= 3
+                        && (bytes[0] & 0xff) == 0xEF
+                        && (bytes[1] & 0xff) == 0xBB
+                        && (bytes[2] & 0xff) == 0xBF;
         try {
             String text = StrictJson.utf8(bytes);
             assertTrue(wellFormed && !startsWithBom, "accepted bytes that are not BOM-less UTF-8");
             assertArrayEquals(bytes, text.getBytes(StandardCharsets.UTF_8));
         } catch (StrictJson.NotUtf8Exception refused) {
-            assertFalse(wellFormed && !startsWithBom, "refused well-formed UTF-8: " + refused.getMessage());
+            assertFalse(
+                    wellFormed && !startsWithBom,
+                    "refused well-formed UTF-8: " + refused.getMessage());
         }
     }
 
@@ -76,7 +86,11 @@ class StrictJsonFuzzTest {
     @FuzzTest
     void deviceBody(byte[] bytes) {
         try {
-            byte[] body = JsonBody.read(MediaType.APPLICATION_JSON_TYPE, new ByteArrayInputStream(bytes), DEVICE_BODY_LIMIT);
+            byte[] body =
+                    JsonBody.read(
+                            MediaType.APPLICATION_JSON_TYPE,
+                            new ByteArrayInputStream(bytes),
+                            DEVICE_BODY_LIMIT);
             assertTrue(body.length <= DEVICE_BODY_LIMIT);
             assertArrayEquals(bytes, body);
             JsonBody.object(body);
@@ -96,23 +110,33 @@ class StrictJsonFuzzTest {
         Map<String, String> parameters = new java.util.HashMap<>();
         int count = data.consumeInt(0, 3);
         for (int i = 0; i < count; i++) {
-            parameters.put(data.consumeBoolean() ? "charset" : data.consumeString(10), data.consumeString(20));
+            parameters.put(
+                    data.consumeBoolean() ? "charset" : data.consumeString(10),
+                    data.consumeString(20));
         }
-        MediaType mediaType = data.consumeBoolean() ? null : new MediaType(type, subtype, parameters);
+        MediaType mediaType =
+                data.consumeBoolean() ? null : new MediaType(type, subtype, parameters);
         byte[] body = data.consumeRemainingAsBytes();
         try {
             JsonBody.read(mediaType, new ByteArrayInputStream(body), DEVICE_BODY_LIMIT);
-            assertTrue(mediaType != null && "application".equalsIgnoreCase(mediaType.getType())
-                    && "json".equalsIgnoreCase(mediaType.getSubtype()), "accepted " + type + "/" + subtype);
+            assertTrue(
+                    mediaType != null
+                            && "application".equalsIgnoreCase(mediaType.getType())
+                            && "json".equalsIgnoreCase(mediaType.getSubtype()),
+                    "accepted " + type + "/" + subtype);
             String charset = mediaType.getParameters().get("charset");
-            assertTrue(charset == null || "utf-8".equalsIgnoreCase(charset), "accepted charset " + charset);
+            assertTrue(
+                    charset == null || "utf-8".equalsIgnoreCase(charset),
+                    "accepted charset " + charset);
         } catch (ApiError refused) {
             assertClientError(refused);
         }
     }
 
     private static void assertClientError(ApiError error) {
-        assertTrue(error.status() >= 400 && error.status() < 500, "status " + error.status() + ": " + error.getMessage());
+        assertTrue(
+                error.status() >= 400 && error.status() < 500,
+                "status " + error.status() + ": " + error.getMessage());
     }
 
     /**
@@ -121,20 +145,35 @@ class StrictJsonFuzzTest {
      * many member names as the tree has members).
      */
     private static void assertReadFaithfully(byte[] bytes, Object value) throws IOException {
-        assertArrayEquals(bytes, new String(bytes, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8), "read bytes that are not UTF-8");
-        assertFalse(bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB
-                && (bytes[2] & 0xff) == 0xBF, "read bytes after a BOM");
+        assertArrayEquals(
+                bytes,
+                new String(bytes, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8),
+                "read bytes that are not UTF-8");
+        assertFalse(
+                bytes.length >= 3
+                        && (bytes[0] & 0xff) == 0xEF
+                        && (bytes[1] & 0xff) == 0xBB
+                        && (bytes[2] & 0xff) == 0xBF,
+                "read bytes after a BOM");
         assertTrue(JsonTrees.depth(value) <= MAX_DEPTH, "nested deeper than " + MAX_DEPTH);
-        assertFalse(JsonTrees.anyMatch(value, v -> !JsonTrees.isJsonValue(v)), "holds something that is not a JSON value");
-        assertFalse(JsonTrees.anyMatch(value, v -> v instanceof String s && s.length() > MAX_STRING_LENGTH), "holds a string longer than the bound");
-        assertEquals(memberNames(bytes), JsonTrees.memberCount(value), "a duplicate member was merged away");
+        assertFalse(
+                JsonTrees.anyMatch(value, v -> !JsonTrees.isJsonValue(v)),
+                "holds something that is not a JSON value");
+        assertFalse(
+                JsonTrees.anyMatch(
+                        value, v -> v instanceof String s && s.length() > MAX_STRING_LENGTH),
+                "holds a string longer than the bound");
+        assertEquals(
+                memberNames(bytes),
+                JsonTrees.memberCount(value),
+                "a duplicate member was merged away");
     }
 
     /**
      * Member names as a lenient parser of the same text sees them. Text rather than bytes, as
-     * StrictJson reads it: Jackson's byte parser refuses an escaped lone surrogate in a name
-     * (a finding of this test's first fuzzing run, kept as an input), which its text parser, like
-     * JSON itself, allows.
+     * StrictJson reads it: Jackson's byte parser refuses an escaped lone surrogate in a name (a
+     * finding of this test's first fuzzing run, kept as an input), which its text parser, like JSON
+     * itself, allows.
      */
     private static int memberNames(byte[] bytes) throws IOException {
         int names = 0;

@@ -1,5 +1,6 @@
 package io.approvalguard.testkit.cluster;
 
+import io.approvalguard.testkit.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,12 +14,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.approvalguard.testkit.Ports;
-
 /**
  * A throw-away PostgreSQL server from Debian's package ({@code apt-get install postgresql}) on
- * 127.0.0.1 only, with database and user {@code keycloak}. As root it runs as user
- * {@code postgres}, because PostgreSQL refuses to run as root. fsync is off: a test database.
+ * 127.0.0.1 only, with database and user {@code keycloak}. As root it runs as user {@code
+ * postgres}, because PostgreSQL refuses to run as root. fsync is off: a test database.
  *
  * <p>The server's files (data, socket, log) live in a fresh directory under the system's temporary
  * directory, owned by the user the server runs as, never under the checkout: a checkout inside a
@@ -47,10 +46,16 @@ public final class ClusterDatabase implements AutoCloseable {
     }
 
     public static ClusterDatabase start(Path workDir) {
-        Ports.requireFree(PORT, "the cluster test's PostgreSQL", "a PostgreSQL of another ClusterIT run, or one left running");
+        Ports.requireFree(
+                PORT,
+                "the cluster test's PostgreSQL",
+                "a PostgreSQL of another ClusterIT run, or one left running");
         try {
-            ClusterDatabase db = new ClusterDatabase(findBinDir(), workDir, Files.createTempDirectory(reachableTempRoot(),
-                    "approval-guard-pg-"));
+            ClusterDatabase db =
+                    new ClusterDatabase(
+                            findBinDir(),
+                            workDir,
+                            Files.createTempDirectory(reachableTempRoot(), "approval-guard-pg-"));
             Runtime.getRuntime().addShutdownHook(new Thread(db::close));
             db.initAndStart();
             return db;
@@ -68,21 +73,62 @@ public final class ClusterDatabase implements AutoCloseable {
         if (isRoot()) {
             run(List.of("chown", "postgres", serverDir.toString()));
         }
-        run(asPostgres(binDir.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", "postgres",
-                "--auth=trust", "-E", "UTF8"));
-        // the socket goes into our own directory too, so that servers of parallel runs never share one
-        run(asPostgres(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-l", log.toString(), "-w", "-t", "60",
-                "-o", "-h " + HOST + " -p " + PORT + " -k " + serverDir + " -c fsync=off -c max_connections=200", "start"));
+        run(
+                asPostgres(
+                        binDir.resolve("initdb").toString(),
+                        "-D",
+                        dataDir.toString(),
+                        "-U",
+                        "postgres",
+                        "--auth=trust",
+                        "-E",
+                        "UTF8"));
+        // the socket goes into our own directory too, so that servers of parallel runs never share
+        // one
+        run(
+                asPostgres(
+                        binDir.resolve("pg_ctl").toString(),
+                        "-D",
+                        dataDir.toString(),
+                        "-l",
+                        log.toString(),
+                        "-w",
+                        "-t",
+                        "60",
+                        "-o",
+                        "-h "
+                                + HOST
+                                + " -p "
+                                + PORT
+                                + " -k "
+                                + serverDir
+                                + " -c fsync=off -c max_connections=200",
+                        "start"));
         psql("CREATE USER keycloak PASSWORD 'keycloak'");
         psql("CREATE DATABASE keycloak OWNER keycloak");
     }
 
     private void psql(String sql) {
-        run(List.of(binDir.resolve("psql").toString(), "-h", HOST, "-p", Integer.toString(PORT), "-U", "postgres",
-                "-v", "ON_ERROR_STOP=1", "-q", "-c", sql));
+        run(
+                List.of(
+                        binDir.resolve("psql").toString(),
+                        "-h",
+                        HOST,
+                        "-p",
+                        Integer.toString(PORT),
+                        "-U",
+                        "postgres",
+                        "-v",
+                        "ON_ERROR_STOP=1",
+                        "-q",
+                        "-c",
+                        sql));
     }
 
-    /** Stops the server, keeps its log as {@code postgres.log} in the work directory and removes its files. */
+    /**
+     * Stops the server, keeps its log as {@code postgres.log} in the work directory and removes its
+     * files.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -91,18 +137,28 @@ public final class ClusterDatabase implements AutoCloseable {
         closed = true;
         if (Files.exists(dataDir.resolve("postmaster.pid"))) {
             try {
-                run(asPostgres(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "fast", "-w", "stop"));
+                run(
+                        asPostgres(
+                                binDir.resolve("pg_ctl").toString(),
+                                "-D",
+                                dataDir.toString(),
+                                "-m",
+                                "fast",
+                                "-w",
+                                "stop"));
             } catch (RuntimeException e) {
                 // already stopped
             }
         }
         try {
             if (Files.exists(log)) {
-                Files.copy(log, workDir.resolve("postgres.log"), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(
+                        log, workDir.resolve("postgres.log"), StandardCopyOption.REPLACE_EXISTING);
             }
             deleteRecursively(serverDir);
         } catch (IOException e) {
-            System.err.println("could not remove the test database's directory " + serverDir + ": " + e);
+            System.err.println(
+                    "could not remove the test database's directory " + serverDir + ": " + e);
         }
     }
 
@@ -126,15 +182,30 @@ public final class ClusterDatabase implements AutoCloseable {
     private static Path findBinDir() {
         List<Path> candidates = new ArrayList<>();
         try (Stream<Path> versions = Files.list(Paths.get("/usr/lib/postgresql"))) {
-            versions.sorted((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()))
+            versions.sorted(
+                            (a, b) ->
+                                    b.getFileName()
+                                            .toString()
+                                            .compareTo(a.getFileName().toString()))
                     .forEach(v -> candidates.add(v.resolve("bin")));
         } catch (IOException e) {
             // not a Debian layout; try PATH below
         }
-        Optional.ofNullable(System.getenv("PATH")).ifPresent(path -> Stream.of(path.split(":")).forEach(d -> candidates.add(Paths.get(d))));
-        return candidates.stream().filter(d -> Files.isExecutable(d.resolve("initdb")) && Files.isExecutable(d.resolve("pg_ctl")))
-                .findFirst().orElseThrow(() -> new IllegalStateException(
-                        "PostgreSQL is not installed (initdb, pg_ctl): apt-get install postgresql (.ci/run does)"));
+        Optional.ofNullable(System.getenv("PATH"))
+                .ifPresent(
+                        path ->
+                                Stream.of(path.split(":"))
+                                        .forEach(d -> candidates.add(Paths.get(d))));
+        return candidates.stream()
+                .filter(
+                        d ->
+                                Files.isExecutable(d.resolve("initdb"))
+                                        && Files.isExecutable(d.resolve("pg_ctl")))
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                new IllegalStateException(
+                                        "PostgreSQL is not installed (initdb, pg_ctl): apt-get install postgresql (.ci/run does)"));
     }
 
     private static boolean isRoot() {
@@ -157,14 +228,18 @@ public final class ClusterDatabase implements AutoCloseable {
 
     private void run(List<String> command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(toolsLog().toFile())).start();
+            Process process =
+                    new ProcessBuilder(command)
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(toolsLog().toFile()))
+                            .start();
             if (!process.waitFor(90, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("timed out: " + command);
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException("failed (" + process.exitValue() + "): " + command + "; see " + toolsLog());
+                throw new IllegalStateException(
+                        "failed (" + process.exitValue() + "): " + command + "; see " + toolsLog());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

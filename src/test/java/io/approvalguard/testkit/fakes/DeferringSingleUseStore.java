@@ -5,16 +5,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.keycloak.common.util.Time;
 import org.keycloak.models.SingleUseObjectProvider;
 
 /**
- * A single-use store that behaves like Keycloak's Infinispan one where it matters for races:
- * {@code put} is deferred to the commit of the caller's transaction (visible to that transaction
- * at once), while {@code putIfAbsent}, {@code remove}, {@code replace} and {@code contains} act on
- * the shared store immediately. Entries expire by Keycloak's clock. One instance is one
- * transaction over a shared {@link Shared} store.
+ * A single-use store that behaves like Keycloak's Infinispan one where it matters for races: {@code
+ * put} is deferred to the commit of the caller's transaction (visible to that transaction at once),
+ * while {@code putIfAbsent}, {@code remove}, {@code replace} and {@code contains} act on the shared
+ * store immediately. Entries expire by Keycloak's clock. One instance is one transaction over a
+ * shared {@link Shared} store.
  */
 public final class DeferringSingleUseStore implements SingleUseObjectProvider {
 
@@ -36,8 +35,7 @@ public final class DeferringSingleUseStore implements SingleUseObjectProvider {
         }
     }
 
-    private record Entry(Map<String, String> notes, long expiresAt) {
-    }
+    private record Entry(Map<String, String> notes, long expiresAt) {}
 
     private final Shared shared;
     private final Map<String, Entry> pending = new HashMap<>();
@@ -61,7 +59,10 @@ public final class DeferringSingleUseStore implements SingleUseObjectProvider {
         runAfterCompletion();
     }
 
-    /** Drops the deferred puts (the immediate operations stay done, as in Keycloak), then runs the after-completion work. */
+    /**
+     * Drops the deferred puts (the immediate operations stay done, as in Keycloak), then runs the
+     * after-completion work.
+     */
     public void rollback() {
         end();
         pending.clear();
@@ -101,13 +102,17 @@ public final class DeferringSingleUseStore implements SingleUseObjectProvider {
     @Override
     public boolean replace(String key, Map<String, String> notes) {
         Entry entry = shared.live(key);
-        return entry != null && shared.entries.replace(key, entry, new Entry(Map.copyOf(notes), entry.expiresAt));
+        return entry != null
+                && shared.entries.replace(
+                        key, entry, new Entry(Map.copyOf(notes), entry.expiresAt));
     }
 
     @Override
     public boolean putIfAbsent(String key, long lifespanInSeconds) {
         shared.live(key);
-        return shared.entries.putIfAbsent(key, new Entry(Map.of(), Time.currentTime() + lifespanInSeconds)) == null;
+        return shared.entries.putIfAbsent(
+                        key, new Entry(Map.of(), Time.currentTime() + lifespanInSeconds))
+                == null;
     }
 
     @Override
@@ -116,6 +121,5 @@ public final class DeferringSingleUseStore implements SingleUseObjectProvider {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -1,13 +1,11 @@
 package io.approvalguard.testkit.fakes;
 
+import io.approvalguard.challenge.Binding;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.keycloak.models.RealmModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
-
-import io.approvalguard.challenge.Binding;
 
 /**
  * One browser tab of a login: a tab of a root authentication session, with its notes. Notes are
@@ -25,21 +23,29 @@ public final class FakeAuthSession {
     FakeAuthSession(RealmModel realm, String rootId, String tabId) {
         this.rootId = rootId;
         this.tabId = tabId;
-        RootAuthenticationSessionModel root = StrictProxy.of(RootAuthenticationSessionModel.class, "root " + rootId)
-                .on("getId()", a -> rootId)
-                .build();
-        this.model = StrictProxy.of(AuthenticationSessionModel.class, "tab " + tabId + " of " + rootId)
-                .on("getRealm()", a -> realm)
-                .on("getTabId()", a -> tabId)
-                .on("getParentSession()", a -> root)
-                .on("getAuthNote(String)", a -> authNotes.get((String) a[0]))
-                .onCall("setAuthNote(String,String)", a -> authNotes.put((String) a[0], (String) a[1]))
-                .onCall("removeAuthNote(String)", a -> authNotes.remove((String) a[0]))
-                .on("getClientNote(String)", a -> clientNotes.get((String) a[0]))
-                .onCall("setClientNote(String,String)", a -> clientNotes.put((String) a[0], (String) a[1]))
-                .onCall("removeClientNote(String)", a -> clientNotes.remove((String) a[0]))
-                .onCall("setUserSessionNote(String,String)", a -> userSessionNotes.put((String) a[0], (String) a[1]))
-                .build();
+        RootAuthenticationSessionModel root =
+                StrictProxy.of(RootAuthenticationSessionModel.class, "root " + rootId)
+                        .on("getId()", a -> rootId)
+                        .build();
+        this.model =
+                StrictProxy.of(AuthenticationSessionModel.class, "tab " + tabId + " of " + rootId)
+                        .on("getRealm()", a -> realm)
+                        .on("getTabId()", a -> tabId)
+                        .on("getParentSession()", a -> root)
+                        .on("getAuthNote(String)", a -> authNotes.get((String) a[0]))
+                        .onCall(
+                                "setAuthNote(String,String)",
+                                a -> authNotes.put((String) a[0], (String) a[1]))
+                        .onCall("removeAuthNote(String)", a -> authNotes.remove((String) a[0]))
+                        .on("getClientNote(String)", a -> clientNotes.get((String) a[0]))
+                        .onCall(
+                                "setClientNote(String,String)",
+                                a -> clientNotes.put((String) a[0], (String) a[1]))
+                        .onCall("removeClientNote(String)", a -> clientNotes.remove((String) a[0]))
+                        .onCall(
+                                "setUserSessionNote(String,String)",
+                                a -> userSessionNotes.put((String) a[0], (String) a[1]))
+                        .build();
     }
 
     public AuthenticationSessionModel model() {

@@ -2,7 +2,6 @@ package io.approvalguard.testkit.fakes;
 
 import java.util.HashMap;
 import java.util.Map;
-
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakContext;
@@ -12,8 +11,8 @@ import org.keycloak.models.SingleUseObjectProvider;
 
 /**
  * One simulated HTTP request to a {@link FakeKeycloak}: a session and its one transaction, which
- * the test ends with {@link #commit()} or {@link #rollback()}. Two requests that are both open
- * are two transactions running at once over the shared store.
+ * the test ends with {@link #commit()} or {@link #rollback()}. Two requests that are both open are
+ * two transactions running at once over the shared store.
  */
 public final class FakeRequest {
 
@@ -28,9 +27,9 @@ public final class FakeRequest {
     }
 
     /**
-     * @param begun false for a session as {@code KeycloakSessionFactory.create()} hands it out, whose
-     *     caller begins the transaction and ends it by closing the session (Keycloak's
-     *     {@code runJobInTransaction}, which sends error events at once in a transaction of their own)
+     * @param begun false for a session as {@code KeycloakSessionFactory.create()} hands it out,
+     *     whose caller begins the transaction and ends it by closing the session (Keycloak's {@code
+     *     runJobInTransaction}, which sends error events at once in a transaction of their own)
      */
     FakeRequest(FakeKeycloak keycloak, boolean begun) {
         this.keycloak = keycloak;
@@ -38,29 +37,37 @@ public final class FakeRequest {
             transaction.begin();
         }
         RealmModel[] contextRealm = {keycloak.realm()};
-        KeycloakContext context = StrictProxy.of(KeycloakContext.class, "request context")
-                .on("getRealm()", a -> contextRealm[0])
-                .onCall("setRealm(RealmModel)", a -> contextRealm[0] = (RealmModel) a[0])
-                // the engine never reads the context's client; a job copying the context finds none
-                .on("getClient()", a -> null)
-                .on("getConnection()", a -> keycloak.connection())
-                // no HTTP request behind a unit test; only ever handed to the fake brute-force protector
-                .on("getUri()", a -> null)
-                .build();
+        KeycloakContext context =
+                StrictProxy.of(KeycloakContext.class, "request context")
+                        .on("getRealm()", a -> contextRealm[0])
+                        .onCall("setRealm(RealmModel)", a -> contextRealm[0] = (RealmModel) a[0])
+                        // the engine never reads the context's client; a job copying the context
+                        // finds none
+                        .on("getClient()", a -> null)
+                        .on("getConnection()", a -> keycloak.connection())
+                        // no HTTP request behind a unit test; only ever handed to the fake
+                        // brute-force protector
+                        .on("getUri()", a -> null)
+                        .build();
         Map<String, Object> attributes = new HashMap<>();
-        this.session = StrictProxy.of(KeycloakSession.class, "request session")
-                .on("getContext()", a -> context)
-                .on("getTransactionManager()", a -> transaction)
-                .on("getKeycloakSessionFactory()", a -> keycloak.factory())
-                .on("singleUseObjects()", a -> singleUseObjects())
-                .on("realms()", a -> keycloak.realms())
-                .on("users()", a -> keycloak.users())
-                .on("getProvider(Class)", a -> keycloak.provider((Class<?>) a[0]))
-                .on("getProvider(Class,String)", a -> keycloak.provider((Class<?>) a[0], (String) a[1]))
-                .on("getAttribute(String)", a -> attributes.get((String) a[0]))
-                .onCall("setAttribute(String,Object)", a -> attributes.put((String) a[0], a[1]))
-                .onCall("close()", a -> close())
-                .build();
+        this.session =
+                StrictProxy.of(KeycloakSession.class, "request session")
+                        .on("getContext()", a -> context)
+                        .on("getTransactionManager()", a -> transaction)
+                        .on("getKeycloakSessionFactory()", a -> keycloak.factory())
+                        .on("singleUseObjects()", a -> singleUseObjects())
+                        .on("realms()", a -> keycloak.realms())
+                        .on("users()", a -> keycloak.users())
+                        .on("getProvider(Class)", a -> keycloak.provider((Class<?>) a[0]))
+                        .on(
+                                "getProvider(Class,String)",
+                                a -> keycloak.provider((Class<?>) a[0], (String) a[1]))
+                        .on("getAttribute(String)", a -> attributes.get((String) a[0]))
+                        .onCall(
+                                "setAttribute(String,Object)",
+                                a -> attributes.put((String) a[0], a[1]))
+                        .onCall("close()", a -> close())
+                        .build();
     }
 
     public KeycloakSession session() {
@@ -80,7 +87,10 @@ public final class FakeRequest {
         transaction.rollback();
     }
 
-    /** As Keycloak's session does when closed: a transaction still open is committed, or rolled back when marked so. */
+    /**
+     * As Keycloak's session does when closed: a transaction still open is committed, or rolled back
+     * when marked so.
+     */
     private void close() {
         if (transaction.isActive()) {
             if (transaction.getRollbackOnly()) {
@@ -99,17 +109,18 @@ public final class FakeRequest {
     private SingleUseObjectProvider singleUseObjects() {
         if (singleUseObjects == null) {
             DeferringSingleUseStore store = keycloak.store().begin();
-            transaction.enlistAfterCompletion(new AbstractKeycloakTransaction() {
-                @Override
-                protected void commitImpl() {
-                    store.commit();
-                }
+            transaction.enlistAfterCompletion(
+                    new AbstractKeycloakTransaction() {
+                        @Override
+                        protected void commitImpl() {
+                            store.commit();
+                        }
 
-                @Override
-                protected void rollbackImpl() {
-                    store.rollback();
-                }
-            });
+                        @Override
+                        protected void rollbackImpl() {
+                            store.rollback();
+                        }
+                    });
             singleUseObjects = store;
         }
         return singleUseObjects;

@@ -1,20 +1,18 @@
 package io.approvalguard.testkit.fakes;
 
+import io.approvalguard.risk.RiskStates;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.TypedQuery;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 
-import io.approvalguard.risk.RiskStates;
-
 /**
- * The risk table ({@code AG_RISK_STATE}) as far as a sign-in reads it: the one query
- * {@code RiskStates.standing} makes, answered from rows the test sets. No row is a user the scorer
- * never saw (normal standing). Any other JPA use is refused, so a new query in the product shows up
- * here as a failure rather than as a silent "no row".
+ * The risk table ({@code AG_RISK_STATE}) as far as a sign-in reads it: the one query {@code
+ * RiskStates.standing} makes, answered from rows the test sets. No row is a user the scorer never
+ * saw (normal standing). Any other JPA use is refused, so a new query in the product shows up here
+ * as a failure rather than as a silent "no row".
  */
 public final class FakeRiskStates {
 
@@ -22,8 +20,7 @@ public final class FakeRiskStates {
     static final String STANDING_QUERY =
             "select s.score, s.scoredAt, s.pushSuspendedUntil from RiskStateEntity s where s.id = :id";
 
-    private record Row(double score, long scoredAt, long pushSuspendedUntil) {
-    }
+    private record Row(double score, long scoredAt, long pushSuspendedUntil) {}
 
     private final Map<String, Row> rows = new ConcurrentHashMap<>();
 
@@ -38,17 +35,22 @@ public final class FakeRiskStates {
     }
 
     JpaConnectionProvider connection() {
-        EntityManager em = StrictProxy.of(EntityManager.class, "risk tables")
-                .on("createQuery(String,Class)", a -> {
-                    if (!STANDING_QUERY.equals(a[0]) || a[1] != Object[].class) {
-                        throw new UnsupportedOperationException("the fake risk table answers only the standing query, not: " + a[0]);
-                    }
-                    return standingQuery();
-                })
-                .build();
+        EntityManager em =
+                StrictProxy.of(EntityManager.class, "risk tables")
+                        .on(
+                                "createQuery(String,Class)",
+                                a -> {
+                                    if (!STANDING_QUERY.equals(a[0]) || a[1] != Object[].class) {
+                                        throw new UnsupportedOperationException(
+                                                "the fake risk table answers only the standing query, not: "
+                                                        + a[0]);
+                                    }
+                                    return standingQuery();
+                                })
+                        .build();
         return StrictProxy.of(JpaConnectionProvider.class, "risk tables")
                 .on("getEntityManager()", a -> em)
-                .onCall("close()", a -> { })
+                .onCall("close()", a -> {})
                 .build();
     }
 
@@ -56,20 +58,32 @@ public final class FakeRiskStates {
     private TypedQuery<Object[]> standingQuery() {
         String[] id = new String[1];
         TypedQuery<Object[]>[] self = new TypedQuery[1];
-        self[0] = StrictProxy.of(TypedQuery.class, "standing query")
-                .on("setParameter(String,Object)", a -> {
-                    if (!"id".equals(a[0])) {
-                        throw new UnsupportedOperationException("the standing query has no parameter " + a[0]);
-                    }
-                    id[0] = (String) a[1];
-                    return self[0];
-                })
-                .on("getResultStream()", a -> {
-                    Row row = id[0] == null ? null : rows.get(id[0]);
-                    return row == null ? Stream.empty()
-                            : Stream.<Object[]>of(new Object[] {row.score, row.scoredAt, row.pushSuspendedUntil});
-                })
-                .build();
+        self[0] =
+                StrictProxy.of(TypedQuery.class, "standing query")
+                        .on(
+                                "setParameter(String,Object)",
+                                a -> {
+                                    if (!"id".equals(a[0])) {
+                                        throw new UnsupportedOperationException(
+                                                "the standing query has no parameter " + a[0]);
+                                    }
+                                    id[0] = (String) a[1];
+                                    return self[0];
+                                })
+                        .on(
+                                "getResultStream()",
+                                a -> {
+                                    Row row = id[0] == null ? null : rows.get(id[0]);
+                                    return row == null
+                                            ? Stream.empty()
+                                            : Stream.<Object[]>of(
+                                                    new Object[] {
+                                                        row.score,
+                                                        row.scoredAt,
+                                                        row.pushSuspendedUntil
+                                                    });
+                                })
+                        .build();
         return self[0];
     }
 

@@ -2,16 +2,15 @@ package io.approvalguard.testkit.fakes;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.keycloak.models.KeycloakTransaction;
 import org.keycloak.models.KeycloakTransactionManager;
 
 /**
- * The transaction of one simulated request, ended by the test with {@link #commit()} or
- * {@link #rollback()}. As in Keycloak's {@code DefaultKeycloakTransactionManager}: prepare
- * transactions commit first, then the enlisted ones, then the after-completion ones, each list in
- * the order enlisted; a failure before the after-completion phase rolls everything back. A
- * transaction enlisted while the manager is active is begun at once.
+ * The transaction of one simulated request, ended by the test with {@link #commit()} or {@link
+ * #rollback()}. As in Keycloak's {@code DefaultKeycloakTransactionManager}: prepare transactions
+ * commit first, then the enlisted ones, then the after-completion ones, each list in the order
+ * enlisted; a failure before the after-completion phase rolls everything back. A transaction
+ * enlisted while the manager is active is begun at once.
  */
 public final class FakeTransactionManager implements KeycloakTransactionManager {
 
@@ -62,7 +61,8 @@ public final class FakeTransactionManager implements KeycloakTransactionManager 
     public void commit() {
         if (rollbackOnly) {
             rollback();
-            throw new IllegalStateException("the transaction was marked rollback-only, so it was rolled back");
+            throw new IllegalStateException(
+                    "the transaction was marked rollback-only, so it was rolled back");
         }
         end();
         try {
@@ -82,8 +82,12 @@ public final class FakeTransactionManager implements KeycloakTransactionManager 
     }
 
     private void rollbackAll() {
-        prepare.stream().filter(KeycloakTransaction::isActive).forEach(KeycloakTransaction::rollback);
-        transactions.stream().filter(KeycloakTransaction::isActive).forEach(KeycloakTransaction::rollback);
+        prepare.stream()
+                .filter(KeycloakTransaction::isActive)
+                .forEach(KeycloakTransaction::rollback);
+        transactions.stream()
+                .filter(KeycloakTransaction::isActive)
+                .forEach(KeycloakTransaction::rollback);
         afterCompletion.forEach(KeycloakTransaction::rollback);
     }
 

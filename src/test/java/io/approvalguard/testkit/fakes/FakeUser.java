@@ -2,7 +2,6 @@ package io.approvalguard.testkit.fakes;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.SubjectCredentialManager;
 import org.keycloak.models.UserModel;
@@ -25,12 +24,13 @@ public final class FakeUser {
         this.id = id;
         this.username = username;
         SubjectCredentialManager credentialManager = credentialManager();
-        this.model = StrictProxy.of(UserModel.class, "user " + username)
-                .on("getId()", a -> id)
-                .on("getUsername()", a -> username)
-                .on("isEnabled()", a -> enabled)
-                .on("credentialManager()", a -> credentialManager)
-                .build();
+        this.model =
+                StrictProxy.of(UserModel.class, "user " + username)
+                        .on("getId()", a -> id)
+                        .on("getUsername()", a -> username)
+                        .on("isEnabled()", a -> enabled)
+                        .on("credentialManager()", a -> credentialManager)
+                        .build();
     }
 
     public String id() {
@@ -47,41 +47,55 @@ public final class FakeUser {
 
     private SubjectCredentialManager credentialManager() {
         return StrictProxy.of(SubjectCredentialManager.class, "credentials of " + username)
-                .on("getStoredCredentialsByTypeStream(String)", a -> {
-                    synchronized (credentials) {
-                        return credentials.values().stream().filter(c -> a[0].equals(c.getType()))
-                                .map(FakeUser::copy).toList().stream();
-                    }
-                })
-                .on("getStoredCredentialById(String)", a -> {
-                    synchronized (credentials) {
-                        CredentialModel stored = credentials.get((String) a[0]);
-                        return stored == null ? null : copy(stored);
-                    }
-                })
-                .on("createStoredCredential(CredentialModel)", a -> {
-                    CredentialModel created = copy((CredentialModel) a[0]);
-                    if (created.getId() == null) {
-                        created.setId(KeycloakModelUtils.generateId());
-                    }
-                    synchronized (credentials) {
-                        credentials.put(created.getId(), created);
-                    }
-                    return copy(created);
-                })
-                .onCall("updateStoredCredential(CredentialModel)", a -> {
-                    CredentialModel updated = copy((CredentialModel) a[0]);
-                    synchronized (credentials) {
-                        if (credentials.replace(updated.getId(), updated) == null) {
-                            throw new IllegalStateException("no stored credential " + updated.getId());
-                        }
-                    }
-                })
-                .on("removeStoredCredentialById(String)", a -> {
-                    synchronized (credentials) {
-                        return credentials.remove((String) a[0]) != null;
-                    }
-                })
+                .on(
+                        "getStoredCredentialsByTypeStream(String)",
+                        a -> {
+                            synchronized (credentials) {
+                                return credentials.values().stream()
+                                        .filter(c -> a[0].equals(c.getType()))
+                                        .map(FakeUser::copy)
+                                        .toList()
+                                        .stream();
+                            }
+                        })
+                .on(
+                        "getStoredCredentialById(String)",
+                        a -> {
+                            synchronized (credentials) {
+                                CredentialModel stored = credentials.get((String) a[0]);
+                                return stored == null ? null : copy(stored);
+                            }
+                        })
+                .on(
+                        "createStoredCredential(CredentialModel)",
+                        a -> {
+                            CredentialModel created = copy((CredentialModel) a[0]);
+                            if (created.getId() == null) {
+                                created.setId(KeycloakModelUtils.generateId());
+                            }
+                            synchronized (credentials) {
+                                credentials.put(created.getId(), created);
+                            }
+                            return copy(created);
+                        })
+                .onCall(
+                        "updateStoredCredential(CredentialModel)",
+                        a -> {
+                            CredentialModel updated = copy((CredentialModel) a[0]);
+                            synchronized (credentials) {
+                                if (credentials.replace(updated.getId(), updated) == null) {
+                                    throw new IllegalStateException(
+                                            "no stored credential " + updated.getId());
+                                }
+                            }
+                        })
+                .on(
+                        "removeStoredCredentialById(String)",
+                        a -> {
+                            synchronized (credentials) {
+                                return credentials.remove((String) a[0]) != null;
+                            }
+                        })
                 .build();
     }
 

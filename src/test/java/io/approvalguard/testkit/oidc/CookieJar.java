@@ -23,15 +23,22 @@ import java.util.StringJoiner;
  *
  * <p>Why not {@link java.net.CookieManager}: Keycloak 26 marks its cookies {@code Secure} even on
  * plain http, which browsers accept on loopback (a "potentially trustworthy" origin), but
- * CookieManager never sends a Secure cookie over http. CookieManager also re-quotes
- * {@code Version=1} cookies as {@code $Version="1"; NAME="value"}, which no browser does. This jar
- * sends {@code name=value} exactly as received.
+ * CookieManager never sends a Secure cookie over http. CookieManager also re-quotes {@code
+ * Version=1} cookies as {@code $Version="1"; NAME="value"}, which no browser does. This jar sends
+ * {@code name=value} exactly as received.
  */
 public final class CookieJar extends CookieHandler {
 
     /** One stored cookie; {@code expiresAt} null means a session cookie. */
-    public record Cookie(String name, String value, String domain, boolean hostOnly, String path,
-                         boolean secure, boolean httpOnly, Instant expiresAt) {
+    public record Cookie(
+            String name,
+            String value,
+            String domain,
+            boolean hostOnly,
+            String path,
+            boolean secure,
+            boolean httpOnly,
+            Instant expiresAt) {
 
         boolean isExpired(Instant now) {
             return expiresAt != null && !expiresAt.isAfter(now);
@@ -41,13 +48,16 @@ public final class CookieJar extends CookieHandler {
     private final List<Cookie> cookies = new ArrayList<>();
 
     @Override
-    public synchronized Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
+    public synchronized Map<String, List<String>> get(
+            URI uri, Map<String, List<String>> requestHeaders) {
         Instant now = Instant.now();
         cookies.removeIf(cookie -> cookie.isExpired(now));
         StringJoiner header = new StringJoiner("; ");
-        boolean trustworthy = "https".equalsIgnoreCase(uri.getScheme()) || isLoopback(uri.getHost());
+        boolean trustworthy =
+                "https".equalsIgnoreCase(uri.getScheme()) || isLoopback(uri.getHost());
         for (Cookie cookie : cookies) {
-            if (domainMatches(cookie, uri.getHost()) && pathMatches(cookie.path(), pathOf(uri))
+            if (domainMatches(cookie, uri.getHost())
+                    && pathMatches(cookie.path(), pathOf(uri))
                     && (!cookie.secure() || trustworthy)) {
                 header.add(cookie.name() + "=" + cookie.value());
             }
@@ -56,7 +66,8 @@ public final class CookieJar extends CookieHandler {
     }
 
     @Override
-    public synchronized void put(URI uri, Map<String, List<String>> responseHeaders) throws IOException {
+    public synchronized void put(URI uri, Map<String, List<String>> responseHeaders)
+            throws IOException {
         for (Map.Entry<String, List<String>> entry : responseHeaders.entrySet()) {
             if (entry.getKey() != null && entry.getKey().equalsIgnoreCase("Set-Cookie")) {
                 for (String line : entry.getValue()) {
@@ -75,7 +86,11 @@ public final class CookieJar extends CookieHandler {
 
     /** The value of the first live cookie with this name, or null. */
     public synchronized String value(String name) {
-        return all().stream().filter(c -> c.name().equals(name)).map(Cookie::value).findFirst().orElse(null);
+        return all().stream()
+                .filter(c -> c.name().equals(name))
+                .map(Cookie::value)
+                .findFirst()
+                .orElse(null);
     }
 
     /** Removes every cookie with this name (as if the user deleted it). */
@@ -95,7 +110,8 @@ public final class CookieJar extends CookieHandler {
     private void store(Cookie cookie) {
         for (Iterator<Cookie> it = cookies.iterator(); it.hasNext(); ) {
             Cookie old = it.next();
-            if (old.name().equals(cookie.name()) && old.domain().equalsIgnoreCase(cookie.domain())
+            if (old.name().equals(cookie.name())
+                    && old.domain().equalsIgnoreCase(cookie.domain())
                     && old.path().equals(cookie.path())) {
                 it.remove();
             }
@@ -123,12 +139,18 @@ public final class CookieJar extends CookieHandler {
         for (int i = 1; i < parts.length; i++) {
             String attribute = parts[i].trim();
             int split = attribute.indexOf('=');
-            String key = (split < 0 ? attribute : attribute.substring(0, split)).trim().toLowerCase(Locale.ROOT);
+            String key =
+                    (split < 0 ? attribute : attribute.substring(0, split))
+                            .trim()
+                            .toLowerCase(Locale.ROOT);
             String attributeValue = split < 0 ? "" : attribute.substring(split + 1).trim();
             switch (key) {
                 case "domain" -> {
                     if (!attributeValue.isEmpty()) {
-                        domain = attributeValue.startsWith(".") ? attributeValue.substring(1) : attributeValue;
+                        domain =
+                                attributeValue.startsWith(".")
+                                        ? attributeValue.substring(1)
+                                        : attributeValue;
                         hostOnly = false;
                     }
                 }
@@ -142,23 +164,26 @@ public final class CookieJar extends CookieHandler {
                 case "max-age" -> {
                     try {
                         long seconds = Long.parseLong(attributeValue);
-                        maxAgeExpiry = seconds <= 0 ? Instant.EPOCH : Instant.now().plusSeconds(seconds);
+                        maxAgeExpiry =
+                                seconds <= 0 ? Instant.EPOCH : Instant.now().plusSeconds(seconds);
                     } catch (NumberFormatException ignored) {
                         // RFC 6265: ignore a malformed Max-Age
                     }
                 }
                 case "expires" -> expires = parseDate(attributeValue);
-                default -> { }
+                default -> {}
             }
         }
         Instant expiresAt = maxAgeExpiry != null ? maxAgeExpiry : expires;
-        return Optional.of(new Cookie(name, value, domain, hostOnly, path, secure, httpOnly, expiresAt));
+        return Optional.of(
+                new Cookie(name, value, domain, hostOnly, path, secure, httpOnly, expiresAt));
     }
 
     private static Instant parseDate(String text) {
         for (String candidate : List.of(text, text.replace('-', ' '))) {
             try {
-                return ZonedDateTime.parse(candidate, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return ZonedDateTime.parse(candidate, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
             } catch (DateTimeParseException ignored) {
                 // try the next spelling
             }
@@ -205,8 +230,10 @@ public final class CookieJar extends CookieHandler {
         }
         try {
             // only literal addresses: never resolve a name here
-            if (host.chars().allMatch(c -> Character.isDigit(c) || c == '.') || host.contains(":")) {
-                return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
+            if (host.chars().allMatch(c -> Character.isDigit(c) || c == '.')
+                    || host.contains(":")) {
+                return InetAddress.getByName(host.replace("[", "").replace("]", ""))
+                        .isLoopbackAddress();
             }
         } catch (UnknownHostException e) {
             return false;

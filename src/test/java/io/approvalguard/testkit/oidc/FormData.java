@@ -1,7 +1,5 @@
 package io.approvalguard.testkit.oidc;
 
-import org.jsoup.nodes.Element;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,14 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import org.jsoup.nodes.Element;
 
 /** What a browser would send for an HTML form, reduced to what Keycloak's pages use. */
 final class FormData {
 
-    private static final Set<String> NOT_SENT_WITHOUT_CLICK = Set.of("submit", "button", "image", "reset", "file");
+    private static final Set<String> NOT_SENT_WITHOUT_CLICK =
+            Set.of("submit", "button", "image", "reset", "file");
 
-    private FormData() {
-    }
+    private FormData() {}
 
     /**
      * The form's successful controls (HTML "constructing the entry list"): named, enabled inputs
@@ -37,11 +36,14 @@ final class FormData {
                     if (NOT_SENT_WITHOUT_CLICK.contains(type)) {
                         continue;
                     }
-                    if ((type.equals("checkbox") || type.equals("radio")) && !control.hasAttr("checked")) {
+                    if ((type.equals("checkbox") || type.equals("radio"))
+                            && !control.hasAttr("checked")) {
                         continue;
                     }
-                    String value = control.hasAttr("value") ? control.attr("value")
-                            : (type.equals("checkbox") || type.equals("radio")) ? "on" : "";
+                    String value =
+                            control.hasAttr("value")
+                                    ? control.attr("value")
+                                    : (type.equals("checkbox") || type.equals("radio")) ? "on" : "";
                     add(data, name, value);
                 }
                 case "select" -> {
@@ -50,11 +52,16 @@ final class FormData {
                         selected = control.selectFirst("option");
                     }
                     if (selected != null) {
-                        add(data, name, selected.hasAttr("value") ? selected.attr("value") : selected.text());
+                        add(
+                                data,
+                                name,
+                                selected.hasAttr("value")
+                                        ? selected.attr("value")
+                                        : selected.text());
                     }
                 }
                 case "textarea" -> add(data, name, control.wholeText());
-                default -> { }
+                default -> {}
             }
         }
         return data;
@@ -64,7 +71,8 @@ final class FormData {
     static Element defaultSubmitButton(Element form) {
         for (Element button : form.select("button[name], input[type=submit][name]")) {
             String type = button.attr("type").toLowerCase();
-            boolean submits = button.normalName().equals("input") || type.isEmpty() || type.equals("submit");
+            boolean submits =
+                    button.normalName().equals("input") || type.isEmpty() || type.equals("submit");
             if (submits && !button.hasAttr("disabled") && !button.attr("name").isEmpty()) {
                 return button;
             }
@@ -76,8 +84,10 @@ final class FormData {
         StringJoiner joiner = new StringJoiner("&");
         for (Map.Entry<String, List<String>> field : data.entrySet()) {
             for (String value : field.getValue()) {
-                joiner.add(URLEncoder.encode(field.getKey(), StandardCharsets.UTF_8) + "="
-                        + URLEncoder.encode(value, StandardCharsets.UTF_8));
+                joiner.add(
+                        URLEncoder.encode(field.getKey(), StandardCharsets.UTF_8)
+                                + "="
+                                + URLEncoder.encode(value, StandardCharsets.UTF_8));
             }
         }
         return joiner.toString();

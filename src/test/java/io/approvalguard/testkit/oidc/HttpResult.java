@@ -1,20 +1,26 @@
 package io.approvalguard.testkit.oidc;
 
 import io.approvalguard.testkit.Json;
-
 import java.util.List;
 import java.util.Map;
 
-/** Status, body and headers of an HTTP answer, as the admin client and the scripted browser see it. */
+/**
+ * Status, body and headers of an HTTP answer, as the admin client and the scripted browser see it.
+ */
 public record HttpResult(int status, String body, Map<String, List<String>> headers) {
 
-    /** Fails the test unless the status is {@code expected} (the body is the message); returns this. */
+    /**
+     * Fails the test unless the status is {@code expected} (the body is the message); returns this.
+     */
     public HttpResult expect(int expected) {
         org.junit.jupiter.api.Assertions.assertEquals(expected, status, body);
         return this;
     }
 
-    /** Fails the test unless this is a JSON error answer: the status, the {@code error} code and a description. */
+    /**
+     * Fails the test unless this is a JSON error answer: the status, the {@code error} code and a
+     * description.
+     */
     public void assertError(int expected, String error) {
         expect(expected);
         org.junit.jupiter.api.Assertions.assertEquals(error, jsonMap().get("error"), body);

@@ -1,11 +1,6 @@
 package io.approvalguard.testkit.oidc;
 
 import io.approvalguard.testkit.Json;
-
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -23,14 +18,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 
 /**
- * A scripted browser for Keycloak's OIDC authorization-code login, without JavaScript: plain
- * HTTP with its own {@link CookieJar}, jsoup for the pages.
+ * A scripted browser for Keycloak's OIDC authorization-code login, without JavaScript: plain HTTP
+ * with its own {@link CookieJar}, jsoup for the pages.
  *
- * <p>Redirects are followed by hand, and only while they stay on Keycloak's host: when a
- * Location points at the client's redirect_uri the flow stops there and exposes the
- * {@code code} or {@code error} it carries, as a real client would receive it.
+ * <p>Redirects are followed by hand, and only while they stay on Keycloak's host: when a Location
+ * points at the client's redirect_uri the flow stops there and exposes the {@code code} or {@code
+ * error} it carries, as a real client would receive it.
  *
  * <p>It knows Keycloak's own login pages (the password form, its messages, {@code data-page-id})
  * and none of Approval Guard's: {@link io.approvalguard.testkit.pages.BrowserFlow} adds those.
@@ -43,9 +41,15 @@ public class OidcBrowser {
             "Mozilla/5.0 (X11; Linux x86_64) ApprovalGuardIT/1.0 BrowserFlow";
 
     /** Where Keycloak shows its messages, in the keycloak.v2 theme and in the older ones. */
-    private static final List<String> ERROR_SELECTORS = List.of(
-            ".kc-feedback-text", "[id^=input-error]", ".pf-v5-c-alert__title", ".pf-c-alert__title",
-            ".alert-error", "#kc-error-message", ".kc-error-message");
+    private static final List<String> ERROR_SELECTORS =
+            List.of(
+                    ".kc-feedback-text",
+                    "[id^=input-error]",
+                    ".pf-v5-c-alert__title",
+                    ".pf-c-alert__title",
+                    ".alert-error",
+                    "#kc-error-message",
+                    ".kc-error-message");
 
     private static final int MAX_REDIRECTS = 20;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -72,11 +76,12 @@ public class OidcBrowser {
     public OidcBrowser(String baseUrl, String userAgent) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.userAgent = userAgent;
-        this.http = HttpClient.newBuilder()
-                .cookieHandler(cookies)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
+        this.http =
+                HttpClient.newBuilder()
+                        .cookieHandler(cookies)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build();
     }
 
     public OidcBrowser(String baseUrl) {
@@ -100,7 +105,9 @@ public class OidcBrowser {
 
     // ---------------------------------------------------------------- the login flow
 
-    /** Opens the authorization endpoint (response_type=code, scope=openid) and follows redirects. */
+    /**
+     * Opens the authorization endpoint (response_type=code, scope=openid) and follows redirects.
+     */
     public OidcBrowser start(String realm, String clientId, String redirectUri) {
         return startWithAction(realm, clientId, redirectUri, null);
     }
@@ -109,16 +116,22 @@ public class OidcBrowser {
      * Like {@link #start}, asking Keycloak to run the required action {@code kcAction} (an
      * application-initiated action, as the Account Console's "Set up" does); null for none.
      */
-    public OidcBrowser startWithAction(String realm, String clientId, String redirectUri, String kcAction) {
-        return startWithParameters(realm, clientId, redirectUri, kcAction == null ? Map.of() : Map.of("kc_action", kcAction));
+    public OidcBrowser startWithAction(
+            String realm, String clientId, String redirectUri, String kcAction) {
+        return startWithParameters(
+                realm,
+                clientId,
+                redirectUri,
+                kcAction == null ? Map.of() : Map.of("kc_action", kcAction));
     }
 
     /**
-     * Like {@link #start}, with further authorization request parameters (for example
-     * {@code authorization_details}, {@code binding_message}, {@code prompt}; {@code scope}
-     * replaces the default {@code openid}).
+     * Like {@link #start}, with further authorization request parameters (for example {@code
+     * authorization_details}, {@code binding_message}, {@code prompt}; {@code scope} replaces the
+     * default {@code openid}).
      */
-    public OidcBrowser startWithParameters(String realm, String clientId, String redirectUri, Map<String, String> extra) {
+    public OidcBrowser startWithParameters(
+            String realm, String clientId, String redirectUri, Map<String, String> extra) {
         this.realm = realm;
         this.clientId = clientId;
         this.redirectUri = redirectUri;
@@ -126,19 +139,25 @@ public class OidcBrowser {
         this.nonce = randomToken();
         this.callbackUrl = null;
         this.callbackParams = Map.of();
-        String url = realmUrl() + "/protocol/openid-connect/auth" + query(
-                "response_type", "code",
-                "client_id", clientId,
-                "redirect_uri", redirectUri,
-                "scope", extra.getOrDefault("scope", "openid"),
-                "state", state,
-                "nonce", nonce);
+        String url =
+                realmUrl()
+                        + "/protocol/openid-connect/auth"
+                        + query(
+                                "response_type", "code",
+                                "client_id", clientId,
+                                "redirect_uri", redirectUri,
+                                "scope", extra.getOrDefault("scope", "openid"),
+                                "state", state,
+                                "nonce", nonce);
         for (Map.Entry<String, String> parameter : extra.entrySet()) {
             if (parameter.getKey().equals("scope")) {
                 continue;
             }
-            url += "&" + URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8) + "="
-                    + URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8);
+            url +=
+                    "&"
+                            + URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8)
+                            + "="
+                            + URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8);
         }
         return navigate(url);
     }
@@ -162,10 +181,14 @@ public class OidcBrowser {
     /**
      * Submits a form of the current page like a browser would: its successful controls with their
      * current values (hidden inputs included), then {@code fields} on top (a null value removes a
-     * field), then the submitter. With {@code submitName} null the first named submit button is
-     * the submitter, as when the user presses Enter.
+     * field), then the submitter. With {@code submitName} null the first named submit button is the
+     * submitter, as when the user presses Enter.
      */
-    public OidcBrowser submitForm(String formSelector, Map<String, String> fields, String submitName, String submitValue) {
+    public OidcBrowser submitForm(
+            String formSelector,
+            Map<String, String> fields,
+            String submitName,
+            String submitValue) {
         Element form = requirePage().selectFirst(formSelector);
         if (form == null) {
             throw new AssertionError("no form " + formSelector + " on " + describePage());
@@ -179,29 +202,38 @@ public class OidcBrowser {
             }
         }
         if (submitName != null) {
-            data.computeIfAbsent(submitName, k -> new ArrayList<>()).add(submitValue == null ? "" : submitValue);
+            data.computeIfAbsent(submitName, k -> new ArrayList<>())
+                    .add(submitValue == null ? "" : submitValue);
         } else {
             Element defaultButton = FormData.defaultSubmitButton(form);
             if (defaultButton != null && !fields.containsKey(defaultButton.attr("name"))) {
-                data.computeIfAbsent(defaultButton.attr("name"), k -> new ArrayList<>()).add(defaultButton.attr("value"));
+                data.computeIfAbsent(defaultButton.attr("name"), k -> new ArrayList<>())
+                        .add(defaultButton.attr("value"));
             }
         }
-        String action = form.hasAttr("action") && !form.attr("action").isBlank()
-                ? form.absUrl("action") : currentUrl.toString();
+        String action =
+                form.hasAttr("action") && !form.attr("action").isBlank()
+                        ? form.absUrl("action")
+                        : currentUrl.toString();
         String encoded = FormData.urlEncode(data);
         if ("get".equalsIgnoreCase(form.attr("method"))) {
-            String withoutQuery = action.contains("?") ? action.substring(0, action.indexOf('?')) : action;
+            String withoutQuery =
+                    action.contains("?") ? action.substring(0, action.indexOf('?')) : action;
             return navigate(withoutQuery + (encoded.isEmpty() ? "" : "?" + encoded));
         }
-        HttpRequest request = browserRequest(URI.create(action))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Origin", origin(URI.create(action)))
-                .POST(HttpRequest.BodyPublishers.ofString(encoded, StandardCharsets.UTF_8))
-                .build();
+        HttpRequest request =
+                browserRequest(URI.create(action))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Origin", origin(URI.create(action)))
+                        .POST(HttpRequest.BodyPublishers.ofString(encoded, StandardCharsets.UTF_8))
+                        .build();
         return followFrom(request);
     }
 
-    /** Opens {@code url} as a page (following redirects within Keycloak), replacing the current page. */
+    /**
+     * Opens {@code url} as a page (following redirects within Keycloak), replacing the current
+     * page.
+     */
     public OidcBrowser navigate(String url) {
         return followFrom(browserRequest(URI.create(url)).GET().build());
     }
@@ -211,12 +243,13 @@ public class OidcBrowser {
      * status endpoint of the wait page. Redirects are not followed.
      */
     public HttpResult get(String url) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(30))
-                .header("User-Agent", userAgent)
-                .header("Accept", "application/json, */*")
-                .GET()
-                .build();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("User-Agent", userAgent)
+                        .header("Accept", "application/json, */*")
+                        .GET()
+                        .build();
         HttpResponse<String> response = execute(request);
         return new HttpResult(response.statusCode(), response.body(), response.headers().map());
     }
@@ -226,19 +259,34 @@ public class OidcBrowser {
         if (authorizationCode() == null) {
             throw new AssertionError("no authorization code; " + describePage());
         }
-        return exchangeCode(realmUrl() + "/protocol/openid-connect/token", clientId, redirectUri, authorizationCode());
+        return exchangeCode(
+                realmUrl() + "/protocol/openid-connect/token",
+                clientId,
+                redirectUri,
+                authorizationCode());
     }
 
     /** Token request for a public client; returns the JSON answer whatever the status. */
-    public Map<String, Object> exchangeCode(String tokenEndpoint, String clientId, String redirectUri, String code) {
-        String form = query("grant_type", "authorization_code", "code", code, "redirect_uri", redirectUri,
-                "client_id", clientId).substring(1);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(tokenEndpoint))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build();
+    public Map<String, Object> exchangeCode(
+            String tokenEndpoint, String clientId, String redirectUri, String code) {
+        String form =
+                query(
+                                "grant_type",
+                                "authorization_code",
+                                "code",
+                                code,
+                                "redirect_uri",
+                                redirectUri,
+                                "client_id",
+                                clientId)
+                        .substring(1);
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(tokenEndpoint))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Accept", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build();
         HttpResponse<String> response = execute(request);
         Map<String, Object> json = new LinkedHashMap<>(Json.readMapOrEmpty(response.body()));
         json.put("http_status", response.statusCode());
@@ -296,7 +344,9 @@ public class OidcBrowser {
         return nonce;
     }
 
-    /** The text of Keycloak's message on the current page (alert, field error, error page), or null. */
+    /**
+     * The text of Keycloak's message on the current page (alert, field error, error page), or null.
+     */
     public String errorMessage() {
         if (currentPage == null) {
             return null;
@@ -324,10 +374,22 @@ public class OidcBrowser {
     /** For assertion messages: where we are and what the page says. */
     public String describePage() {
         if (currentPage == null) {
-            return "no page (status " + lastStatus + ", url " + currentUrl + ", callback " + callbackUrl + ")";
+            return "no page (status "
+                    + lastStatus
+                    + ", url "
+                    + currentUrl
+                    + ", callback "
+                    + callbackUrl
+                    + ")";
         }
         String text = currentPage.text();
-        return "page " + currentUrl + " (status " + lastStatus + ", id " + pageId() + "): "
+        return "page "
+                + currentUrl
+                + " (status "
+                + lastStatus
+                + ", id "
+                + pageId()
+                + "): "
                 + (text.length() > 600 ? text.substring(0, 600) + "..." : text);
     }
 
@@ -363,7 +425,8 @@ public class OidcBrowser {
             currentPage = Jsoup.parse(lastBody, currentUrl.toString());
             return this;
         }
-        throw new AssertionError("more than " + MAX_REDIRECTS + " redirects, last at " + currentUrl);
+        throw new AssertionError(
+                "more than " + MAX_REDIRECTS + " redirects, last at " + currentUrl);
     }
 
     private void arriveAtClient(URI target) {
@@ -372,14 +435,20 @@ public class OidcBrowser {
         currentPage = null;
         Map<String, String> params = new LinkedHashMap<>();
         // OIDC may answer in the query or, for some response modes, in the fragment
-        for (String part : List.of(nullToEmpty(target.getRawQuery()), nullToEmpty(target.getRawFragment()))) {
+        for (String part :
+                List.of(nullToEmpty(target.getRawQuery()), nullToEmpty(target.getRawFragment()))) {
             for (String pair : part.split("&")) {
                 if (pair.isEmpty()) {
                     continue;
                 }
                 int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                String name =
+                        URLDecoder.decode(
+                                eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value =
+                        eq < 0
+                                ? ""
+                                : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 params.put(name, value);
             }
         }
@@ -390,7 +459,11 @@ public class OidcBrowser {
         if (redirectUri == null) {
             return false;
         }
-        String withoutQuery = target.getScheme() + "://" + target.getRawAuthority() + nullToEmpty(target.getRawPath());
+        String withoutQuery =
+                target.getScheme()
+                        + "://"
+                        + target.getRawAuthority()
+                        + nullToEmpty(target.getRawPath());
         return withoutQuery.equals(redirectUri);
     }
 
@@ -402,18 +475,21 @@ public class OidcBrowser {
     }
 
     private HttpRequest.Builder browserRequest(URI uri) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(30))
-                .header("User-Agent", userAgent)
-                .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
-                .header("Accept-Language", "en");
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(30))
+                        .header("User-Agent", userAgent)
+                        .header(
+                                "Accept",
+                                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+                        .header("Accept-Language", "en");
         extraHeaders.forEach(builder::header);
         return builder;
     }
 
     /**
-     * Sends this header with every page request from now on, for example {@code X-Forwarded-For}
-     * as a reverse proxy in front of Keycloak would (the test server trusts proxy headers).
+     * Sends this header with every page request from now on, for example {@code X-Forwarded-For} as
+     * a reverse proxy in front of Keycloak would (the test server trusts proxy headers).
      */
     public OidcBrowser withHeader(String name, String value) {
         extraHeaders.put(name, value);
@@ -431,7 +507,10 @@ public class OidcBrowser {
         }
     }
 
-    /** The current page; fails the test when the flow has none (it reached the client, or left Keycloak). */
+    /**
+     * The current page; fails the test when the flow has none (it reached the client, or left
+     * Keycloak).
+     */
     protected Document requirePage() {
         if (currentPage == null) {
             throw new AssertionError("there is no current page: " + describePage());
@@ -450,8 +529,10 @@ public class OidcBrowser {
     private static String query(String... pairs) {
         StringJoiner joiner = new StringJoiner("&", "?", "");
         for (int i = 0; i < pairs.length; i += 2) {
-            joiner.add(URLEncoder.encode(pairs[i], StandardCharsets.UTF_8) + "="
-                    + URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
+            joiner.add(
+                    URLEncoder.encode(pairs[i], StandardCharsets.UTF_8)
+                            + "="
+                            + URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
         }
         return joiner.toString();
     }

@@ -3,14 +3,12 @@ package io.approvalguard.testkit.pages;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.oidc.HttpResult;
 import io.approvalguard.testkit.oidc.OidcBrowser;
-
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 
 /**
  * The scripted browser ({@link OidcBrowser}) on Approval Guard's own pages: the push wait page
@@ -38,7 +36,8 @@ public final class BrowserFlow extends OidcBrowser {
         return new BrowserFlow(KeycloakServer.baseUrl());
     }
 
-    // ---------------------------------------------------------------- the login flow, answering this type
+    // ---------------------------------------------------------------- the login flow, answering
+    // this type
 
     @Override
     public BrowserFlow start(String realm, String clientId, String redirectUri) {
@@ -47,13 +46,15 @@ public final class BrowserFlow extends OidcBrowser {
     }
 
     @Override
-    public BrowserFlow startWithAction(String realm, String clientId, String redirectUri, String kcAction) {
+    public BrowserFlow startWithAction(
+            String realm, String clientId, String redirectUri, String kcAction) {
         super.startWithAction(realm, clientId, redirectUri, kcAction);
         return this;
     }
 
     @Override
-    public BrowserFlow startWithParameters(String realm, String clientId, String redirectUri, Map<String, String> extra) {
+    public BrowserFlow startWithParameters(
+            String realm, String clientId, String redirectUri, Map<String, String> extra) {
         super.startWithParameters(realm, clientId, redirectUri, extra);
         return this;
     }
@@ -70,7 +71,11 @@ public final class BrowserFlow extends OidcBrowser {
     }
 
     @Override
-    public BrowserFlow submitForm(String formSelector, Map<String, String> fields, String submitName, String submitValue) {
+    public BrowserFlow submitForm(
+            String formSelector,
+            Map<String, String> fields,
+            String submitName,
+            String submitValue) {
         super.submitForm(formSelector, fields, submitName, submitValue);
         return this;
     }
@@ -87,7 +92,8 @@ public final class BrowserFlow extends OidcBrowser {
         return this;
     }
 
-    // ---------------------------------------------------------------- the wait page and the enrolment page
+    // ---------------------------------------------------------------- the wait page and the
+    // enrolment page
 
     public boolean onWaitPage() {
         return currentPage() != null && currentPage().selectFirst("#ag-wait-form") != null;
@@ -100,7 +106,8 @@ public final class BrowserFlow extends OidcBrowser {
     /** Asserts that the current page is the push wait page and returns it. */
     public Document waitPage() {
         if (!onWaitPage()) {
-            throw new AssertionError("expected the Approval Guard wait page but got " + describePage());
+            throw new AssertionError(
+                    "expected the Approval Guard wait page but got " + describePage());
         }
         return currentPage();
     }
@@ -108,7 +115,8 @@ public final class BrowserFlow extends OidcBrowser {
     /** Asserts that the current page is the enrolment page and returns it. */
     public Document enrolmentPage() {
         if (!onEnrolmentPage()) {
-            throw new AssertionError("expected the Approval Guard enrolment page but got " + describePage());
+            throw new AssertionError(
+                    "expected the Approval Guard enrolment page but got " + describePage());
         }
         return currentPage();
     }
@@ -181,12 +189,16 @@ public final class BrowserFlow extends OidcBrowser {
     public String pollStatus() {
         HttpResult result = get(statusUrl());
         if (result.status() != 200) {
-            throw new AssertionError("status endpoint answered " + result.status() + ": " + result.body());
+            throw new AssertionError(
+                    "status endpoint answered " + result.status() + ": " + result.body());
         }
         return (String) result.jsonMap().get("state");
     }
 
-    /** GETs the status endpoint with {@code wait=<seconds>}: held by the server until the state changes. */
+    /**
+     * GETs the status endpoint with {@code wait=<seconds>}: held by the server until the state
+     * changes.
+     */
     public HttpResult waitStatus(int seconds) {
         return get(statusUrl() + "&wait=" + seconds);
     }

@@ -1,17 +1,9 @@
 package io.approvalguard.testkit.testprovider;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.regex.Pattern;
-
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -19,18 +11,23 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 
 /**
  * TEST ONLY: {@code /realms/{realm}/approval-guard-testing}. Lets an integration test move the
- * whole server's clock ({@link Time#setOffset}, which every {@code Time.currentTime()} and
- * {@code Time.currentTimeMillis()} adds), whichever realm the URL names.
+ * whole server's clock ({@link Time#setOffset}, which every {@code Time.currentTime()} and {@code
+ * Time.currentTimeMillis()} adds), whichever realm the URL names.
  *
  * <ul>
- *   <li>{@code GET time-offset}: {@code {"offset": n}}, the current offset in seconds.</li>
- *   <li>{@code PUT time-offset} with {@code {"offset": n}}: sets it and answers the same.</li>
+ *   <li>{@code GET time-offset}: {@code {"offset": n}}, the current offset in seconds.
+ *   <li>{@code PUT time-offset} with {@code {"offset": n}}: sets it and answers the same.
  * </ul>
  *
  * <p>Unauthenticated, so it only answers callers on a loopback address (403 otherwise). Errors are
@@ -41,12 +38,12 @@ public final class TestingResource {
 
     /** 400 days either way is far more than any test needs and keeps {@code Time} well in range. */
     static final int MAX_OFFSET_SECONDS = 86400 * 400;
+
     private static final int MAX_BODY_BYTES = 1024;
     private static final String OFFSET = "offset";
     private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final ObjectMapper MAPPER =
+            JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private final KeycloakSession session;
 
@@ -87,10 +84,15 @@ public final class TestingResource {
         }
         JsonNode offset = json.get(OFFSET);
         // isIntegralNumber: 3600 yes; 3600.0, "3600", true, null no.
-        if (offset == null || !offset.isIntegralNumber() || !offset.canConvertToLong()
+        if (offset == null
+                || !offset.isIntegralNumber()
+                || !offset.canConvertToLong()
                 || Math.abs(offset.longValue()) > MAX_OFFSET_SECONDS) {
-            return invalidRequest("offset must be an integer number of seconds between "
-                    + -MAX_OFFSET_SECONDS + " and " + MAX_OFFSET_SECONDS);
+            return invalidRequest(
+                    "offset must be an integer number of seconds between "
+                            + -MAX_OFFSET_SECONDS
+                            + " and "
+                            + MAX_OFFSET_SECONDS);
         }
         Time.setOffset(offset.intValue());
         return offsetResponse();
@@ -103,7 +105,8 @@ public final class TestingResource {
      */
     private boolean fromLoopback() {
         String address = session.getContext().getConnection().getRemoteAddr();
-        if (address == null || !(IPV4_LITERAL.matcher(address).matches() || address.contains(":"))) {
+        if (address == null
+                || !(IPV4_LITERAL.matcher(address).matches() || address.contains(":"))) {
             return false;
         }
         try {
@@ -114,12 +117,17 @@ public final class TestingResource {
     }
 
     private static Response offsetResponse() {
-        return Response.ok(Map.of(OFFSET, Time.getOffset())).type(MediaType.APPLICATION_JSON_TYPE)
-                .header("Cache-Control", "no-store").build();
+        return Response.ok(Map.of(OFFSET, Time.getOffset()))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", "no-store")
+                .build();
     }
 
     private static Response forbidden() {
-        return error(Response.Status.FORBIDDEN, "access_denied", "only loopback callers may use the testing endpoints");
+        return error(
+                Response.Status.FORBIDDEN,
+                "access_denied",
+                "only loopback callers may use the testing endpoints");
     }
 
     private static Response invalidRequest(String description) {
@@ -130,7 +138,10 @@ public final class TestingResource {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("error_description", description);
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .header("Cache-Control", "no-store").entity(body).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", "no-store")
+                .entity(body)
+                .build();
     }
 }

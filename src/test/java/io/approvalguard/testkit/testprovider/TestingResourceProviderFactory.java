@@ -7,8 +7,8 @@ import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
 /**
- * TEST ONLY. Mounts {@code /realms/{realm}/approval-guard-testing} ({@link TestingResource}) on
- * the integration-test server. Never packaged in the product JAR; see the package documentation.
+ * TEST ONLY. Mounts {@code /realms/{realm}/approval-guard-testing} ({@link TestingResource}) on the
+ * integration-test server. Never packaged in the product JAR; see the package documentation.
  */
 public final class TestingResourceProviderFactory implements RealmResourceProviderFactory {
 
@@ -23,22 +23,18 @@ public final class TestingResourceProviderFactory implements RealmResourceProvid
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
+    public void init(Config.Scope config) {}
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public String getId() {

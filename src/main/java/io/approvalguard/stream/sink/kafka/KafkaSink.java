@@ -1,5 +1,8 @@
 package io.approvalguard.stream.sink.kafka;
 
+import io.approvalguard.stream.sink.DeliveryOutcome;
+import io.approvalguard.stream.sink.SinkProvider;
+import io.approvalguard.stream.sink.StreamEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,10 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import io.approvalguard.stream.sink.StreamEvent;
-import io.approvalguard.stream.sink.DeliveryOutcome;
-import io.approvalguard.stream.sink.SinkProvider;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -38,12 +37,17 @@ final class KafkaSink implements SinkProvider {
 
     /** The CloudEvents Kafka binding, structured mode: the value is the whole JSON envelope. */
     static final String CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8";
+
     static final String CONTENT_TYPE_HEADER = "content-type";
     static final String ID_HEADER = "ce_id";
     static final String TYPE_HEADER = "ce_type";
 
-    /** A producer that has delivered nothing for this long while passes fail is replaced, in case it is stuck. */
+    /**
+     * A producer that has delivered nothing for this long while passes fail is replaced, in case it
+     * is stuck.
+     */
     static final long STALE_PRODUCER_MILLIS = 300_000;
+
     private static final int MAX_ERROR_LENGTH = 300;
 
     private final KafkaSinkSettings settings;
@@ -60,14 +64,22 @@ final class KafkaSink implements SinkProvider {
             return List.of();
         }
         if (settings == null || producers == null || !settings.active()) {
-            return all(events.size(), DeliveryOutcome.retry("the Kafka sink is not configured (no " + KafkaSinkSettings.BOOTSTRAP_SERVERS.name() + ")"));
+            return all(
+                    events.size(),
+                    DeliveryOutcome.retry(
+                            "the Kafka sink is not configured (no "
+                                    + KafkaSinkSettings.BOOTSTRAP_SERVERS.name()
+                                    + ")"));
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.passTimeoutMillis());
+        long deadline =
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.passTimeoutMillis());
         Producer<String, String> producer;
         try {
             producer = producers.get();
         } catch (RuntimeException e) {
-            return all(events.size(), DeliveryOutcome.retry("cannot make the Kafka producer: " + describe(e)));
+            return all(
+                    events.size(),
+                    DeliveryOutcome.retry("cannot make the Kafka producer: " + describe(e)));
         }
 
         int n = events.size();
@@ -88,7 +100,8 @@ final class KafkaSink implements SinkProvider {
                 futures.set(i, future);
                 Throwable failure = future.isDone() ? failure(future) : null;
                 if (failure != null && stopsSending(failure)) {
-                    // no metadata or no buffer space within max.block.ms: the next send would wait as long
+                    // no metadata or no buffer space within max.block.ms: the next send would wait
+                    // as long
                     notSent = describe(failure);
                     if (breaksProducer(failure)) {
                         broken = describe(failure);
@@ -121,8 +134,13 @@ final class KafkaSink implements SinkProvider {
                     broken = describe(cause);
                 }
             } catch (TimeoutException e) {
-                outcomes[i] = DeliveryOutcome.retry(interrupted ? "interrupted while waiting for Kafka"
-                        : "no acknowledgement from Kafka within " + settings.passTimeoutMillis() + " ms");
+                outcomes[i] =
+                        DeliveryOutcome.retry(
+                                interrupted
+                                        ? "interrupted while waiting for Kafka"
+                                        : "no acknowledgement from Kafka within "
+                                                + settings.passTimeoutMillis()
+                                                + " ms");
             } catch (CancellationException e) {
                 outcomes[i] = DeliveryOutcome.retry("cancelled");
             } catch (InterruptedException e) {
@@ -139,8 +157,14 @@ final class KafkaSink implements SinkProvider {
         }
         if (broken != null) {
             producers.discard(producer, broken);
-        } else if (delivered == 0 && producers.millisWithoutProgress(producer) > STALE_PRODUCER_MILLIS) {
-            producers.discard(producer, "nothing delivered for " + STALE_PRODUCER_MILLIS / 1000 + " s: " + outcomes[0].error());
+        } else if (delivered == 0
+                && producers.millisWithoutProgress(producer) > STALE_PRODUCER_MILLIS) {
+            producers.discard(
+                    producer,
+                    "nothing delivered for "
+                            + STALE_PRODUCER_MILLIS / 1000
+                            + " s: "
+                            + outcomes[0].error());
         }
         return Arrays.asList(outcomes);
     }
@@ -149,12 +173,15 @@ final class KafkaSink implements SinkProvider {
         String key = event.userId() != null ? event.userId() : event.realmId();
         Long timestamp = event.timeMillis() > 0 ? event.timeMillis() : null;
         List<Header> headers = new ArrayList<>(3);
-        headers.add(new RecordHeader(CONTENT_TYPE_HEADER, CONTENT_TYPE.getBytes(StandardCharsets.UTF_8)));
+        headers.add(
+                new RecordHeader(
+                        CONTENT_TYPE_HEADER, CONTENT_TYPE.getBytes(StandardCharsets.UTF_8)));
         if (event.id() != null) {
             headers.add(new RecordHeader(ID_HEADER, event.id().getBytes(StandardCharsets.UTF_8)));
         }
         if (event.type() != null) {
-            headers.add(new RecordHeader(TYPE_HEADER, event.type().getBytes(StandardCharsets.UTF_8)));
+            headers.add(
+                    new RecordHeader(TYPE_HEADER, event.type().getBytes(StandardCharsets.UTF_8)));
         }
         return new ProducerRecord<>(settings.topic(), null, timestamp, key, event.json(), headers);
     }
@@ -175,7 +202,8 @@ final class KafkaSink implements SinkProvider {
 
     /** A failure every following record of the pass would have too, after waiting as long. */
     private static boolean stopsSending(Throwable failure) {
-        return failure instanceof org.apache.kafka.common.errors.TimeoutException || breaksProducer(failure);
+        return failure instanceof org.apache.kafka.common.errors.TimeoutException
+                || breaksProducer(failure);
     }
 
     /**
@@ -197,9 +225,14 @@ final class KafkaSink implements SinkProvider {
     /** Exception class and message, on one line, cut short: never the payload. */
     static String describe(Throwable failure) {
         String message = failure.getMessage();
-        String text = failure.getClass().getSimpleName()
-                + (message == null || message.isBlank() ? "" : ": " + message.replaceAll("\\s+", " ").trim());
-        return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH - 3) + "...";
+        String text =
+                failure.getClass().getSimpleName()
+                        + (message == null || message.isBlank()
+                                ? ""
+                                : ": " + message.replaceAll("\\s+", " ").trim());
+        return text.length() <= MAX_ERROR_LENGTH
+                ? text
+                : text.substring(0, MAX_ERROR_LENGTH - 3) + "...";
     }
 
     private static List<DeliveryOutcome> all(int n, DeliveryOutcome outcome) {

@@ -1,12 +1,11 @@
 package io.approvalguard.stream.sink.kafka;
 
-import java.time.Duration;
-import java.util.List;
-
-import io.approvalguard.support.config.OptionGroup;
 import io.approvalguard.stream.sink.SinkProvider;
 import io.approvalguard.stream.sink.SinkProviderFactory;
 import io.approvalguard.stream.sink.SinkSpi;
+import io.approvalguard.support.config.OptionGroup;
+import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -17,17 +16,19 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 
 /**
- * Sends the event stream to a Kafka topic: one record per event, keyed by the user (so a user's events
- * stay in order on one partition), the CloudEvents JSON as the value (structured mode). Active when
- * {@code --spi-approval-guard-sink--kafka--bootstrap-servers} is set. The Kafka client is shaded into
- * the provider JAR; the node's one idempotent producer is made on the first delivery and closed with
- * the factory. {@link #create} does not use the session, so a null one is fine.
+ * Sends the event stream to a Kafka topic: one record per event, keyed by the user (so a user's
+ * events stay in order on one partition), the CloudEvents JSON as the value (structured mode).
+ * Active when {@code --spi-approval-guard-sink--kafka--bootstrap-servers} is set. The Kafka client
+ * is shaded into the provider JAR; the node's one idempotent producer is made on the first delivery
+ * and closed with the factory. {@link #create} does not use the session, so a null one is fine.
  */
 public final class KafkaSinkFactory implements SinkProviderFactory {
 
     public static final String PROVIDER_ID = "kafka";
     static final String OPTION_PREFIX = "spi-" + SinkSpi.NAME + "--" + PROVIDER_ID;
-    public static final OptionGroup OPTIONS = OptionGroup.server(OPTION_PREFIX, KafkaSinkSettings.OPTIONS);
+    public static final OptionGroup OPTIONS =
+            OptionGroup.server(OPTION_PREFIX, KafkaSinkSettings.OPTIONS);
+
     /** Longest wait in {@link #close()} for records the producer still holds. */
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -47,8 +48,11 @@ public final class KafkaSinkFactory implements SinkProviderFactory {
         if (settings.active()) {
             KafkaSinkSettings s = settings;
             producers = new ProducerHolder(() -> newProducer(s));
-            LOG.infof("Approval Guard: Kafka sink sends to topic %s at %s (%s)", s.topic(),
-                    String.join(",", s.bootstrapServers()), s.security().get("security.protocol"));
+            LOG.infof(
+                    "Approval Guard: Kafka sink sends to topic %s at %s (%s)",
+                    s.topic(),
+                    String.join(",", s.bootstrapServers()),
+                    s.security().get("security.protocol"));
         }
     }
 
@@ -63,15 +67,15 @@ public final class KafkaSinkFactory implements SinkProviderFactory {
         thread.setContextClassLoader(KafkaSinkFactory.class.getClassLoader());
         try {
             LOG.debugf("Approval Guard: making the Kafka producer (%s)", settings);
-            return new KafkaProducer<>(settings.producerConfig(), new StringSerializer(), new StringSerializer());
+            return new KafkaProducer<>(
+                    settings.producerConfig(), new StringSerializer(), new StringSerializer());
         } finally {
             thread.setContextClassLoader(previous);
         }
     }
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
     public boolean isActive() {
@@ -85,7 +89,9 @@ public final class KafkaSinkFactory implements SinkProviderFactory {
 
     @Override
     public long deliveryTimeoutMillis() {
-        return settings != null ? settings.leaseMillis() : SinkProviderFactory.super.deliveryTimeoutMillis();
+        return settings != null
+                ? settings.leaseMillis()
+                : SinkProviderFactory.super.deliveryTimeoutMillis();
     }
 
     @Override

@@ -2,14 +2,13 @@ package io.approvalguard.stream.sink.kafka;
 
 import java.time.Duration;
 import java.util.function.Supplier;
-
 import org.apache.kafka.clients.producer.Producer;
 import org.jboss.logging.Logger;
 
 /**
  * The node's one producer: made on first use (so a broker that is down when Keycloak starts neither
- * delays nor fails the start), shared by every delivery pass, replaced when it is broken, closed with
- * the factory. Thread-safe.
+ * delays nor fails the start), shared by every delivery pass, replaced when it is broken, closed
+ * with the factory. Thread-safe.
  */
 final class ProducerHolder {
 
@@ -17,15 +16,20 @@ final class ProducerHolder {
 
     private final Supplier<Producer<String, String>> factory;
     private Producer<String, String> producer;
+
     /** When the current producer was made or last delivered a record (System.nanoTime). */
     private long lastProgressNanos;
+
     private boolean closed;
 
     ProducerHolder(Supplier<Producer<String, String>> factory) {
         this.factory = factory;
     }
 
-    /** The producer, made now if there is none. Throws when it cannot be made or the holder is closed. */
+    /**
+     * The producer, made now if there is none. Throws when it cannot be made or the holder is
+     * closed.
+     */
     synchronized Producer<String, String> get() {
         if (closed) {
             throw new IllegalStateException("the Kafka sink is closed");
@@ -44,14 +48,17 @@ final class ProducerHolder {
         }
     }
 
-    /** How long the producer has gone without delivering anything (since it was made), in ms; 0 if it is not current. */
+    /**
+     * How long the producer has gone without delivering anything (since it was made), in ms; 0 if
+     * it is not current.
+     */
     synchronized long millisWithoutProgress(Producer<String, String> used) {
         return used == producer ? (System.nanoTime() - lastProgressNanos) / 1_000_000 : 0;
     }
 
     /**
-     * Drops the producer so the next pass makes a new one, and closes it at once (what it still holds
-     * is failed; those records are retried by the relay). A no-op if it was already replaced.
+     * Drops the producer so the next pass makes a new one, and closes it at once (what it still
+     * holds is failed; those records are retried by the relay). A no-op if it was already replaced.
      */
     void discard(Producer<String, String> broken, String reason) {
         synchronized (this) {

@@ -3,7 +3,6 @@ package io.approvalguard.stream.sink.webhook;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
-
 import org.apache.http.client.utils.DateUtils;
 
 /**
@@ -16,8 +15,7 @@ public final class RetryAfter {
     /** The longest wait a receiver can ask for: 24 hours. */
     public static final long MAX_SECONDS = 86_400;
 
-    private RetryAfter() {
-    }
+    private RetryAfter() {}
 
     /** Seconds to wait from {@code now}, 0 when the value is absent or cannot be read. */
     public static long seconds(String value, Instant now) {

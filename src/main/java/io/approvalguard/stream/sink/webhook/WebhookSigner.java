@@ -5,7 +5,6 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -22,6 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class WebhookSigner {
 
     public static final String SECRET_PREFIX = "whsec_";
+
     /** The shortest key accepted, in bytes (Standard Webhooks recommends 24 to 64). */
     public static final int MIN_KEY_BYTES = 24;
 
@@ -84,24 +84,35 @@ public final class WebhookSigner {
         try {
             key = Base64.getDecoder().decode(secret.substring(SECRET_PREFIX.length()));
         } catch (IllegalArgumentException e) {
-            throw new InvalidSecretException(position, SECRET_PREFIX + " followed by standard base64");
+            throw new InvalidSecretException(
+                    position, SECRET_PREFIX + " followed by standard base64");
         }
         if (key.length < MIN_KEY_BYTES) {
-            throw new InvalidSecretException(position, SECRET_PREFIX + " followed by base64 of at least "
-                    + MIN_KEY_BYTES + " random bytes (this one decodes to " + key.length + ")");
+            throw new InvalidSecretException(
+                    position,
+                    SECRET_PREFIX
+                            + " followed by base64 of at least "
+                            + MIN_KEY_BYTES
+                            + " random bytes (this one decodes to "
+                            + key.length
+                            + ")");
         }
         return key;
     }
 
-    /** A secret that cannot be used; the message names its position and the rule, never the secret. */
+    /**
+     * A secret that cannot be used; the message names its position and the rule, never the secret.
+     */
     public static final class InvalidSecretException extends IllegalArgumentException {
 
         private final int position;
         private final String expected;
 
         InvalidSecretException(int position, String expected) {
-            super(position == 0 ? "no secret given: expected " + expected
-                    : "secret " + position + " is not valid: expected " + expected);
+            super(
+                    position == 0
+                            ? "no secret given: expected " + expected
+                            : "secret " + position + " is not valid: expected " + expected);
             this.position = position;
             this.expected = expected;
         }

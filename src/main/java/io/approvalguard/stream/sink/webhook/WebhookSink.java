@@ -1,5 +1,8 @@
 package io.approvalguard.stream.sink.webhook;
 
+import io.approvalguard.stream.sink.DeliveryOutcome;
+import io.approvalguard.stream.sink.SinkProvider;
+import io.approvalguard.stream.sink.StreamEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -15,12 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import javax.net.ssl.SSLException;
-
-import io.approvalguard.stream.sink.StreamEvent;
-import io.approvalguard.stream.sink.DeliveryOutcome;
-import io.approvalguard.stream.sink.SinkProvider;
 import org.apache.http.Header;
 import org.apache.http.HttpEntity;
 import org.apache.http.NoHttpResponseException;
@@ -54,6 +52,7 @@ import org.jboss.logging.Logger;
 final class WebhookSink implements SinkProvider {
 
     static final String CONTENT_TYPE = "application/cloudevents+json; charset=utf-8";
+
     /** The most bytes of an answer read (to let a short answer free its connection for reuse). */
     static final int MAX_RESPONSE_BYTES = 4 * 1024;
 
@@ -67,11 +66,15 @@ final class WebhookSink implements SinkProvider {
     private final String origin;
 
     /**
-     * @param client    Keycloak's shared client (never closed here), or a test's own
+     * @param client Keycloak's shared client (never closed here), or a test's own
      * @param deadlines runs the timers that abort requests past {@code timeout-ms}
-     * @param clock     the source of {@code webhook-timestamp}
+     * @param clock the source of {@code webhook-timestamp}
      */
-    WebhookSink(CloseableHttpClient client, WebhookSettings settings, ScheduledExecutorService deadlines, Clock clock) {
+    WebhookSink(
+            CloseableHttpClient client,
+            WebhookSettings settings,
+            ScheduledExecutorService deadlines,
+            Clock clock) {
         if (!settings.active()) {
             throw new IllegalArgumentException("the webhook sink has no URL");
         }
@@ -81,14 +84,15 @@ final class WebhookSink implements SinkProvider {
         this.clock = clock;
         this.origin = WebhookSettings.origin(settings.url());
         // replaces the client's defaults for these requests: every field is set on purpose
-        this.requestConfig = RequestConfig.custom()
-                .setConnectTimeout(settings.connectTimeoutMs())
-                .setConnectionRequestTimeout(settings.connectTimeoutMs())
-                .setSocketTimeout(settings.timeoutMs())
-                .setRedirectsEnabled(false)
-                .setAuthenticationEnabled(false)
-                .setExpectContinueEnabled(false)
-                .build();
+        this.requestConfig =
+                RequestConfig.custom()
+                        .setConnectTimeout(settings.connectTimeoutMs())
+                        .setConnectionRequestTimeout(settings.connectTimeoutMs())
+                        .setSocketTimeout(settings.timeoutMs())
+                        .setRedirectsEnabled(false)
+                        .setAuthenticationEnabled(false)
+                        .setExpectContinueEnabled(false)
+                        .build();
     }
 
     @Override
@@ -108,8 +112,10 @@ final class WebhookSink implements SinkProvider {
             if (attempt.stopsBatch()) {
                 DeliveryOutcome first = attempt.outcome();
                 String error = "not attempted: " + first.error();
-                rest = first.kind() == DeliveryOutcome.Kind.SINK_GONE ? DeliveryOutcome.gone(error)
-                        : DeliveryOutcome.retryAfter(first.retryAfterSeconds(), error);
+                rest =
+                        first.kind() == DeliveryOutcome.Kind.SINK_GONE
+                                ? DeliveryOutcome.gone(error)
+                                : DeliveryOutcome.retryAfter(first.retryAfterSeconds(), error);
             }
         }
         return outcomes;
@@ -119,7 +125,8 @@ final class WebhookSink implements SinkProvider {
     Attempt attempt(StreamEvent event) {
         String id = event.id();
         if (!usableAsHeader(id)) {
-            return new Attempt(DeliveryOutcome.retry("the record's id cannot be sent as webhook-id"), false);
+            return new Attempt(
+                    DeliveryOutcome.retry("the record's id cannot be sent as webhook-id"), false);
         }
         byte[] body = event.json().getBytes(StandardCharsets.UTF_8);
         long timestamp = Math.floorDiv(clock.millis(), 1000L);
@@ -136,22 +143,33 @@ final class WebhookSink implements SinkProvider {
         AtomicBoolean deadlinePassed = new AtomicBoolean();
         ScheduledFuture<?> deadline;
         try {
-            deadline = deadlines.schedule(() -> {
-                deadlinePassed.set(true);
-                post.abort();
-            }, settings.timeoutMs(), TimeUnit.MILLISECONDS);
+            deadline =
+                    deadlines.schedule(
+                            () -> {
+                                deadlinePassed.set(true);
+                                post.abort();
+                            },
+                            settings.timeoutMs(),
+                            TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // the factory was closed: Keycloak is stopping; never send without a deadline
-            return new Attempt(DeliveryOutcome.retry("not attempted: the server is stopping"), true);
+            return new Attempt(
+                    DeliveryOutcome.retry("not attempted: the server is stopping"), true);
         }
         try {
             CloseableHttpResponse response;
             try {
                 response = client.execute(post);
             } catch (IOException | RuntimeException e) {
-                String error = deadlinePassed.get()
-                        ? "no complete answer from " + origin + " within " + WebhookSettings.TIMEOUT_MS.name() + "=" + settings.timeoutMs()
-                        : describe(e);
+                String error =
+                        deadlinePassed.get()
+                                ? "no complete answer from "
+                                        + origin
+                                        + " within "
+                                        + WebhookSettings.TIMEOUT_MS.name()
+                                        + "="
+                                        + settings.timeoutMs()
+                                : describe(e);
                 LOG.debugf("Approval Guard: webhook delivery of %s failed: %s", id, error);
                 return new Attempt(DeliveryOutcome.retry(error), true);
             }
@@ -177,17 +195,25 @@ final class WebhookSink implements SinkProvider {
             return new Attempt(DeliveryOutcome.gone("receiver answered 410 Gone"), true);
         }
         long wait = RetryAfter.seconds(retryAfter, clock.instant());
-        String error = "receiver answered " + status
-                + (status >= 300 && status < 400 ? " (redirects are not followed)" : "")
-                + (wait > 0 ? ", Retry-After " + wait + " s" : "");
+        String error =
+                "receiver answered "
+                        + status
+                        + (status >= 300 && status < 400 ? " (redirects are not followed)" : "")
+                        + (wait > 0 ? ", Retry-After " + wait + " s" : "");
         LOG.debugf("Approval Guard: webhook delivery of %s to %s: %s", id, origin, error);
-        boolean receiverWide = wait > 0 || status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
+        boolean receiverWide =
+                wait > 0
+                        || status == 408
+                        || status == 429
+                        || status == 502
+                        || status == 503
+                        || status == 504;
         return new Attempt(DeliveryOutcome.retryAfter(wait, error), receiverWide);
     }
 
     /**
-     * Reads at most {@link #MAX_RESPONSE_BYTES}. A shorter answer ends the stream, which returns the
-     * connection to the pool; a longer one is cut off by closing the response, which drops the
+     * Reads at most {@link #MAX_RESPONSE_BYTES}. A shorter answer ends the stream, which returns
+     * the connection to the pool; a longer one is cut off by closing the response, which drops the
      * connection instead of reading on (closing the stream itself would read to the end).
      */
     private static void discardBody(HttpEntity entity) {
@@ -222,10 +248,19 @@ final class WebhookSink implements SinkProvider {
     private String describe(Exception e) {
         int connect = settings.connectTimeoutMs();
         if (e instanceof ConnectionPoolTimeoutException) {
-            return "no free connection in the HTTP client's pool within " + WebhookSettings.CONNECT_TIMEOUT_MS.name() + "=" + connect;
+            return "no free connection in the HTTP client's pool within "
+                    + WebhookSettings.CONNECT_TIMEOUT_MS.name()
+                    + "="
+                    + connect;
         }
         if (e instanceof ConnectTimeoutException) {
-            return "connecting to " + origin + " timed out (" + WebhookSettings.CONNECT_TIMEOUT_MS.name() + "=" + connect + ")";
+            return "connecting to "
+                    + origin
+                    + " timed out ("
+                    + WebhookSettings.CONNECT_TIMEOUT_MS.name()
+                    + "="
+                    + connect
+                    + ")";
         }
         if (e instanceof HttpHostConnectException || e instanceof ConnectException) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -235,7 +270,12 @@ final class WebhookSink implements SinkProvider {
             return "cannot resolve " + settings.url().getHost();
         }
         if (e instanceof SocketTimeoutException) {
-            return "no data from " + origin + " for " + WebhookSettings.TIMEOUT_MS.name() + "=" + settings.timeoutMs();
+            return "no data from "
+                    + origin
+                    + " for "
+                    + WebhookSettings.TIMEOUT_MS.name()
+                    + "="
+                    + settings.timeoutMs();
         }
         if (e instanceof NoHttpResponseException) {
             return origin + " closed the connection without answering";
@@ -243,7 +283,11 @@ final class WebhookSink implements SinkProvider {
         if (e instanceof SSLException) {
             return "TLS with " + origin + " failed: " + scrub(e.getMessage());
         }
-        return e.getClass().getSimpleName() + " talking to " + origin + ": " + scrub(e.getMessage());
+        return e.getClass().getSimpleName()
+                + " talking to "
+                + origin
+                + ": "
+                + scrub(e.getMessage());
     }
 
     private String scrub(String message) {
@@ -271,6 +315,5 @@ final class WebhookSink implements SinkProvider {
     }
 
     /** The outcome for the record, and whether the records after it are not tried in this pass. */
-    record Attempt(DeliveryOutcome outcome, boolean stopsBatch) {
-    }
+    record Attempt(DeliveryOutcome outcome, boolean stopsBatch) {}
 }

@@ -1,16 +1,15 @@
 package io.approvalguard.stream.sink.webhook;
 
+import io.approvalguard.stream.sink.DeliveryOutcome;
+import io.approvalguard.stream.sink.SinkProvider;
+import io.approvalguard.stream.sink.SinkProviderFactory;
+import io.approvalguard.stream.sink.SinkSpi;
+import io.approvalguard.support.config.OptionGroup;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-
-import io.approvalguard.support.config.OptionGroup;
-import io.approvalguard.stream.sink.DeliveryOutcome;
-import io.approvalguard.stream.sink.SinkProvider;
-import io.approvalguard.stream.sink.SinkProviderFactory;
-import io.approvalguard.stream.sink.SinkSpi;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.connections.httpclient.HttpClientProvider;
@@ -21,15 +20,19 @@ import org.keycloak.provider.ProviderConfigProperty;
 /**
  * The webhook sink: each record POSTed to {@code --spi-approval-guard-sink--webhook--url}, signed
  * per Standard Webhooks with {@code --secrets}, through Keycloak's own HTTP client (its proxy and
- * trust settings apply). Active only when the URL is set; see {@code docs/risk-api.md},
- * "Verifying webhook deliveries".
+ * trust settings apply). Active only when the URL is set; see {@code docs/risk-api.md}, "Verifying
+ * webhook deliveries".
  */
 public final class WebhookSinkFactory implements SinkProviderFactory {
 
     public static final String PROVIDER_ID = "webhook";
     public static final String OPTION_PREFIX = "spi-" + SinkSpi.NAME + "--" + PROVIDER_ID;
-    public static final OptionGroup OPTIONS = OptionGroup.server(OPTION_PREFIX, WebhookSettings.OPTIONS);
-    /** Allowed per request on top of {@code timeout-ms} when computing a pass's longest duration. */
+    public static final OptionGroup OPTIONS =
+            OptionGroup.server(OPTION_PREFIX, WebhookSettings.OPTIONS);
+
+    /**
+     * Allowed per request on top of {@code timeout-ms} when computing a pass's longest duration.
+     */
     static final long REQUEST_MARGIN_MS = 1_000;
 
     private static final Logger LOG = Logger.getLogger(WebhookSinkFactory.class);
@@ -40,8 +43,15 @@ public final class WebhookSinkFactory implements SinkProviderFactory {
     @Override
     public SinkProvider create(KeycloakSession session) {
         if (settings == null || !settings.active()) {
-            return events -> Collections.nCopies(events.size(),
-                    DeliveryOutcome.retry("the webhook sink is not configured (" + OPTION_PREFIX + "--" + WebhookSettings.URL.name() + ")"));
+            return events ->
+                    Collections.nCopies(
+                            events.size(),
+                            DeliveryOutcome.retry(
+                                    "the webhook sink is not configured ("
+                                            + OPTION_PREFIX
+                                            + "--"
+                                            + WebhookSettings.URL.name()
+                                            + ")"));
         }
         HttpClientProvider http = session.getProvider(HttpClientProvider.class);
         return new WebhookSink(http.getHttpClient(), settings, deadlines, Clock.systemUTC());
@@ -53,22 +63,27 @@ public final class WebhookSinkFactory implements SinkProviderFactory {
         if (!settings.active()) {
             return;
         }
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "approval-guard-webhook-deadline");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledThreadPoolExecutor timers =
+                new ScheduledThreadPoolExecutor(
+                        1,
+                        task -> {
+                            Thread thread = new Thread(task, "approval-guard-webhook-deadline");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
         timers.setRemoveOnCancelPolicy(true);
         deadlines = timers;
-        LOG.infof("Approval Guard: webhook sink delivers to %s (path and query not shown), %d signing secret(s), "
+        LOG.infof(
+                "Approval Guard: webhook sink delivers to %s (path and query not shown), %d signing secret(s), "
                         + "timeout %d ms, batches of %d",
-                WebhookSettings.origin(settings.url()), settings.signer().secretCount(), settings.timeoutMs(),
+                WebhookSettings.origin(settings.url()),
+                settings.signer().secretCount(),
+                settings.timeoutMs(),
                 settings.batchSize());
     }
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
     public boolean isActive() {
@@ -83,7 +98,8 @@ public final class WebhookSinkFactory implements SinkProviderFactory {
     /** Every request of a batch may use its whole {@code timeout-ms}, plus a margin each. */
     @Override
     public long deliveryTimeoutMillis() {
-        int timeoutMs = settings == null ? WebhookSettings.TIMEOUT_MS.fallback() : settings.timeoutMs();
+        int timeoutMs =
+                settings == null ? WebhookSettings.TIMEOUT_MS.fallback() : settings.timeoutMs();
         return (long) batchSize() * (timeoutMs + REQUEST_MARGIN_MS);
     }
 

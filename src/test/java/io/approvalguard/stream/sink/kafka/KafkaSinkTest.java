@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.approvalguard.stream.sink.DeliveryOutcome;
+import io.approvalguard.stream.sink.DeliveryOutcome.Kind;
+import io.approvalguard.stream.sink.SinkProvider;
+import io.approvalguard.stream.sink.StreamEvent;
+import io.approvalguard.testkit.KafkaBroker;
+import io.approvalguard.testkit.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +27,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import io.approvalguard.stream.sink.StreamEvent;
-import io.approvalguard.stream.sink.DeliveryOutcome;
-import io.approvalguard.stream.sink.DeliveryOutcome.Kind;
-import io.approvalguard.stream.sink.SinkProvider;
-import io.approvalguard.testkit.KafkaBroker;
-import io.approvalguard.testkit.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -46,11 +45,17 @@ import org.keycloak.Config;
 class KafkaSinkTest {
 
     private static final String TOPIC = "ag-events-test";
-    /** Short producer limits: one pass against a dead broker ends within max-block + delivery-timeout + margin. */
-    private static final Map<String, String> FAST = Map.of(
-            "delivery-timeout-ms", "5000",
-            "request-timeout-ms", "2000",
-            "max-block-ms", "2000");
+
+    /**
+     * Short producer limits: one pass against a dead broker ends within max-block +
+     * delivery-timeout + margin.
+     */
+    private static final Map<String, String> FAST =
+            Map.of(
+                    "delivery-timeout-ms", "5000",
+                    "request-timeout-ms", "2000",
+                    "max-block-ms", "2000");
+
     private static final long PASS_LIMIT_MS = 2_000 + 5_000 + KafkaSinkSettings.WAIT_MARGIN_MS;
 
     private static final Path LOG_DIR = Path.of("target", "kafka-sink-test");
@@ -83,12 +88,18 @@ class KafkaSinkTest {
         // nothing the broker or the producers started may keep running
         List<String> left = List.of();
         for (int i = 0; i < 50; i++) {
-            left = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.isAlive() && !threadsBefore.contains(t))
-                    .map(Thread::getName)
-                    .filter(name -> !name.startsWith("junit-")) // @Timeout's watcher
-                    .filter(name -> !name.startsWith("Reference Reaper")) // jboss-logmanager's, once logging started
-                    .sorted().toList();
+            left =
+                    Thread.getAllStackTraces().keySet().stream()
+                            .filter(t -> t.isAlive() && !threadsBefore.contains(t))
+                            .map(Thread::getName)
+                            .filter(name -> !name.startsWith("junit-")) // @Timeout's watcher
+                            .filter(
+                                    name ->
+                                            !name.startsWith(
+                                                    "Reference Reaper")) // jboss-logmanager's, once
+                            // logging started
+                            .sorted()
+                            .toList();
             if (left.isEmpty()) {
                 break;
             }
@@ -112,10 +123,17 @@ class KafkaSinkTest {
     void recordsArriveKeyedByUserWithTheJsonAndTheContentType() {
         assertTrue(factory.isActive());
         assertEquals(KafkaSinkSettings.DEFAULT_BATCH_SIZE, factory.batchSize());
-        assertEquals(PASS_LIMIT_MS + KafkaSinkSettings.LEASE_MARGIN_MS, factory.deliveryTimeoutMillis());
+        assertEquals(
+                PASS_LIMIT_MS + KafkaSinkSettings.LEASE_MARGIN_MS, factory.deliveryTimeoutMillis());
 
-        List<StreamEvent> events = List.of(event("alice"), event("bob"), event("alice"), event(null),
-                event("alice"), event("bob"));
+        List<StreamEvent> events =
+                List.of(
+                        event("alice"),
+                        event("bob"),
+                        event("alice"),
+                        event(null),
+                        event("alice"),
+                        event("bob"));
         List<DeliveryOutcome> outcomes = deliver(events);
         assertEquals(events.size(), outcomes.size());
         outcomes.forEach(o -> assertEquals(Kind.DELIVERED, o.kind(), () -> "outcome " + o));
@@ -123,24 +141,37 @@ class KafkaSinkTest {
 
         List<KafkaBroker.Received> records = BROKER.readAll(TOPIC, Duration.ofSeconds(15));
         assertEquals(events.size(), records.size());
-        Map<String, KafkaBroker.Received> byId = records.stream()
-                .collect(Collectors.toMap(r -> r.headers().get("ce_id"), Function.identity()));
+        Map<String, KafkaBroker.Received> byId =
+                records.stream()
+                        .collect(
+                                Collectors.toMap(
+                                        r -> r.headers().get("ce_id"), Function.identity()));
         for (StreamEvent e : events) {
             KafkaBroker.Received r = byId.get(e.id());
             assertNotNull(r, "record of " + e.id());
             assertEquals(e.userId() != null ? e.userId() : e.realmId(), r.key());
             assertEquals(e.json(), r.value());
-            assertEquals("application/cloudevents+json; charset=UTF-8", r.headers().get("content-type"));
+            assertEquals(
+                    "application/cloudevents+json; charset=UTF-8", r.headers().get("content-type"));
             assertEquals(e.type(), r.headers().get("ce_type"));
             assertEquals(e.timeMillis(), r.timestamp());
         }
         // one user's events share a partition and keep their order there
         for (String user : List.of("alice", "bob")) {
-            List<KafkaBroker.Received> mine = records.stream().filter(r -> user.equals(r.key())).toList();
+            List<KafkaBroker.Received> mine =
+                    records.stream().filter(r -> user.equals(r.key())).toList();
             assertEquals(1, mine.stream().map(KafkaBroker.Received::partition).distinct().count());
-            List<String> expected = events.stream().filter(e -> user.equals(e.userId())).map(StreamEvent::id).toList();
-            assertEquals(expected, mine.stream().sorted(Comparator.comparingLong(KafkaBroker.Received::offset))
-                    .map(r -> r.headers().get("ce_id")).toList());
+            List<String> expected =
+                    events.stream()
+                            .filter(e -> user.equals(e.userId()))
+                            .map(StreamEvent::id)
+                            .toList();
+            assertEquals(
+                    expected,
+                    mine.stream()
+                            .sorted(Comparator.comparingLong(KafkaBroker.Received::offset))
+                            .map(r -> r.headers().get("ce_id"))
+                            .toList());
         }
     }
 
@@ -154,13 +185,17 @@ class KafkaSinkTest {
         long start = System.nanoTime();
         List<DeliveryOutcome> outcomes = deliver(whileDown);
         long tookMs = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(tookMs < PASS_LIMIT_MS + 1_000, "a pass against a dead broker took " + tookMs + " ms");
+        assertTrue(
+                tookMs < PASS_LIMIT_MS + 1_000,
+                "a pass against a dead broker took " + tookMs + " ms");
         assertEquals(whileDown.size(), outcomes.size());
         for (DeliveryOutcome o : outcomes) {
-            // either the batch expired (delivery-timeout-ms) or the topic's metadata was gone (max-block-ms)
+            // either the batch expired (delivery-timeout-ms) or the topic's metadata was gone
+            // (max-block-ms)
             assertEquals(Kind.RETRY, o.kind(), () -> "outcome " + o);
             assertNotNull(o.error());
-            assertFalse(o.error().contains("\"specversion\""), "no payload in the error: " + o.error());
+            assertFalse(
+                    o.error().contains("\"specversion\""), "no payload in the error: " + o.error());
         }
 
         BROKER.restart();
@@ -175,9 +210,14 @@ class KafkaSinkTest {
         List<KafkaBroker.Received> records = BROKER.readAll(TOPIC, Duration.ofSeconds(15));
         List<String> ids = records.stream().map(r -> r.headers().get("ce_id")).toList();
         assertEquals(ids.size(), new HashSet<>(ids).size(), "ids are unique: " + ids);
-        assertEquals(SENT.stream().map(StreamEvent::id).collect(Collectors.toSet()), Set.copyOf(ids));
-        Map<String, String> jsonById = records.stream()
-                .collect(Collectors.toMap(r -> r.headers().get("ce_id"), KafkaBroker.Received::value));
+        assertEquals(
+                SENT.stream().map(StreamEvent::id).collect(Collectors.toSet()), Set.copyOf(ids));
+        Map<String, String> jsonById =
+                records.stream()
+                        .collect(
+                                Collectors.toMap(
+                                        r -> r.headers().get("ce_id"),
+                                        KafkaBroker.Received::value));
         SENT.forEach(e -> assertEquals(e.json(), jsonById.get(e.id())));
     }
 
@@ -194,11 +234,13 @@ class KafkaSinkTest {
         assertTrue((System.nanoTime() - start) / 1_000_000 < 1_000, "init does not connect");
         try {
             start = System.nanoTime();
-            List<DeliveryOutcome> outcomes = dead.create(null).deliver(List.of(event("u1"), event("u2"), event("u3")));
+            List<DeliveryOutcome> outcomes =
+                    dead.create(null).deliver(List.of(event("u1"), event("u2"), event("u3")));
             long tookMs = (System.nanoTime() - start) / 1_000_000;
             assertTrue(tookMs < PASS_LIMIT_MS, "took " + tookMs + " ms");
             outcomes.forEach(o -> assertEquals(Kind.RETRY, o.kind()));
-            assertTrue(outcomes.get(0).error().contains("TimeoutException"), outcomes.get(0).error());
+            assertTrue(
+                    outcomes.get(0).error().contains("TimeoutException"), outcomes.get(0).error());
         } finally {
             start = System.nanoTime();
             dead.close();
@@ -220,26 +262,61 @@ class KafkaSinkTest {
         cases.put("topic", Map.of("topic", "not a topic"));
         cases.put("client-id", Map.of("client-id", "a b"));
         cases.put("security-protocol", Map.of("security-protocol", "TLS"));
-        cases.put("sasl-mechanism", Map.of("security-protocol", "SASL_SSL", "sasl-jaas-config", jaas("u", secret)));
-        cases.put("sasl-jaas-config", Map.of("security-protocol", "SASL_SSL", "sasl-mechanism", "PLAIN",
-                "sasl-jaas-config", "password=" + secret + " garbage"));
-        cases.put("ssl-truststore-location", Map.of("security-protocol", "SSL",
-                "ssl-truststore-location", "/nonexistent/truststore.p12"));
-        cases.put("ssl-truststore-type", Map.of("security-protocol", "SSL", "ssl-truststore-type", "P12"));
+        cases.put(
+                "sasl-mechanism",
+                Map.of("security-protocol", "SASL_SSL", "sasl-jaas-config", jaas("u", secret)));
+        cases.put(
+                "sasl-jaas-config",
+                Map.of(
+                        "security-protocol",
+                        "SASL_SSL",
+                        "sasl-mechanism",
+                        "PLAIN",
+                        "sasl-jaas-config",
+                        "password=" + secret + " garbage"));
+        cases.put(
+                "ssl-truststore-location",
+                Map.of(
+                        "security-protocol",
+                        "SSL",
+                        "ssl-truststore-location",
+                        "/nonexistent/truststore.p12"));
+        cases.put(
+                "ssl-truststore-type",
+                Map.of("security-protocol", "SSL", "ssl-truststore-type", "P12"));
         cases.put("ssl-keystore-password", Map.of("ssl-keystore-password", secret));
-        cases.put("ssl-endpoint-identification-algorithm", Map.of("security-protocol", "SSL",
-                "ssl-endpoint-identification-algorithm", "http"));
+        cases.put(
+                "ssl-endpoint-identification-algorithm",
+                Map.of(
+                        "security-protocol",
+                        "SSL",
+                        "ssl-endpoint-identification-algorithm",
+                        "http"));
         for (var c : cases.entrySet()) {
             Map<String, String> options = new HashMap<>(c.getValue());
             options.putIfAbsent("bootstrap-servers", "127.0.0.1:9");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> factory(options),
-                    "options " + c.getValue());
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> factory(options),
+                            "options " + c.getValue());
             assertTrue(e.getMessage().contains(prefix + c.getKey() + "="), e.getMessage());
             assertFalse(e.getMessage().contains(secret), "secret shown: " + e.getMessage());
         }
-        // delivery.timeout.ms must cover request.timeout.ms + linger.ms, or Kafka refuses the producer
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> factory(Map.of(
-                "bootstrap-servers", "127.0.0.1:9", "delivery-timeout-ms", "5000", "request-timeout-ms", "5000")));
+        // delivery.timeout.ms must cover request.timeout.ms + linger.ms, or Kafka refuses the
+        // producer
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                factory(
+                                        Map.of(
+                                                "bootstrap-servers",
+                                                "127.0.0.1:9",
+                                                "delivery-timeout-ms",
+                                                "5000",
+                                                "request-timeout-ms",
+                                                "5000")));
         assertTrue(e.getMessage().contains(prefix + "delivery-timeout-ms="), e.getMessage());
     }
 
@@ -247,15 +324,37 @@ class KafkaSinkTest {
     @Order(6)
     void saslSettingsAreCheckedAndKeptSecret() {
         String secret = "pa55-" + UUID.randomUUID();
-        KafkaSinkFactory sasl = factory(Map.of("bootstrap-servers", "kafka-1.example:9093,kafka-2.example:9093",
-                "security-protocol", "sasl_ssl", "sasl-mechanism", "scram-sha-512",
-                "sasl-jaas-config", jaas("svc", secret).replace("plain.PlainLoginModule", "scram.ScramLoginModule"),
-                "ssl-endpoint-identification-algorithm", "none"));
+        KafkaSinkFactory sasl =
+                factory(
+                        Map.of(
+                                "bootstrap-servers",
+                                "kafka-1.example:9093,kafka-2.example:9093",
+                                "security-protocol",
+                                "sasl_ssl",
+                                "sasl-mechanism",
+                                "scram-sha-512",
+                                "sasl-jaas-config",
+                                jaas("svc", secret)
+                                        .replace(
+                                                "plain.PlainLoginModule", "scram.ScramLoginModule"),
+                                "ssl-endpoint-identification-algorithm",
+                                "none"));
         try {
             assertTrue(sasl.isActive());
-            KafkaSinkSettings settings = KafkaSinkSettings.read(new io.approvalguard.support.config.SpiOptions(scope(Map.of(
-                    "bootstrap-servers", "127.0.0.1:9", "security-protocol", "SASL_PLAINTEXT",
-                    "sasl-mechanism", "PLAIN", "sasl-jaas-config", jaas("svc", secret))), "x"));
+            KafkaSinkSettings settings =
+                    KafkaSinkSettings.read(
+                            new io.approvalguard.support.config.SpiOptions(
+                                    scope(
+                                            Map.of(
+                                                    "bootstrap-servers",
+                                                    "127.0.0.1:9",
+                                                    "security-protocol",
+                                                    "SASL_PLAINTEXT",
+                                                    "sasl-mechanism",
+                                                    "PLAIN",
+                                                    "sasl-jaas-config",
+                                                    jaas("svc", secret))),
+                                    "x"));
             Map<String, Object> config = settings.producerConfig();
             assertEquals("SASL_PLAINTEXT", config.get("security.protocol"));
             assertEquals("PLAIN", config.get("sasl.mechanism"));
@@ -274,20 +373,32 @@ class KafkaSinkTest {
     void jaasLoginModulesAreTranslatedToTheRelocatedPackage() {
         String from = "org.apache.kafka.";
         String to = "io.approvalguard.shaded.kafka.";
-        assertEquals(to + "common.security.plain.PlainLoginModule required username=\"u\" password=\"org.apache.kafka.x\";",
-                KafkaClassNames.translateJaas(from + "common.security.plain.PlainLoginModule required username=\"u\""
-                        + " password=\"org.apache.kafka.x\";", from, to));
-        assertEquals("a.B required; " + to + "X optional;",
+        assertEquals(
+                to
+                        + "common.security.plain.PlainLoginModule required username=\"u\" password=\"org.apache.kafka.x\";",
+                KafkaClassNames.translateJaas(
+                        from
+                                + "common.security.plain.PlainLoginModule required username=\"u\""
+                                + " password=\"org.apache.kafka.x\";",
+                        from,
+                        to));
+        assertEquals(
+                "a.B required; " + to + "X optional;",
                 KafkaClassNames.translateJaas("a.B required; " + from + "X optional;", from, to));
-        assertEquals("com.sun.security.auth.module.Krb5LoginModule required;",
-                KafkaClassNames.translateJaas("com.sun.security.auth.module.Krb5LoginModule required;", from, to));
+        assertEquals(
+                "com.sun.security.auth.module.Krb5LoginModule required;",
+                KafkaClassNames.translateJaas(
+                        "com.sun.security.auth.module.Krb5LoginModule required;", from, to));
         // in this (unshaded) test JVM the client is where Kafka's documentation says
         assertEquals(from, KafkaClassNames.ACTUAL_PREFIX);
     }
 
     private static String jaas(String user, String password) {
-        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                + user
+                + "\" password=\""
+                + password
+                + "\";";
     }
 
     private static List<DeliveryOutcome> deliver(List<StreamEvent> events) {
@@ -303,9 +414,17 @@ class KafkaSinkTest {
         String id = UUID.randomUUID().toString();
         long time = System.currentTimeMillis();
         String type = "io.approvalguard.challenge.approved";
-        String json = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/realms/ag-test\",\"type\":\"" + type
-                + "\",\"time\":\"" + java.time.Instant.ofEpochMilli(time) + "\",\"datacontenttype\":\"application/json\","
-                + "\"data\":{\"userId\":" + (userId == null ? "null" : "\"" + userId + "\"") + ",\"note\":\"ü ✓\"}}";
+        String json =
+                "{\"specversion\":\"1.0\",\"id\":\""
+                        + id
+                        + "\",\"source\":\"/realms/ag-test\",\"type\":\""
+                        + type
+                        + "\",\"time\":\""
+                        + java.time.Instant.ofEpochMilli(time)
+                        + "\",\"datacontenttype\":\"application/json\","
+                        + "\"data\":{\"userId\":"
+                        + (userId == null ? "null" : "\"" + userId + "\"")
+                        + ",\"note\":\"ü ✓\"}}";
         return new StreamEvent(id, type, "realm-1", userId, time, json);
     }
 
@@ -334,7 +453,9 @@ class KafkaSinkTest {
         }
     }
 
-    /** Server options as Keycloak hands them to a factory: names without the SPI/provider prefix. */
+    /**
+     * Server options as Keycloak hands them to a factory: names without the SPI/provider prefix.
+     */
     static Config.Scope scope(Map<String, String> values) {
         return new Config.Scope() {
             @Override

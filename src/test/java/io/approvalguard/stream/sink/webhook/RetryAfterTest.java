@@ -3,7 +3,6 @@ package io.approvalguard.stream.sink.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
-
 import org.junit.jupiter.api.Test;
 
 class RetryAfterTest {
@@ -28,7 +27,10 @@ class RetryAfterTest {
     void twoDigitYearsAreNeverMoreThanFiftyYearsAhead() {
         Instant in1994 = Instant.parse("1994-11-06T08:49:00Z");
         assertEquals(37, RetryAfter.seconds("Sunday, 06-Nov-94 08:49:37 GMT", in1994));
-        assertEquals(0, RetryAfter.seconds("Sunday, 06-Nov-94 08:49:37 GMT", Instant.parse("2095-01-01T00:00:00Z")));
+        assertEquals(
+                0,
+                RetryAfter.seconds(
+                        "Sunday, 06-Nov-94 08:49:37 GMT", Instant.parse("2095-01-01T00:00:00Z")));
     }
 
     @Test
