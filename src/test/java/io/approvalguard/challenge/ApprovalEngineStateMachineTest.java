@@ -30,7 +30,7 @@ import net.jqwik.api.state.Transformer;
  * must hold: a login completes only with one valid, unexpired, unspent approval bound to its tab,
  * purpose and context, at most once per challenge.
  */
-class ApprovalEngineProperties {
+class ApprovalEngineStateMachineTest {
 
     // Coverage is checked, statistics are not printed: jqwik 1.9.3 fails formatting a label whose values all came
     // from failed tries, which would hide the falsified sample. Switch to STANDARD to see what the runs reach.
@@ -102,7 +102,7 @@ class ApprovalEngineProperties {
 
     /** Open again while the user's challenge is pending: the first is replaced. */
     private static Action.Dependent<EngineWorld> supersede() {
-        return when(ApprovalEngineProperties::hasPending, w -> Combinators.combine(tab(), purpose()).as((tab, purpose) -> mutate(
+        return when(ApprovalEngineStateMachineTest::hasPending, w -> Combinators.combine(tab(), purpose()).as((tab, purpose) -> mutate(
                 "tab " + tab + " opens another " + purpose.wireName() + " challenge", x -> x.open(tab, purpose))));
     }
 
