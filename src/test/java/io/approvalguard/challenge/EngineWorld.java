@@ -268,6 +268,30 @@ final class EngineWorld {
         spent(tab, purpose, own, second, secondVerdict, Set.of());
     }
 
+    /**
+     * A request that does its work and then fails (a later step throws, the commit fails): nothing
+     * it did may remain, and the claims it took must not block the challenge. The model does not
+     * change.
+     */
+    void openThenFail(String tab, Purpose purpose) {
+        FakeRequest request = keycloak.request();
+        driver.open(request, tabs.get(tab), purpose);
+        request.rollback();
+    }
+
+    void answerThenFail(DeviceModel device, ChallengeModel challenge, AnswerKind kind) {
+        FakeRequest request = keycloak.request();
+        send(request, device, challenge, kind);
+        request.rollback();
+    }
+
+    void concludeThenFail(String tab, Purpose purpose) {
+        ChallengeModel own = model.latestOfTab.get(tab);
+        FakeRequest request = keycloak.request();
+        driver.conclude(request, tabs.get(tab), own == null ? null : own.id, purpose, Set.of());
+        request.rollback();
+    }
+
     void cancel(String tab) {
         ChallengeModel own = model.latestOfTab.get(tab);
         driver.cancel(tabs.get(tab), own == null ? null : own.id);
@@ -356,6 +380,22 @@ final class EngineWorld {
             }
         }
         assertTrue(pendingInTime <= 1, "one pending challenge per user, found " + pendingInTime);
+    }
+
+    @Override
+    public String toString() {
+        return "time jumps "
+                + model.jumps
+                + ", user "
+                + (model.enabled ? "enabled" : "disabled")
+                + (model.lockedOut ? ", locked out" : "")
+                + (model.pushSuspended ? ", push suspended" : "")
+                + "; devices "
+                + model.devices.stream()
+                        .map(d -> d.seq + (d.present ? d.active ? "" : " suspended" : " removed"))
+                        .toList()
+                + "; challenges "
+                + model.challenges;
     }
 
     // ----
