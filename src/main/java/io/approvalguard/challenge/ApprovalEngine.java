@@ -241,10 +241,8 @@ public final class ApprovalEngine {
                                                 AnswerRefused.Reason.NOT_FOUND,
                                                 "no such challenge for this user"));
         EventBuilder event = DeviceEvents.of(session, realm, user, challenge, device);
-        if (expireIfDue(challenge, event).status() == ChallengeStatus.EXPIRED) {
-            throw refusedAsDecided(challenge);
-        }
-        if (!challenge.status().isPending()) {
+        // Expired by time (marked so here), or decided already: nothing to answer.
+        if (!expireIfDue(challenge, event).status().isPending()) {
             throw refusedAsDecided(challenge);
         }
         Optional<ApprovalGates.Closed> closed =
