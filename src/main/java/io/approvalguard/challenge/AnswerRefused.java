@@ -19,7 +19,12 @@ public final class AnswerRefused extends RuntimeException {
         USER_DISABLED,
         CONTEXT_MISMATCH,
         CODE_REQUIRED,
-        WRONG_CODE
+        WRONG_CODE,
+        /**
+         * The answer was right, but what it approves refuses it: a change request that no longer
+         * takes approvals, or an approver who may not fill one of its slots. Nothing is decided.
+         */
+        NOT_COUNTED
     }
 
     private final Reason reason;
@@ -38,6 +43,19 @@ public final class AnswerRefused extends RuntimeException {
 
     AnswerRefused(Reason reason, String description) {
         this(reason, null, description);
+    }
+
+    /**
+     * Refuses an answer for a reason of the purpose's own (see {@link Reason#NOT_COUNTED}), from a
+     * listener of {@link ChallengeDecided}; the caller also rolls the deciding transaction back.
+     */
+    public static AnswerRefused notCounted(String description) {
+        return new AnswerRefused(Reason.NOT_COUNTED, description);
+    }
+
+    /** An answer signed over something other than what it would count for. */
+    public static AnswerRefused contextMismatch(String description) {
+        return new AnswerRefused(Reason.CONTEXT_MISMATCH, description);
     }
 
     public Reason reason() {

@@ -35,6 +35,8 @@ public final class ApprovalContext {
     public static final String BROWSER = "browser";
     public static final String OS = "os";
     public static final String REQUESTED_AT = "requested_at";
+    public static final String CHANGE_REQUEST = "change_request";
+    public static final String REQUEST_HASH = "request_hash";
 
     /** The request came over CIBA's authenticated back channel, not through a browser. */
     public static final String INTEGRITY_BACKCHANNEL = "backchannel";
@@ -122,6 +124,26 @@ public final class ApprovalContext {
                         INTEGRITY_BACKCHANNEL);
         // Nothing came through a browser; the integrity is always worth showing.
         context.put(REQUEST_INTEGRITY, INTEGRITY_BACKCHANNEL);
+        context.put(REQUESTED_AT, Time.currentTime());
+        return context;
+    }
+
+    /**
+     * The context of one approver's approval of a change request: the request exactly as filed
+     * (already canonical and bounded by its filer) and the hash the approver's device signs with
+     * it, so an approval over any other version of the request never counts.
+     */
+    public static Map<String, Object> forChangeApproval(
+            RealmModel realm,
+            UserModel approver,
+            Map<String, Object> changeRequest,
+            String requestHash) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put(REASON, Purpose.CHANGE_APPROVAL.wireName());
+        context.put(REALM, realm.getName());
+        context.put(USERNAME, clean(approver.getUsername(), MAX_VALUE_LENGTH));
+        context.put(CHANGE_REQUEST, changeRequest);
+        context.put(REQUEST_HASH, requestHash);
         context.put(REQUESTED_AT, Time.currentTime());
         return context;
     }

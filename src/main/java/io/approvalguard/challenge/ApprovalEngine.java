@@ -352,6 +352,42 @@ public final class ApprovalEngine {
     }
 
     /**
+     * Spends an approver's approval of a change request, in the transaction that decided it: every
+     * gate is asked again and the approval counts once. The governance quorum calls this before it
+     * counts the approval.
+     */
+    public Verdict concludeChangeApproval(Challenge decided) {
+        if (decided.purpose().filter(Purpose.CHANGE_APPROVAL::equals).isEmpty()) {
+            return Verdict.INVALID;
+        }
+        RealmModel realm = session.realms().getRealm(decided.realmId());
+        UserModel user =
+                realm == null ? null : session.users().getUserById(realm, decided.userId());
+        if (user == null) {
+            return Verdict.LOCKED;
+        }
+        Verdict verdict = standing(decided, user, Set.of());
+        if (verdict != Verdict.APPROVED) {
+            return verdict;
+        }
+        if (!store.consume(decided)) {
+            return Verdict.INVALID;
+        }
+        throttle.recordSuccess(realm, user);
+        return Verdict.APPROVED;
+    }
+
+    /**
+     * Ends the user's pending challenge, if any, as cancelled: after a governed change to their
+     * credentials, a sign-in that was under way must start again.
+     */
+    public Optional<String> cancelPendingOf(RealmModel realm, UserModel user, EventBuilder event) {
+        Optional<Challenge> pending = store.findPendingFor(realm.getId(), user.getId());
+        pending.ifPresent(c -> cancel(c, event));
+        return pending.map(Challenge::id);
+    }
+
+    /**
      * Whether an approval still stands: decided as approved, unexpired, every gate open, by a
      * device that may approve it.
      */

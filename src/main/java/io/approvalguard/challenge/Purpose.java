@@ -17,7 +17,12 @@ public enum Purpose {
      */
     PASSWORD_RESET("password-reset"),
     /** An OpenID CIBA request of an application, approved without a browser. */
-    CIBA("ciba");
+    CIBA("ciba"),
+    /**
+     * One approver's signed approval of a governed change to another user (issue 14): the device
+     * signs the change request's hash.
+     */
+    CHANGE_APPROVAL("change-approval");
 
     private final String wireName;
 

@@ -25,6 +25,8 @@ final class AnswerErrors {
             case CONTEXT_MISMATCH -> ApiError.badRequest("context_mismatch", description);
             case CODE_REQUIRED -> ApiError.badRequest("code_required", description);
             case WRONG_CODE -> ApiError.badRequest("invalid_code", description);
+            case NOT_COUNTED ->
+                    new ApiError(Response.Status.CONFLICT, "approval_not_counted", description);
         };
     }
 }

@@ -2,6 +2,7 @@ package io.approvalguard.web;
 
 import io.approvalguard.deviceapi.DeviceResource;
 import io.approvalguard.deviceapi.WebApproverResource;
+import io.approvalguard.governance.GovernanceResource;
 import io.approvalguard.push.LoginStatusResource;
 import io.approvalguard.support.http.ApiError;
 import io.approvalguard.support.http.RequestHeaderLimits;
@@ -12,8 +13,9 @@ import org.keycloak.models.KeycloakSession;
 
 /**
  * {@code /realms/{realm}/approval-guard}: the device API, the sign-in page's status, the web
- * approver. Each locator first refuses, with our JSON error, a request its resource does not serve
- * (see {@link ResourceRoutes}); the device API also holds the header limits of its contract.
+ * approver, governance. Each locator first refuses, with our JSON error, a request its resource
+ * does not serve (see {@link ResourceRoutes}); the device API also holds the header limits of its
+ * contract.
  */
 public final class ApprovalGuardResource {
 
@@ -43,6 +45,12 @@ public final class ApprovalGuardResource {
     public LoginStatusResource login() {
         refuseAsJaxRsError(() -> admit(LoginStatusResource.class));
         return new LoginStatusResource(session, waiting);
+    }
+
+    @Path("governance")
+    public GovernanceResource governance() {
+        refuseAsJaxRsError(() -> admit(GovernanceResource.class));
+        return new GovernanceResource(session);
     }
 
     @Path("app")

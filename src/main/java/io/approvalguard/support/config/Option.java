@@ -281,7 +281,7 @@ public final class Option<T> {
     }
 
     /** The value {@code raw} (trimmed, not blank) stands for, or null when it is not valid. */
-    T parse(String raw) {
+    public T parse(String raw) {
         return parser.apply(raw);
     }
 
