@@ -210,7 +210,7 @@ public final class ChangeRequests {
             Map<String, Object> outcome) {
         RequestState from = entity.state();
         entity.state = state.name();
-        entity.closedAt = Time.currentTime();
+        entity.closedAt = (long) Time.currentTime();
         entity.outcome = CanonicalJson.canonicalize(outcome);
         Map<String, Object> data = new LinkedHashMap<>(outcome);
         data.put("from", from.wireName());

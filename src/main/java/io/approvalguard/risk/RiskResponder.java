@@ -162,34 +162,7 @@ public final class RiskResponder {
     }
 
     private int revokeSessions(UserModel user) {
-        session.users().setNotBeforeForUser(realm, user, Time.currentTime());
-        var context = session.getContext();
-        List<UserSessionModel> online =
-                session.sessions().getUserSessionsStream(realm, user).toList();
-        online.forEach(
-                s ->
-                        AuthenticationManager.backchannelLogout(
-                                session,
-                                realm,
-                                s,
-                                context.getUri(),
-                                context.getConnection(),
-                                context.getRequestHeaders(),
-                                true));
-        List<UserSessionModel> offline =
-                session.sessions().getOfflineUserSessionsStream(realm, user).toList();
-        offline.forEach(
-                s ->
-                        AuthenticationManager.backchannelLogout(
-                                session,
-                                realm,
-                                s,
-                                context.getUri(),
-                                context.getConnection(),
-                                context.getRequestHeaders(),
-                                true,
-                                true));
-        return online.size() + offline.size();
+        return SessionRevocation.revoke(session, realm, user).count();
     }
 
     /**
