@@ -1,0 +1,5 @@
+<html>
+<body>
+<p>${kcSanitize(msg("approvalGuardChangeNoticeBody", realmName, kind, appliedAt, requestId))?no_esc}</p>
+</body>
+</html>

@@ -1,0 +1,2 @@
+<#ftl output_format="plainText">
+${msg("approvalGuardChangeNoticeBody", realmName, kind, appliedAt, requestId)}
