@@ -129,18 +129,23 @@ function route() {
 
 // ---------------------------------------------------------------------------------- the list
 
+let listSeq = 0;
+
 async function openList() {
   show('list-view');
+  const seq = ++listSeq;
   const awaiting = $('#filter-awaiting').checked && holds(ROLE_APPROVER);
+  const state = $('#filter-state').value;
   $('#filter-state').disabled = awaiting;
   const list = $('#list');
   showNotice($('#list-error'), '');
-  const result = await call('GET', listPath({ state: $('#filter-state').value, awaiting: awaiting }));
-  if (document.body.dataset.view !== 'list-view') return;
+  const result = await call('GET', listPath({ state: state, awaiting: awaiting }));
+  // Only the answer to the latest filters is shown.
+  if (seq !== listSeq || document.body.dataset.view !== 'list-view') return;
   clear(list);
+  list.dataset.filter = awaiting ? 'awaiting' : (state || 'any');
   if (!result.ok) { showNotice($('#list-error'), result.description, 'error'); return; }
   list.append(renderRequestList(result.data && result.data.requests));
-  list.dataset.loaded = String(Date.now());
 }
 
 // ---------------------------------------------------------------------------------- one request
