@@ -35,7 +35,7 @@ public final class DeskResource {
     private static final String JS = "text/javascript; charset=utf-8";
 
     /** Every file served, by name; app.js is the entry module, the other .js files its imports. */
-    private static final Map<String, String> FILES =
+    static final Map<String, String> FILES =
             Map.ofEntries(
                     Map.entry("index.html", "text/html; charset=utf-8"),
                     Map.entry("app.js", JS),
