@@ -113,21 +113,33 @@ class DeskBrowserIT {
         new Select(laptop.findElement(By.id("kind"))).selectByValue("reset_second_factors");
         laptop.findElement(By.id("subject")).sendKeys(subject.username);
         new Select(laptop.findElement(By.id("reason"))).selectByValue("lost_device");
-        String justification =
-                "Caller verified by video <img src=x onerror=alert(1)> \u202Egnp.exe";
-        laptop.findElement(By.id("justification")).sendKeys(justification);
-        screenshot(laptop, "requester-form");
+        // A direction override is refused by the server, and the page says so in its words.
+        laptop.findElement(By.id("justification")).sendKeys("Caller verified \u202Egnp.exe");
+        click(laptop, laptop.findElement(By.id("file-button")));
+        awaitUntil(
+                laptop,
+                "the server's refusal, as it comes",
+                PAGE_TIMEOUT,
+                d ->
+                        d.findElement(By.id("file-error"))
+                                .getText()
+                                .equals(
+                                        "justification must be at most 500 characters, without"
+                                                + " control characters"));
+        screenshot(laptop, "requester-refused");
+        WebElement justification = laptop.findElement(By.id("justification"));
+        justification.clear();
+        justification.sendKeys("Caller verified by video <img src=x onerror=alert(1)> & \"<b>\"");
         click(laptop, laptop.findElement(By.id("file-button")));
         awaitRequestState(laptop, "pending");
         String id = requestIdOf(laptop);
         String facts = laptop.findElement(By.id("request-facts")).getText();
         assertTrue(facts.contains(subject.username), facts);
         assertTrue(
-                facts.contains(
-                        "Caller verified by video <img src=x onerror=alert(1)> ⟦U+202E⟧gnp.exe"),
-                "the justification as text, its direction override visible: " + facts);
+                facts.contains("Caller verified by video <img src=x onerror=alert(1)> & \"<b>\""),
+                "the justification as text: " + facts);
         assertTrue(
-                laptop.findElements(By.cssSelector("#request-body img")).isEmpty(),
+                laptop.findElements(By.cssSelector("#request-body img, #request-body b")).isEmpty(),
                 "no element came from the justification");
         assertTrue(
                 laptop.findElement(By.id("cancel-area")).isDisplayed(), "the requester may cancel");
