@@ -172,7 +172,11 @@ function leaves(value, path = '') {
   return [{ path, value }];
 }
 
-function shown(value) {
+function shown(value, path) {
+  // The justification's lines are shown with breaks (BR elements, no text) between them.
+  if (typeof value === 'string' && path.endsWith('/justification')) {
+    return value.split('\n').map((line) => (line ? safeText(line, newFindings()).textContent : '')).join('');
+  }
   if (typeof value === 'string') return safeText(value, newFindings()).textContent;
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (Array.isArray(value)) return '(empty list)';
@@ -188,7 +192,7 @@ test('every value that is signed is under Details, at its own place, as sent', (
     for (const { path, value } of leaves(context)) {
       const node = byPath.get(path);
       assert.ok(node, v.name + ': nothing shows ' + path);
-      assert.ok(node.textContent.includes(shown(value)), v.name + ': ' + path + ' shows ' + node.textContent);
+      assert.ok(node.textContent.includes(shown(value, path)), v.name + ': ' + path + ' shows ' + node.textContent);
     }
   }
 });
@@ -201,6 +205,10 @@ test('a hostile change request renders as text: no element comes from its string
   assert.ok(text.includes(MARKUP));
   assert.ok(text.includes('ali⟦U+202E⟧ce' + MARKUP), 'the subject, its hidden character made visible');
   assert.ok(text.includes('⟦U+200B⟧'));
+  // The justification's line break is a line break (a BR), not a hidden character.
+  assert.equal(byClass(root, 'cr-lines').length, 2, 'on the card and under Details');
+  assert.ok(elementsOf(byClass(root, 'cr-lines')[0]).some((e) => e.tagName === 'BR'));
+  assert.ok(!findings.hidden.has('⟦U+000A⟧'));
   assert.ok(text.includes('\u{1F600}'));
   assert.ok(findings.hidden.has('⟦U+202E⟧'));
   assert.ok(findings.mixed.has('p\u0430ypal'));
@@ -221,7 +229,15 @@ test('a finished line names the change', () => {
 // The card: code, Approve, Deny, through the same answer path as a sign-in
 // -------------------------------------------------------------------------------------------------
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+/** Waits (up to 5 s, however loaded the machine) until `condition()` holds. */
+async function until(condition, what) {
+  for (let waited = 0; !condition(); waited += 5) {
+    if (waited > 5000) assert.fail('waited 5 s for ' + what);
+    await settle();
+  }
+}
 
 /** A card for the vector's challenge, with an API client that records each call and answers `status`. */
 async function card(v, { context = JSON.parse(v.context), status = 'approved' } = {}) {
@@ -243,9 +259,10 @@ async function card(v, { context = JSON.parse(v.context), status = 'approved' } 
     id: 'c-1', created_at: 1764640100, expires_at: 1764640700, context: context,
     context_hash: v.context_hash, verification: { type: 'code', length: 2 },
   }]);
-  await settle();
   const node = container.childNodes[0];
-  return { node, calls, one: (name) => byClass(node, name)[0] };
+  const one = (name) => byClass(node, name)[0];
+  await until(() => one('cr-request-hash-check').textContent !== '(checking…)', 'the hashes');
+  return { node, calls, one };
 }
 
 function typeCode(code, input) {
@@ -267,7 +284,7 @@ test('Approve sends the hash the server computes, with the code typed from the g
     assert.equal(one('approve').disabled, false, v.name);
     assert.equal(one('cr-request-hash-check').textContent, '(matches the change shown)');
     one('challenge-form').dispatch('submit');
-    await settle();
+    await until(() => node.dataset.status === 'answered', 'the answer');
     assert.equal(calls.length, 1);
     assert.equal(calls[0].method, 'POST');
     assert.equal(calls[0].path, '/device/challenges/c-1/answer');
@@ -282,7 +299,7 @@ test('Deny sends the same hash, without a code', async () => {
   const v = vector('grant_role client role');
   const { calls, one } = await card(v, { status: 'denied' });
   one('deny').dispatch('click');
-  await settle();
+  await until(() => calls.length === 1 && one('challenge-result').textContent === 'Denied', 'the answer');
   assert.deepEqual(calls[0].body, { decision: 'deny', context_hash: v.context_hash });
   assert.equal(one('challenge-result').textContent, 'Denied');
 });

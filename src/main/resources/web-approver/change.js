@@ -129,7 +129,7 @@ const pointer = (path, key) => path + '/' + String(key).replace(/~/g, '~0').repl
  * whether member names are the request's own (then shown by their label, the name as its title).
  */
 export function renderTree(value, path, findings, depth, labelled, key) {
-  if (typeof value === 'string') return safeText(value, findings);
+  if (typeof value === 'string') return labelled && key === 'justification' ? multiline(value, findings) : safeText(value, findings);
   if (typeof value === 'number') {
     const node = el('span', { class: 'ctx-number' }, JSON.stringify(value));
     if (labelled && typeof key === 'string' && key.endsWith('_seconds') && formatSpan(value)) node.append(' (' + formatSpan(value) + ')');
@@ -226,6 +226,21 @@ function renderChange(request, findings) {
   return box;
 }
 
+/**
+ * Free text whose line breaks are meant (the justification): each line through safeText, a break
+ * between them, so that a line break is not flagged as a hidden character; any other control
+ * character still is.
+ */
+function multiline(value, findings) {
+  if (typeof value !== 'string' || !value.includes('\n')) return safeValue(value, findings);
+  const node = el('span', { class: 'cr-lines' });
+  value.split('\n').forEach((line, i) => {
+    if (i > 0) node.append(el('br'));
+    if (line !== '') node.append(safeText(line, findings));
+  });
+  return node;
+}
+
 function renderEvidence(evidence, findings) {
   if (!Array.isArray(evidence)) return safeValue(evidence, findings);
   if (evidence.length === 0) return el('span', { class: 'ctx-empty' }, '(none)');
@@ -253,7 +268,8 @@ function renderFacts(request, findings) {
   };
   if (has(request, 'subject')) add('For', 'subject', renderSubject(request.subject, findings));
   add('Reason', 'reason_code', el('code', { class: 'cr-reason' }, member(request, 'reason_code', findings)));
-  add('Justification', 'justification', member(request, 'justification', findings));
+  add('Justification', 'justification', has(request, 'justification')
+    ? multiline(request.justification, findings) : member(request, 'justification', findings));
   if (has(request, 'ticket')) add('Ticket', 'ticket', safeValue(request.ticket, findings));
   add('Requested by', 'requester', isPlainObject(request.requester)
     ? member(request.requester, 'username', findings) : member(request, 'requester', findings));

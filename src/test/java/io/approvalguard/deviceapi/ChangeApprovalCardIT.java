@@ -86,6 +86,7 @@ class ChangeApprovalCardIT {
         Map<String, Object> unknown = vector("unknown kind");
         list("c-break-glass", breakGlass);
         list("c-unknown", unknown);
+        list("c-reset", vector("reset_second_factors"));
 
         phone = Chromium.start(Viewport.MOBILE);
         phone.manage().timeouts().pageLoadTimeout(TIMEOUT);
@@ -93,8 +94,8 @@ class ChangeApprovalCardIT {
         await("the enrolment form", d -> d.findElement(By.id("enrol-button")).isDisplayed());
         phone.findElement(By.id("enrol-button")).click();
         await(
-                "two change approvals",
-                d -> d.findElements(By.cssSelector("article.challenge-change")).size() == 2);
+                "three change approvals",
+                d -> d.findElements(By.cssSelector("article.challenge-change")).size() == 3);
         assertEquals(List.of(), missing, "files the page asked for and was not given");
 
         WebElement card = card("c-break-glass");
@@ -117,7 +118,14 @@ class ChangeApprovalCardIT {
                         .getText()
                         .endsWith("of a kind this page does not know: rotate_keys"));
         assertFitsThePhone("the cards");
+        WebElement reset = card("c-reset");
+        assertEquals(
+                "Approve a change for alice: reset their second factors",
+                reset.findElement(By.cssSelector(".challenge-question")).getText());
+        ((JavascriptExecutor) phone).executeScript("arguments[0].scrollIntoView(true);", reset);
         screenshot("change-approval-phone");
+        ((JavascriptExecutor) phone).executeScript("arguments[0].scrollIntoView(true);", card);
+        screenshot("change-approval-phone-long-and-hostile");
 
         for (WebElement summary :
                 phone.findElements(By.cssSelector(".challenge-details > summary"))) {
@@ -351,7 +359,14 @@ class ChangeApprovalCardIT {
                 ((JavascriptExecutor) phone)
                         .executeScript(
                                 "var width = window.innerWidth, worst = null;"
+                                        // content an ancestor clips (the ellipsis of a finished
+                                        // line) is not past the edge
+                                        + "function clipped(e) {"
+                                        + "  for (var a = e.parentElement; a && a.tagName !== 'ARTICLE'; a = a.parentElement) {"
+                                        + "    var o = getComputedStyle(a).overflowX; if (o === 'hidden' || o === 'clip') return true;"
+                                        + "  } return false; }"
                                         + "document.querySelectorAll('article.challenge *').forEach(function (e) {"
+                                        + "  if (clipped(e)) return;"
                                         + "  var r = e.getBoundingClientRect();"
                                         + "  if (r.width > 0 && r.right > width + 0.5 && (!worst || r.right > worst.right))"
                                         + "    worst = {right: r.right, tag: e.tagName, cls: e.className};"
