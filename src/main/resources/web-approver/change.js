@@ -276,7 +276,7 @@ function renderFacts(request, findings) {
   add('Evidence', 'evidence', has(request, 'evidence') ? renderEvidence(request.evidence, findings) : member(request, 'evidence', findings));
   if (has(request, 'break_glass')) add('Break-glass', 'break_glass', yesNo(request.break_glass, findings));
   if (has(request, 'created_at')) add('Filed', 'created_at', time(request.created_at, findings));
-  if (has(request, 'expires_at')) add('Request expires', 'expires_at', time(request.expires_at, findings));
+  if (has(request, 'expires_at')) add('Expires', 'expires_at', time(request.expires_at, findings));
   for (const key of Object.keys(request)) {
     if (!REQUEST_MEMBERS.has(key)) add(safeText(key, findings), key, renderTree(request[key], pointer('/change_request', key), findings, 1, false));
   }

@@ -123,6 +123,17 @@ class ChangeApprovalCardIT {
                 "Approve a change for alice: reset their second factors",
                 reset.findElement(By.cssSelector(".challenge-question")).getText());
         ((JavascriptExecutor) phone).executeScript("arguments[0].scrollIntoView(true);", reset);
+        Number approveBottom =
+                (Number)
+                        ((JavascriptExecutor) phone)
+                                .executeScript(
+                                        "return arguments[0].getBoundingClientRect().bottom - window.innerHeight;",
+                                        reset.findElement(By.cssSelector(".approve")));
+        assertTrue(
+                approveBottom.doubleValue() <= 0,
+                "an ordinary change approval, from its question to Approve, is one phone screen; Approve is "
+                        + approveBottom
+                        + " px below it");
         screenshot("change-approval-phone");
         ((JavascriptExecutor) phone).executeScript("arguments[0].scrollIntoView(true);", card);
         screenshot("change-approval-phone-long-and-hostile");
