@@ -39,6 +39,12 @@ function yesNo(value, findings) {
   return typeof value === 'boolean' ? el('span', { class: 'ctx-boolean' }, value ? 'Yes' : 'No') : safeValue(value, findings);
 }
 
+/** How long a grant lasts, and that it ends by itself. */
+function lasting(change, findings) {
+  if (!has(change, 'duration_seconds')) return [member(change, 'duration_seconds', findings)];
+  return [span(change.duration_seconds, findings), ', then removed by itself'];
+}
+
 function time(value, findings) {
   return Number.isSafeInteger(value) ? el('span', { class: 'cr-time' }, formatTime(value)) : safeValue(value, findings);
 }
@@ -71,7 +77,7 @@ const KINDS = {
     rows: (c, f) => [
       { keys: ['role_name', 'client_id'], label: 'Role', value: [el('strong', { class: 'cr-role' }, member(c, 'role_name', f)),
         has(c, 'client_id') ? el('span', { class: 'cr-scope' }, ' of the client ', safeValue(c.client_id, f)) : el('span', { class: 'cr-scope' }, ' (realm role)')] },
-      { keys: ['duration_seconds'], label: 'For', value: [has(c, 'duration_seconds') ? span(c.duration_seconds, f) : member(c, 'duration_seconds', f), ', then removed by itself'] },
+      { keys: ['duration_seconds'], label: 'For', value: lasting(c, f) },
     ],
   },
   grant_group: {
@@ -79,7 +85,7 @@ const KINDS = {
     ids: ['group_id'],
     rows: (c, f) => [
       { keys: ['group_path'], label: 'Group', value: [el('strong', { class: 'cr-group' }, member(c, 'group_path', f))] },
-      { keys: ['duration_seconds'], label: 'For', value: [has(c, 'duration_seconds') ? span(c.duration_seconds, f) : member(c, 'duration_seconds', f), ', then removed by itself'] },
+      { keys: ['duration_seconds'], label: 'For', value: lasting(c, f) },
     ],
   },
   remove_device: {
