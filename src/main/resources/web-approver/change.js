@@ -113,7 +113,7 @@ const knownKind = (kind) => (typeof kind === 'string' && has(KINDS, kind) ? KIND
 const REQUEST_MEMBERS = new Set(['id', 'kind', 'subject', 'change', 'reason_code', 'justification', 'ticket',
   'requester', 'evidence', 'break_glass', 'created_at', 'expires_at']);
 // Members of the context shown under "Approving as" and "Check"; any other one goes under "Other details".
-const CONTEXT_MEMBERS = new Set(['reason', 'realm', 'username', 'change_request', 'request_hash', 'requested_at']);
+const CONTEXT_MEMBERS = new Set(['reason', 'realm', 'username', 'change_request', 'request_hash', 'requested_at', 'review']);
 
 /** Labels of the members under Details, where the request's own members are (not inside a policy). */
 const LABELS = new Map([
@@ -175,6 +175,7 @@ function renderQuestion(context, request, findings) {
   const subject = isPlainObject(request.subject) && has(request.subject, 'username')
     ? el('strong', { class: 'q-user' }, safeValue(request.subject.username, findings)) : null;
   const words = [];
+  if (context.review === true) words.push('Review, after the fact: ');
   if (request.kind === 'policy_change') {
     words.push('Approve a change to the approval policy');
     if (has(context, 'realm')) words.push(' of ', el('strong', { class: 'q-realm' }, safeValue(context.realm, findings)));
@@ -195,6 +196,17 @@ function renderBreakGlass(request, findings) {
     request.break_glass === true ? '' : el('span', {}, ' (', safeValue(request.break_glass, findings), ')'),
     ': an emergency change with fewer approvals than usual, reviewed by other people afterwards. '
       + 'Approve only if you know of this emergency.');
+}
+
+/** A review of a break-glass change already made: what Approve and Deny mean here. */
+function renderReview(context, findings) {
+  if (context.review !== true) {
+    return el('p', { class: 'ctx-warning cr-review' }, 'Review: ', safeValue(context.review, findings));
+  }
+  return el('p', { class: 'ctx-warning cr-review', role: 'note', 'data-kind': 'review' },
+    el('strong', {}, 'This change was already made'),
+    ' under break-glass. Approve says you reviewed it and it was right; Deny says you object, '
+      + 'and the security team is alerted.');
 }
 
 /** The change itself: its note, its members in words, and every member no row names as key and value. */
@@ -333,6 +345,7 @@ export function renderChangeApproval(context, findings, hashNode, requestHashNod
   const first = [];
   const breakGlass = renderBreakGlass(request, findings);
   if (breakGlass) first.push(breakGlass);
+  if (has(context, 'review')) first.push(renderReview(context, findings));
   first.push(renderQuestion(context, request, findings));
   const summary = [el('div', { class: 'cr-summary' }, renderChange(request, findings), renderFacts(request, findings))];
   return { first, summary, details: renderDetails(context, findings, hashNode, requestHashNode) };
