@@ -370,7 +370,7 @@ public final class ApprovalEngine {
         if (verdict != Verdict.APPROVED) {
             return verdict;
         }
-        if (!store.consume(decided)) {
+        if (!store.consumeWhileDeciding(decided)) {
             return Verdict.INVALID;
         }
         throttle.recordSuccess(realm, user);
