@@ -49,12 +49,8 @@ final class GovernanceSweep {
                                 return;
                             }
                             s.getContext().setRealm(realm);
-                            new ChangeRequests(s)
-                                    .locked(realm, id)
-                                    .ifPresent(
-                                            r ->
-                                                    new BreakGlassReviews(s)
-                                                            .escalateIfOverdue(realm, r, now));
+                            // locking expires it, or escalates its overdue review
+                            new ChangeRequests(s).locked(realm, id);
                         });
             } catch (RuntimeException e) {
                 LOG.warnf(
