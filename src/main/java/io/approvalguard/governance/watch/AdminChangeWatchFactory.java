@@ -87,8 +87,11 @@ public final class AdminChangeWatchFactory implements EventListenerProviderFacto
                         session.getKeycloakSessionFactory(),
                         s -> {
                             RealmModel realm = s.realms().getRealm(realmId);
-                            UserModel user =
-                                    realm == null ? null : s.users().getUserById(realm, userId);
+                            if (realm == null) {
+                                return null;
+                            }
+                            s.getContext().setRealm(realm); // the user provider wants one
+                            UserModel user = s.users().getUserById(realm, userId);
                             return user == null
                                     ? null
                                     : new PriorUserState(
