@@ -23,9 +23,12 @@ import org.keycloak.models.KeycloakSession;
  * ({@code UserModel.grantRole}, {@code joinGroup}, {@code
  * credentialManager().removeStoredCredentialById}, {@code setEmail}, {@code setEnabled},
  * login-failure removal), as the governed path does when it applies an approved change in-process,
- * raises none: those model calls build no {@code AdminEventBuilder} (checked against Keycloak
- * 26.7.0, where only {@code org.keycloak.services.resources.admin} classes and admin extensions
- * construct or receive one). So the governed path must keep applying its changes through the model,
+ * raises none: those model calls build no {@code AdminEventBuilder}. Checked against the Keycloak
+ * 26.7.0 artifacts: the only classes that construct one are {@code RealmsAdminResource} and {@code
+ * RealmAdminResource} (the admin REST roots, whose builder every admin resource and admin extension
+ * receives), {@code ProtectionService} (UMA resource registration: authorization resources only)
+ * and {@code ScimRealmResource} (the SCIM API, a preview feature off by default, whose paths this
+ * watch does not parse). So the governed path must keep applying its changes through the model,
  * never by calling Keycloak's admin resources, and must never raise admin events of its own for
  * them.
  *
