@@ -3,6 +3,7 @@ package io.approvalguard.governance.watch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.approvalguard.device.DeviceCredentialModel;
@@ -13,6 +14,7 @@ import io.approvalguard.testkit.PushScenario;
 import io.approvalguard.testkit.StreamSinks;
 import io.approvalguard.testkit.WebhookReceiver;
 import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.oidc.OidcClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,11 +53,22 @@ class AdminChangeWatchIT {
         realm.put("eventsListeners", List.of("jboss-logging")); // no Approval Guard listener
         realm.put("adminEventsEnabled", false);
         realm.put("adminEventsDetailsEnabled", false);
+        realm.put("bruteForceProtected", true); // so that an unlock has something to clear
+        realm.put("failureFactor", 30);
         realm.put("roles", Map.of("realm", List.of(Map.of("name", "ops-admin"))));
         realm.put("groups", List.of(Map.of("name", "ops")));
         realm.put(
                 "clients",
-                List.of(Map.of("clientId", CLIENT, "publicClient", true, "enabled", true)));
+                List.of(
+                        Map.of(
+                                "clientId",
+                                CLIENT,
+                                "publicClient",
+                                true,
+                                "enabled",
+                                true,
+                                "directAccessGrantsEnabled",
+                                true)));
         HttpResult created = admin.send("POST", "/admin/realms", realm);
         assertEquals(201, created.status(), created.body());
         HttpResult role =
@@ -136,7 +149,11 @@ class AdminChangeWatchIT {
         // 8. disabled (no record) and enabled again
         admin.setUserEnabled(REALM, user.userId, false);
         admin.setUserEnabled(REALM, user.userId, true);
-        // 9. a brute-force unlock
+        // 9. a brute-force unlock (Keycloak raises its event only when there was a failure)
+        assertThrows(
+                IllegalStateException.class,
+                () -> OidcClient.passwordToken(REALM, CLIENT, user.username, "wrong-password"));
+        awaitLoginFailure(user.userId);
         expect(
                 204,
                 admin.send(
@@ -252,6 +269,25 @@ class AdminChangeWatchIT {
         sorted.sort(
                 java.util.Comparator.comparingLong(d -> ((Number) d.get("audit_seq")).longValue()));
         return sorted;
+    }
+
+    private void awaitLoginFailure(String userId) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (((Number)
+                                ok(admin.send(
+                                                "GET",
+                                                realmPath(
+                                                        "/attack-detection/brute-force/users/"
+                                                                + userId),
+                                                null))
+                                        .get("numFailures"))
+                        .intValue()
+                < 1) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no login failure recorded for " + userId);
+            }
+            sleep(200);
+        }
     }
 
     private static String clientUuid(AdminClient admin) {
