@@ -305,6 +305,11 @@ public final class ChangeApprovals {
                                 + " until "
                                 + java.time.Instant.ofEpochSecond(CoolingOff.endsAt(approver)));
             }
+        } else if (coolingOffOnly(approver)) {
+            return Optional.of(
+                    "your devices were enrolled after a second-factor reset and are cooling off"
+                            + " until "
+                            + java.time.Instant.ofEpochSecond(CoolingOff.endsAt(approver)));
         }
         GovernancePolicy.Quorum quorum = quorumOf(request);
         Set<String> groups = groupsOf(realm, approver, quorum);
@@ -365,6 +370,15 @@ public final class ChangeApprovals {
             return Optional.of("this device has already answered for this change");
         }
         return Optional.empty();
+    }
+
+    /** Whether every active device of the approver is cooling off (and there is one). */
+    private boolean coolingOffOnly(UserModel approver) {
+        long now = Time.currentTime();
+        List<DeviceCredentialModel> active =
+                devices.devicesOf(approver).filter(DeviceCredentialModel::isActive).toList();
+        return !active.isEmpty()
+                && active.stream().allMatch(d -> CoolingOff.holds(approver, d, now));
     }
 
     /** The approvals that count now: approved ones, their approvers' groups as they are now. */

@@ -65,7 +65,11 @@ class GovernanceIT {
     void aSecondFactorResetIsAppliedOnlyAfterTwoGroupsApproveOnTheirDevices() {
         PushScenario subject = PushScenario.enrolledUser(parties.admin);
         assertEquals(1, devicesOf(subject), "the subject starts with a device");
-        assertFalse(parties.admin.userSessions(REALM, subject.userId).isEmpty());
+        List<Object> sessionsBefore =
+                parties.admin.userSessions(REALM, subject.userId).stream()
+                        .map(s -> s.get("id"))
+                        .toList();
+        assertFalse(sessionsBefore.isEmpty());
         String id = file(subject, "reset_second_factors", Map.of(), "lost_device");
 
         approve(lead, id).expect(200);
@@ -84,9 +88,14 @@ class GovernanceIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> revocation =
                 (Map<String, Object>) ((Map<String, Object>) done.get("outcome")).get("revocation");
-        assertTrue(
-                ((Number) revocation.get("sessions_ended")).intValue() >= 1,
-                "receipt: " + revocation);
+        @SuppressWarnings("unchecked")
+        List<Object> ended =
+                ((List<Map<String, Object>>) revocation.get("sessions"))
+                        .stream().map(s -> s.get("session_id")).toList();
+        assertEquals(
+                new java.util.HashSet<>(sessionsBefore),
+                new java.util.HashSet<>(ended),
+                "the receipt names exactly the sessions that existed: " + revocation);
         assertTrue(parties.admin.userSessions(REALM, subject.userId).isEmpty(), "sessions ended");
 
         @SuppressWarnings("unchecked")
@@ -293,6 +302,28 @@ class GovernanceIT {
         assertTrue(review.containsKey("escalated_at"), String.valueOf(review));
         get(breaker, id);
         assertEquals(1, auditTypes(id).stream().filter("break_glass_escalated"::equals).count());
+    }
+
+    @Test
+    void aDeviceEnrolledAfterASecondFactorResetCannotApproveWhileCoolingOff() {
+        PushScenario approverToReset = parties.person(true, List.of(APPROVER), List.of(SECURITY));
+        String reset = file(approverToReset, "reset_second_factors", Map.of(), "lost_device");
+        approve(lead, reset).expect(200);
+        approve(inBothGroups, reset).expect(200);
+        assertEquals("applied", get(requester, reset).get("state"));
+        // the reset person enrols a new device at their next sign-in (the required action)
+        approverToReset.enrolThroughFirstLogin();
+
+        PushScenario someoneElse = PushScenario.enrolledUser(parties.admin);
+        String next = file(someoneElse, "reset_second_factors", Map.of(), "lost_device");
+        HttpResult refused =
+                call(approverToReset, "POST", "/requests/" + next + "/approvals", null);
+        refused.assertError(403, "approver_not_eligible");
+        assertTrue(refused.body().contains("cooling off"), refused.body());
+        time.shift(Duration.ofMinutes(61));
+        // an hour on, the request has expired but the device may approve again: file afresh
+        String later = file(someoneElse, "reset_second_factors", Map.of(), "lost_device");
+        approve(approverToReset, later).expect(200);
     }
 
     // ------------------------------------------------------------------ helpers
