@@ -48,6 +48,15 @@ public final class ChangeApprovals {
     /** Approvals always ask for the code: the approver proves they see the request's page. */
     private static final int CODE_LENGTH = 6;
 
+    /**
+     * An approver asks for each prompt from their own signed-in page, and number matching means a
+     * prompt nobody is looking at cannot be approved: no spacing and no back-off (an approver works
+     * through several requests in a row), but a quota of unanswered prompts, so that a stolen
+     * approver token cannot ring the device without end.
+     */
+    private static final ThrottleSettings APPROVER_THROTTLE =
+            new ThrottleSettings(10, 0, 0, 0, 0, 600, false);
+
     private final KeycloakSession session;
     private final ChangeRequests requests;
     private final DeviceRegistry devices = new DeviceRegistry();
@@ -96,7 +105,7 @@ public final class ChangeApprovals {
                                         lifetime,
                                         VerificationProfile.NIST_800_63B_4,
                                         CODE_LENGTH,
-                                        ThrottleSettings.DEFAULTS),
+                                        APPROVER_THROTTLE),
                                 event);
         if (opening.isOpened()) {
             requests.audit()
