@@ -2,6 +2,7 @@ package io.approvalguard.governance;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 import org.keycloak.authentication.actiontoken.DefaultActionToken;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
@@ -21,6 +22,8 @@ import org.keycloak.services.resources.LoginActionsService;
  * cooling-off when that is later.
  */
 public final class VetoToken extends DefaultActionToken {
+
+    private static final Logger LOG = Logger.getLogger(VetoToken.class);
 
     /** The token type ({@code typ}), also the id of its handler. */
     public static final String TOKEN_TYPE = "approval-guard-veto";
@@ -76,14 +79,24 @@ public final class VetoToken extends DefaultActionToken {
 
     /**
      * The link, signed now with the realm's key, on the base URI of the current request; empty when
-     * there is no request (the link names the server as the client reached it).
+     * there is no request (the link names the server as the client reached it) or it cannot be
+     * signed.
      */
     static Optional<String> link(KeycloakSession session, RealmModel realm, VetoToken token) {
         KeycloakUriInfo uri = session.getContext().getUri();
         if (uri == null) {
             return Optional.empty();
         }
-        String serialized = token.serialize(session, realm, uri);
+        String serialized;
+        try {
+            serialized = token.serialize(session, realm, uri);
+        } catch (RuntimeException e) {
+            // the change stands and the notice still goes out, without the link
+            LOG.warnf(
+                    "Approval Guard: no \"this wasn't me\" link for change request %s: %s",
+                    token.getRequestId(), e.toString());
+            return Optional.empty();
+        }
         return Optional.of(
                 LoginActionsService.actionTokenProcessor(uri)
                         .queryParam(Constants.KEY, serialized)
