@@ -140,6 +140,7 @@ public final class ChangeRequests {
                     SYSTEM,
                     Map.of("reason", "no quorum in time"));
         }
+        new BreakGlassReviews(session).escalateIfOverdue(realm, entity, Time.currentTime());
         return Optional.of(entity);
     }
 
