@@ -30,6 +30,7 @@ class FakeElement {
     this.dataset = {};
     this.className = '';
     this.hidden = false;
+    this.listeners = {};
   }
 
   get classList() {
@@ -62,13 +63,30 @@ class FakeElement {
 
   insertAdjacentHTML() { noHtml(); }
 
-  addEventListener() {}
+  addEventListener(type, listener) {
+    (this.listeners[type] = this.listeners[type] || []).push(listener);
+  }
+
+  /** Runs the listeners of `type` as a browser would for a user's action (cards.js submits forms, clicks buttons). */
+  dispatch(type, event = {}) {
+    const full = { preventDefault() {}, target: this, ...event };
+    for (const listener of this.listeners[type] || []) listener(full);
+  }
+
+  remove() { this.removed = true; }
+
+  focus() {}
 }
 
 export const fakeDocument = {
   createElement: (tagName) => new FakeElement(tagName),
   createTextNode: (data) => new FakeText(data),
 };
+
+/** The elements under `root` (itself included) that have the class `name`. */
+export function byClass(root, name) {
+  return elementsOf(root).filter((e) => e.className.split(' ').includes(name));
+}
 
 /** Every element under `root`, `root` included, depth first. */
 export function elementsOf(root) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { countryName, describeUserAgent, formatDuration } from '../../main/resources/web-approver/format.js';
+import { countryName, describeUserAgent, formatDuration, formatSpan } from '../../main/resources/web-approver/format.js';
 
 test('user agents are summarised as browser and system', () => {
   const ua = {
@@ -28,4 +28,16 @@ test('a country code is named when the runtime knows it, else left to the caller
   assert.ok(name === null || name === 'United Kingdom (GB)', name);
   assert.equal(countryName('gb'), null);
   assert.equal(countryName(42), null);
+});
+
+test('a length of time is said in words, largest units first; anything but whole seconds is left to the caller', () => {
+  assert.equal(formatSpan(0), '0 seconds');
+  assert.equal(formatSpan(1), '1 second');
+  assert.equal(formatSpan(45), '45 seconds');
+  assert.equal(formatSpan(900), '15 minutes');
+  assert.equal(formatSpan(3600), '1 hour');
+  assert.equal(formatSpan(5400), '1 hour 30 minutes');
+  assert.equal(formatSpan(86400 + 7200 + 61), '1 day 2 hours 1 minute 1 second');
+  assert.equal(formatSpan(604800), '7 days');
+  for (const odd of [-1, 1.5, '3600', null, undefined, 2 ** 53]) assert.equal(formatSpan(odd), null, String(odd));
 });

@@ -2,6 +2,9 @@
  * Challenge cards: pending ones ask; finished ones (answered, expired, cancelled) shrink to a line.
  * A card hashes the context exactly as received and sends its answer through the API client.
  */
+import {
+  CHANGE_CODE_LABEL, changeLineSummary, isChangeApproval, renderChangeApproval, requestHashMatches,
+} from './change.js';
 import { contextHash, randomId } from './crypto.js';
 import { el } from './dom.js';
 import { newFindings, safeValue } from './display.js';
@@ -23,6 +26,13 @@ const ANSWER_ERRORS = {
   challenge_not_pending: ['Not answered', 'This request was already answered or replaced by a newer one.'],
   challenge_not_found: ['Not answered', 'This request no longer exists.'],
   context_mismatch: ['Not answered', 'The request changed on the way, so it was not answered. Start a new sign-in.'],
+};
+// A change approval starts again from the governance page, not from a sign-in.
+const CHANGE_ANSWER_ERRORS = {
+  ...ANSWER_ERRORS,
+  invalid_code: ['Wrong code', 'This approval has been stopped. Open the request on the governance page again to approve it.'],
+  challenge_expired: ['Expired', 'This approval expired before the answer arrived. Open the request on the governance page again.'],
+  context_mismatch: ['Not answered', 'The request changed on the way, so it was not answered. Open it on the governance page again.'],
 };
 
 // Errors after which trying again may help; any other error ends the card.
@@ -78,6 +88,8 @@ export function createChallengeCards({ container, emptyNote, call, clock, accoun
       needsCode: verification.type === 'code',
       codeLength: Number.isInteger(verification.length) && verification.length > 0 ? verification.length : null,
       unsupported: verification.type !== 'code' && verification.type !== 'none',
+      // An approver reviews someone else's request: approve or deny, no "This wasn't me".
+      change: isChangeApproval(context),
     };
     entry.timer = el('p', { class: 'challenge-timer' });
     entry.warning = el('p', { class: 'challenge-warning', role: 'alert', hidden: true });
@@ -106,7 +118,8 @@ export function createChallengeCards({ container, emptyNote, call, clock, accoun
         if (digits !== entry.code.value) entry.code.value = digits;
         updateCard(entry);
       });
-      form.append(el('label', { for: inputId, class: 'code-label' }, 'Type the code shown on the sign-in screen'), entry.code);
+      form.append(el('label', { for: inputId, class: 'code-label' },
+        entry.change ? CHANGE_CODE_LABEL : 'Type the code shown on the sign-in screen'), entry.code);
     }
     form.append(el('div', { class: 'actions' }, entry.approve, entry.deny), entry.result);
     form.addEventListener('submit', (event) => { event.preventDefault(); if (!entry.approve.disabled) answer(entry, 'approve'); });
@@ -119,9 +132,14 @@ export function createChallengeCards({ container, emptyNote, call, clock, accoun
     let first;
     let details;
     try {
-      first = [...renderQuestion(context, findings), renderWhere(context, findings)];
-      entry.summary = renderTransactionSummary(context, findings);
-      details = renderDetails(context, findings, entry.hashNode);
+      if (entry.change) {
+        entry.requestHashNode = el('span', { class: 'cr-request-hash-check' }, '(checking…)');
+        ({ first, summary: entry.summary, details } = renderChangeApproval(context, findings, entry.hashNode, entry.requestHashNode));
+      } else {
+        first = [...renderQuestion(context, findings), renderWhere(context, findings)];
+        entry.summary = renderTransactionSummary(context, findings);
+        details = renderDetails(context, findings, entry.hashNode);
+      }
     } catch (e) {
       // Should not happen with any JSON; if it does, still show everything, as JSON text, up front.
       first = [el('h3', { class: 'challenge-question' }, 'Approve this request?'),
@@ -132,19 +150,28 @@ export function createChallengeCards({ container, emptyNote, call, clock, accoun
     entry.body = el('div', { class: 'challenge-body' },
       ...first, entry.timer, entry.warning, ...renderFindings(findings), ...countryWarning(context, challenge),
       ...entry.summary, form,
-      el('div', { class: 'fraud-box' }, entry.fraud, entry.fraudConfirm),
+      entry.change ? null : el('div', { class: 'fraud-box' }, entry.fraud, entry.fraudConfirm),
       el('details', { class: 'challenge-details' }, el('summary', {}, 'Details'), details));
-    entry.node = el('article', { class: 'challenge', 'data-challenge-id': challenge.id }, entry.body);
+    entry.node = el('article', { class: 'challenge' + (entry.change ? ' challenge-change' : ''), 'data-challenge-id': challenge.id }, entry.body);
 
     if (entry.unsupported) {
       showWarning(entry, 'This request needs a kind of check this page does not support. You can only deny it.');
     }
-    contextHash(context).then((hash) => {
+    // A change approval also checks that request_hash is the hash of the change request shown: the
+    // approval counts for the request of that hash, so it must be the one on the screen.
+    const requestHashOk = entry.change && entry.requestHashNode ? requestHashMatches(context) : Promise.resolve(true);
+    Promise.all([contextHash(context), requestHashOk]).then(([hash, requestOk]) => {
       entry.hash = hash;
       entry.hashNode.textContent = hash;
+      if (entry.requestHashNode) {
+        entry.requestHashNode.textContent = requestOk ? '(matches the change shown)' : '(does NOT match the change shown)';
+      }
       if (hash !== challenge.context_hash) {
         entry.hashMismatch = true;
         showWarning(entry, 'The request changed on the way; do not approve.');
+      } else if (!requestOk) {
+        entry.hashMismatch = true;
+        showWarning(entry, 'The change shown is not the one whose hash is approved; do not approve.');
       }
       updateCard(entry);
     }).catch(() => {
@@ -183,6 +210,7 @@ export function createChallengeCards({ container, emptyNote, call, clock, accoun
 
   async function answer(entry, decision) {
     if (entry.busy || entry.final || entry.hash === null) return;
+    if (decision === 'fraud' && entry.change) return; // not offered: the approver did not start the request
     entry.busy = true;
     updateCard(entry);
     setResult(entry, 'Sending…', 'pending');
@@ -200,7 +228,7 @@ export function createChallengeCards({ container, emptyNote, call, clock, accoun
       setResult(entry, result.description + ' Please try again.', 'error');
       updateCard(entry);
     } else {
-      const [word, note] = ANSWER_ERRORS[result.error] || ['Not answered', result.description];
+      const [word, note] = (entry.change ? CHANGE_ANSWER_ERRORS : ANSWER_ERRORS)[result.error] || ['Not answered', result.description];
       finish(entry, 'answered', word, 'error', note);
       if (decision === 'fraud') entry.node.append(fraudAdvice(entry.context, false, accountUrl));
     }
@@ -222,7 +250,7 @@ export function createChallengeCards({ container, emptyNote, call, clock, accoun
     entry.node.classList.add('challenge-finished');
     entry.node.dataset.status = outcome;
     entry.node.prepend(el('div', { class: 'challenge-line' }, entry.result,
-      el('span', { class: 'line-what' }, ...lineSummary(entry.context)), el('span', { class: 'line-time' }, time), dismiss));
+      el('span', { class: 'line-what' }, ...(entry.change ? changeLineSummary(entry.context) : lineSummary(entry.context))), el('span', { class: 'line-time' }, time), dismiss));
     if (note) entry.node.append(el('p', { class: 'line-note' }, note));
     pruneFinished();
     updateEmptyState();

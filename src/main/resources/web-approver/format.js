@@ -24,6 +24,25 @@ export function formatDuration(seconds) {
   return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
 }
 
+/**
+ * A length of time in words, largest units first, down to the second: "1 hour", "1 hour 30 minutes",
+ * "15 minutes", "1 day 2 hours". Whole non-negative seconds only; anything else is null (the
+ * caller shows the value as sent).
+ */
+export function formatSpan(seconds) {
+  if (!Number.isSafeInteger(seconds) || seconds < 0) return null;
+  if (seconds === 0) return '0 seconds';
+  const units = [['day', 86400], ['hour', 3600], ['minute', 60], ['second', 1]];
+  const words = [];
+  let left = seconds;
+  for (const [name, size] of units) {
+    const count = Math.floor(left / size);
+    left -= count * size;
+    if (count > 0) words.push(count + ' ' + name + (count === 1 ? '' : 's'));
+  }
+  return words.join(' ');
+}
+
 export function formatTime(epochSeconds) {
   return new Date(epochSeconds * 1000).toLocaleString();
 }

@@ -37,6 +37,7 @@ public final class ApprovalContext {
     public static final String REQUESTED_AT = "requested_at";
     public static final String CHANGE_REQUEST = "change_request";
     public static final String REQUEST_HASH = "request_hash";
+    public static final String REVIEW = "review";
 
     /** The request came over CIBA's authenticated back channel, not through a browser. */
     public static final String INTEGRITY_BACKCHANNEL = "backchannel";
@@ -131,19 +132,26 @@ public final class ApprovalContext {
     /**
      * The context of one approver's approval of a change request: the request exactly as filed
      * (already canonical and bounded by its filer) and the hash the approver's device signs with
-     * it, so an approval over any other version of the request never counts.
+     * it, so an approval over any other version of the request never counts. A review of a
+     * break-glass change says so, and is signed as such.
      */
     public static Map<String, Object> forChangeApproval(
             RealmModel realm,
             UserModel approver,
             Map<String, Object> changeRequest,
-            String requestHash) {
+            String requestHash,
+            boolean review) {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put(REASON, Purpose.CHANGE_APPROVAL.wireName());
         context.put(REALM, realm.getName());
         context.put(USERNAME, clean(approver.getUsername(), MAX_VALUE_LENGTH));
         context.put(CHANGE_REQUEST, changeRequest);
         context.put(REQUEST_HASH, requestHash);
+        if (review) {
+            // The later review of a break-glass change already made: approve = "I reviewed it and
+            // it was right", deny = "I object".
+            context.put(REVIEW, true);
+        }
         context.put(REQUESTED_AT, Time.currentTime());
         return context;
     }

@@ -213,7 +213,7 @@ public final class ApprovalEngine {
         }
         return store
                 .findPendingFor(realm.getId(), user.getId())
-                .filter(c -> ApprovalGates.forDevice(device.get(), c).isEmpty())
+                .filter(c -> ApprovalGates.forDevice(user, device.get(), c).isEmpty())
                 .stream()
                 .toList();
     }
@@ -246,10 +246,12 @@ public final class ApprovalEngine {
             throw refusedAsDecided(challenge);
         }
         Optional<ApprovalGates.Closed> closed =
-                gates.forUser(realm, user).or(() -> ApprovalGates.forDevice(device, challenge));
+                gates.forUser(realm, user)
+                        .or(() -> ApprovalGates.forDevice(user, device, challenge));
         if (closed.isPresent()) {
             throw new AnswerRefused(
                     closed.get() == ApprovalGates.Closed.DEVICE_NEWER_THAN_CHALLENGE
+                                    || closed.get() == ApprovalGates.Closed.DEVICE_COOLING_OFF
                             ? AnswerRefused.Reason.DEVICE_NOT_ELIGIBLE
                             : closed.get() == ApprovalGates.Closed.PUSH_SUSPENDED
                                     ? AnswerRefused.Reason.PUSH_SUSPENDED
@@ -370,7 +372,7 @@ public final class ApprovalEngine {
         if (verdict != Verdict.APPROVED) {
             return verdict;
         }
-        if (!store.consume(decided)) {
+        if (!store.consumeWhileDeciding(decided)) {
             return Verdict.INVALID;
         }
         throttle.recordSuccess(realm, user);

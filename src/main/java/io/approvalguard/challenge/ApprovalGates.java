@@ -1,9 +1,11 @@
 package io.approvalguard.challenge;
 
+import io.approvalguard.device.CoolingOff;
 import io.approvalguard.device.DeviceCredentialModel;
 import io.approvalguard.device.DeviceRegistry;
 import io.approvalguard.risk.RiskStanding;
 import java.util.Optional;
+import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -13,7 +15,8 @@ import org.keycloak.services.managers.BruteForceProtector;
  * The rules every challenge obeys, whatever it is for, each written once and asked wherever a
  * challenge is opened, listed to a device, answered and spent: the user may sign in (enabled, not
  * locked by brute-force protection), push is not suspended for them, and the device is active and
- * was there before the challenge.
+ * was there before the challenge; a device cooling off after a second-factor reset confirms no
+ * further device.
  */
 public final class ApprovalGates {
 
@@ -25,7 +28,10 @@ public final class ApprovalGates {
         NO_ACTIVE_DEVICE("the user has no active approver device"),
         DEVICE_GONE("the approving device no longer exists"),
         DEVICE_SUSPENDED("the approving device is suspended"),
-        DEVICE_NEWER_THAN_CHALLENGE("the device was enrolled after the challenge was created");
+        DEVICE_NEWER_THAN_CHALLENGE("the device was enrolled after the challenge was created"),
+        DEVICE_COOLING_OFF(
+                "the device was enrolled after a second-factor reset and is cooling off: it cannot"
+                        + " confirm another device yet");
 
         private final String description;
 
@@ -81,8 +87,12 @@ public final class ApprovalGates {
                 : Optional.of(Closed.NO_ACTIVE_DEVICE);
     }
 
-    /** Whether this device may see and answer this challenge. */
-    public static Optional<Closed> forDevice(DeviceCredentialModel device, Challenge challenge) {
+    /**
+     * Whether this device of {@code user} may see, answer and spend this challenge: asked when the
+     * device lists, when it answers and when the approval is spent.
+     */
+    public static Optional<Closed> forDevice(
+            UserModel user, DeviceCredentialModel device, Challenge challenge) {
         if (!device.isActive()) {
             return Optional.of(Closed.DEVICE_SUSPENDED);
         }
@@ -90,6 +100,12 @@ public final class ApprovalGates {
         if (device.getCreatedDate() == null
                 || device.getCreatedDate() >= challenge.createdAtMillis()) {
             return Optional.of(Closed.DEVICE_NEWER_THAN_CHALLENGE);
+        }
+        // After a second-factor reset, the device enrolled since (possibly an attacker's, after a
+        // tricked help desk) may not let a further device in while the real user can still object.
+        if (challenge.purpose().filter(Purpose.ADD_DEVICE::equals).isPresent()
+                && CoolingOff.holds(user, device, Time.currentTime())) {
+            return Optional.of(Closed.DEVICE_COOLING_OFF);
         }
         return Optional.empty();
     }
@@ -106,7 +122,7 @@ public final class ApprovalGates {
         Optional<DeviceCredentialModel> device = devices.find(user, challenge.deciderDeviceId());
         return device.isEmpty()
                 ? Optional.of(Closed.DEVICE_GONE)
-                : forDevice(device.get(), challenge);
+                : forDevice(user, device.get(), challenge);
     }
 
     private boolean isLockedOut(RealmModel realm, UserModel user) {

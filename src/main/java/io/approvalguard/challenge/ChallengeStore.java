@@ -154,6 +154,21 @@ public final class ChallengeStore {
     }
 
     /**
+     * Spends an approved challenge in the very transaction that decided it (a change approval is
+     * counted there): the claim alone, released if the transaction rolls back. The record keeps its
+     * decision, written once by that transaction; the store takes one write per key and
+     * transaction. True for exactly one caller, cluster-wide.
+     */
+    public boolean consumeWhileDeciding(Challenge challenge) {
+        if (challenge.status() != ChallengeStatus.APPROVED
+                || !store.putIfAbsent(CONSUMED + challenge.id(), retention(challenge))) {
+            return false;
+        }
+        releaseIfRolledBack(CONSUMED + challenge.id());
+        return true;
+    }
+
+    /**
      * The claim is immediate, the record it guards is written at commit: when the transaction rolls
      * back instead, the claim goes too, so the challenge can still be decided (or spent).
      */

@@ -34,6 +34,7 @@ public final class WebApproverResource {
                     Map.entry("app.js", JS),
                     Map.entry("api.js", JS),
                     Map.entry("cards.js", JS),
+                    Map.entry("change.js", JS),
                     Map.entry("crypto.js", JS),
                     Map.entry("display.js", JS),
                     Map.entry("dom.js", JS),

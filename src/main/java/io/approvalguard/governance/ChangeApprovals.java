@@ -48,6 +48,15 @@ public final class ChangeApprovals {
     /** Approvals always ask for the code: the approver proves they see the request's page. */
     private static final int CODE_LENGTH = 6;
 
+    /**
+     * An approver asks for each prompt from their own signed-in page, and number matching means a
+     * prompt nobody is looking at cannot be approved: no spacing and no back-off (an approver works
+     * through several requests in a row), but a quota of unanswered prompts, so that a stolen
+     * approver token cannot ring the device without end.
+     */
+    private static final ThrottleSettings APPROVER_THROTTLE =
+            new ThrottleSettings(10, 0, 0, 0, 0, 600, false);
+
     private final KeycloakSession session;
     private final ChangeRequests requests;
     private final DeviceRegistry devices = new DeviceRegistry();
@@ -68,21 +77,25 @@ public final class ChangeApprovals {
             ClientModel client,
             String ipAddress,
             GovernancePolicy policy,
+            boolean review,
             EventBuilder event) {
         ChangeRequestEntity request = requests.lockedOrThrow(realm, requestId);
-        if (!request.state().isOpen()) {
+        if (!review && !request.state().isOpen()) {
             throw GovernanceErrors.notPending(request);
         }
-        whyNot(realm, request, approver, null)
+        (review
+                        ? whyNotReviewer(realm, request, approver, null)
+                        : whyNot(realm, request, approver, null))
                 .ifPresent(
                         reason -> {
                             throw GovernanceErrors.notEligible(reason);
                         });
-        long remaining = request.expiresAt - Time.currentTime();
+        long remaining =
+                review ? policy.approvalChallengeSeconds() : request.expiresAt - Time.currentTime();
         int lifetime = (int) Math.max(1, Math.min(policy.approvalChallengeSeconds(), remaining));
         Map<String, Object> context =
                 ApprovalContext.forChangeApproval(
-                        realm, approver, ChangeRequests.body(request), request.requestHash);
+                        realm, approver, ChangeRequests.body(request), request.requestHash, review);
         Opening opening =
                 new ApprovalEngine(session)
                         .open(
@@ -96,7 +109,7 @@ public final class ChangeApprovals {
                                         lifetime,
                                         VerificationProfile.NIST_800_63B_4,
                                         CODE_LENGTH,
-                                        ThrottleSettings.DEFAULTS),
+                                        APPROVER_THROTTLE),
                                 event);
         if (opening.isOpened()) {
             requests.audit()
@@ -161,7 +174,8 @@ public final class ChangeApprovals {
                             Map.of("challenge_id", challenge.id()));
             return;
         }
-        if (!request.state().isOpen()) {
+        boolean review = Boolean.TRUE.equals(challenge.context().get(ApprovalContext.REVIEW));
+        if (!review && !request.state().isOpen()) {
             throw refuse(GovernanceErrors.notPendingAnswer(request));
         }
         DeviceCredentialModel device =
@@ -171,7 +185,10 @@ public final class ChangeApprovals {
         if (device == null) {
             throw refuse(AnswerRefused.notCounted("the approving device no longer exists"));
         }
-        Optional<String> whyNot = whyNot(realm, request, approver, device);
+        Optional<String> whyNot =
+                review
+                        ? whyNotReviewer(realm, request, approver, device)
+                        : whyNot(realm, request, approver, device);
         if (whyNot.isPresent()) {
             throw refuse(AnswerRefused.notCounted(whyNot.get()));
         }
@@ -187,7 +204,9 @@ public final class ChangeApprovals {
         ChangeApprovalEntity approval = new ChangeApprovalEntity();
         approval.id = KeycloakModelUtils.generateId();
         approval.requestId = request.id;
-        approval.role = ChangeApprovalEntity.Role.APPROVAL.name();
+        approval.role =
+                (review ? ChangeApprovalEntity.Role.REVIEW : ChangeApprovalEntity.Role.APPROVAL)
+                        .name();
         approval.approverId = approver.getId();
         approval.deviceId = device.getId();
         approval.deviceJkt = device.data().thumbprint();
@@ -209,6 +228,10 @@ public final class ChangeApprovals {
         data.put("challenge_id", challenge.id());
         data.put("context_hash", challenge.contextHash());
         data.put("decision", approval.decision);
+        if (review) {
+            new BreakGlassReviews(session).counted(realm, request, approves, data);
+            return;
+        }
         if (!approves) {
             requests.audit()
                     .append(
@@ -282,6 +305,11 @@ public final class ChangeApprovals {
                                 + " until "
                                 + java.time.Instant.ofEpochSecond(CoolingOff.endsAt(approver)));
             }
+        } else if (coolingOffOnly(approver)) {
+            return Optional.of(
+                    "your devices were enrolled after a second-factor reset and are cooling off"
+                            + " until "
+                            + java.time.Instant.ofEpochSecond(CoolingOff.endsAt(approver)));
         }
         GovernancePolicy.Quorum quorum = quorumOf(request);
         Set<String> groups = groupsOf(realm, approver, quorum);
@@ -301,6 +329,56 @@ public final class ChangeApprovals {
                             + "); an approver from another group must approve");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why this person may not review this break-glass change; empty when they may. Two other people
+     * review it: neither its requester, its subject nor anyone who approved it, each once, each
+     * device key once.
+     */
+    Optional<String> whyNotReviewer(
+            RealmModel realm,
+            ChangeRequestEntity request,
+            UserModel reviewer,
+            DeviceCredentialModel device) {
+        if (!request.breakGlass || request.state() != RequestState.APPLIED) {
+            return Optional.of("only an applied break-glass change is reviewed");
+        }
+        if (request.reviewedAt != null) {
+            return Optional.of("this break-glass change has had its two reviews");
+        }
+        if (!GovernanceRoles.APPROVER.heldBy(realm, reviewer)
+                && !GovernanceRoles.AUDITOR.heldBy(realm, reviewer)) {
+            return Optional.of(
+                    "a review needs the "
+                            + GovernanceRoles.APPROVER.roleName()
+                            + " or "
+                            + GovernanceRoles.AUDITOR.roleName()
+                            + " role");
+        }
+        if (reviewer.getId().equals(request.requesterId)
+                || reviewer.getId().equals(request.subjectId)) {
+            return Optional.of("the requester and the subject cannot review their own change");
+        }
+        List<ChangeApprovalEntity> everyone = requests.approvalsOf(request.id);
+        if (everyone.stream().anyMatch(a -> a.approverId.equals(reviewer.getId()))) {
+            return Optional.of("you approved or reviewed this change already");
+        }
+        if (device != null
+                && everyone.stream()
+                        .anyMatch(a -> a.deviceJkt.equals(device.data().thumbprint()))) {
+            return Optional.of("this device has already answered for this change");
+        }
+        return Optional.empty();
+    }
+
+    /** Whether every active device of the approver is cooling off (and there is one). */
+    private boolean coolingOffOnly(UserModel approver) {
+        long now = Time.currentTime();
+        List<DeviceCredentialModel> active =
+                devices.devicesOf(approver).filter(DeviceCredentialModel::isActive).toList();
+        return !active.isEmpty()
+                && active.stream().allMatch(d -> CoolingOff.holds(approver, d, now));
     }
 
     /** The approvals that count now: approved ones, their approvers' groups as they are now. */

@@ -66,6 +66,14 @@ public class ChangeRequestEntity {
     @Column(name = "REVIEW_DUE_AT")
     Long reviewDueAt;
 
+    /** For break-glass: when the second review came in. */
+    @Column(name = "REVIEWED_AT")
+    Long reviewedAt;
+
+    /** For break-glass: when an overdue review or an objection was escalated. */
+    @Column(name = "ESCALATED_AT")
+    Long escalatedAt;
+
     @Version
     @Column(name = "VERSION", nullable = false)
     int version;

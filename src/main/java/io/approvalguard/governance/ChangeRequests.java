@@ -109,7 +109,9 @@ public final class ChangeRequests {
         if (entity == null || !entity.realmId.equals(realm.getId())) {
             return Optional.empty();
         }
-        if (entity.state().isOpen() && entity.expiresAt <= Time.currentTime()) {
+        long now = Time.currentTime();
+        if ((entity.state().isOpen() && entity.expiresAt <= now)
+                || (BreakGlassReviews.isOverdue(entity, now) && entity.escalatedAt == null)) {
             return locked(realm, id);
         }
         return Optional.of(entity);
@@ -117,7 +119,8 @@ public final class ChangeRequests {
 
     /**
      * A request of this realm with its row locked until this transaction ends; a pending one whose
-     * time has passed is expired (and audited) here, the one place that decides it.
+     * time has passed is expired (and audited) here, the one place that decides it, and an overdue
+     * break-glass review is escalated.
      */
     Optional<ChangeRequestEntity> locked(RealmModel realm, String id) {
         if (id == null || id.length() > 36) {
@@ -137,6 +140,7 @@ public final class ChangeRequests {
                     SYSTEM,
                     Map.of("reason", "no quorum in time"));
         }
+        new BreakGlassReviews(session).escalateIfOverdue(realm, entity, Time.currentTime());
         return Optional.of(entity);
     }
 

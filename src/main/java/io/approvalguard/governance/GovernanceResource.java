@@ -229,52 +229,67 @@ public final class GovernanceResource {
     @POST
     @Path("requests/{id}/approvals")
     public Response startApproval(@PathParam("id") String id) {
-        return ApiError.respond(
-                () -> {
-                    UserModel caller = caller(GovernanceRoles.APPROVER);
-                    ClientModel client = session.getContext().getClient();
-                    EventBuilder event =
-                            new EventBuilder(realm, session, session.getContext().getConnection())
-                                    .client(client);
-                    Opening opening =
-                            new ChangeApprovals(session)
-                                    .open(
-                                            realm,
-                                            id,
-                                            caller,
-                                            client,
-                                            session.getContext().getConnection().getRemoteAddr(),
-                                            ChangeDesk.policyOf(realm),
-                                            event);
-                    if (opening.isClosed()) {
-                        throw ApiError.forbidden(
-                                "no_approver_device",
-                                "you cannot approve now: "
-                                        + opening.closed().description()
-                                        + "; enrol an Approval Guard device first");
-                    }
-                    if (!opening.isOpened()) {
-                        throw new ApiError(
-                                        429,
-                                        "too_many_prompts",
-                                        "too many approval prompts for you just now; try again"
-                                                + " in "
-                                                + opening.retryAfterSeconds()
-                                                + " seconds")
-                                .header("Retry-After", Long.toString(opening.retryAfterSeconds()));
-                    }
-                    Challenge challenge = opening.challenge();
-                    Map<String, Object> answer = new LinkedHashMap<>();
-                    answer.put("challenge_id", challenge.id());
-                    answer.put("code", opening.code());
-                    answer.put("expires_at", challenge.expiresAt());
-                    answer.put("device_notified", !opening.quiet());
-                    return Response.status(Response.Status.CREATED)
-                            .entity(answer)
-                            .type(MediaType.APPLICATION_JSON_TYPE)
-                            .header("Cache-Control", "no-store")
-                            .build();
-                });
+        return ApiError.respond(() -> openChallenge(id, caller(GovernanceRoles.APPROVER), false));
+    }
+
+    /**
+     * The review of an applied break-glass change, by two other people, each on their own device:
+     * approve = reviewed and right, deny = objection (escalated).
+     */
+    @POST
+    @Path("requests/{id}/reviews")
+    public Response startReview(@PathParam("id") String id) {
+        return ApiError.respond(() -> openChallenge(id, caller(null), true));
+    }
+
+    private Response openChallenge(String id, UserModel caller, boolean review) {
+        {
+            {
+                ClientModel client = session.getContext().getClient();
+                EventBuilder event =
+                        new EventBuilder(realm, session, session.getContext().getConnection())
+                                .client(client);
+                Opening opening =
+                        new ChangeApprovals(session)
+                                .open(
+                                        realm,
+                                        id,
+                                        caller,
+                                        client,
+                                        session.getContext().getConnection().getRemoteAddr(),
+                                        ChangeDesk.policyOf(realm),
+                                        review,
+                                        event);
+                if (opening.isClosed()) {
+                    throw ApiError.forbidden(
+                            "no_approver_device",
+                            "you cannot approve now: "
+                                    + opening.closed().description()
+                                    + "; enrol an Approval Guard device first");
+                }
+                if (!opening.isOpened()) {
+                    throw new ApiError(
+                                    429,
+                                    "too_many_prompts",
+                                    "too many approval prompts for you just now; try again"
+                                            + " in "
+                                            + opening.retryAfterSeconds()
+                                            + " seconds")
+                            .header("Retry-After", Long.toString(opening.retryAfterSeconds()));
+                }
+                Challenge challenge = opening.challenge();
+                Map<String, Object> answer = new LinkedHashMap<>();
+                answer.put("challenge_id", challenge.id());
+                answer.put("code", opening.code());
+                answer.put("expires_at", challenge.expiresAt());
+                answer.put("device_notified", !opening.quiet());
+                return Response.status(Response.Status.CREATED)
+                        .entity(answer)
+                        .type(MediaType.APPLICATION_JSON_TYPE)
+                        .header("Cache-Control", "no-store")
+                        .build();
+            }
+        }
     }
 
     /** Where the caller's own approval challenge stands, for their page to move on by itself. */
@@ -284,7 +299,7 @@ public final class GovernanceResource {
             @PathParam("id") String id, @PathParam("challengeId") String challengeId) {
         return ApiError.respond(
                 () -> {
-                    UserModel caller = caller(GovernanceRoles.APPROVER);
+                    UserModel caller = caller(null);
                     ChangeRequestEntity request =
                             requests.find(realm, id).orElseThrow(() -> ChangeRequests.notFound(id));
                     ApprovalEngine engine = new ApprovalEngine(session);

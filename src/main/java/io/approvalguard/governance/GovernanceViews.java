@@ -46,7 +46,25 @@ final class GovernanceViews {
             view.put("outcome", ChangeRequests.outcome(request));
         }
         if (request.reviewDueAt != null) {
-            view.put("review_due_at", request.reviewDueAt);
+            Map<String, Object> review = new LinkedHashMap<>();
+            review.put("due_at", request.reviewDueAt);
+            review.put(
+                    "reviews",
+                    requests.approvalsOf(request.id).stream()
+                            .filter(a -> ChangeApprovalEntity.Role.REVIEW.name().equals(a.role))
+                            .count());
+            review.put("needed", BreakGlassReviews.REVIEWS_NEEDED);
+            if (request.reviewedAt != null) {
+                review.put("reviewed_at", request.reviewedAt);
+            }
+            review.put(
+                    "overdue",
+                    BreakGlassReviews.isOverdue(
+                            request, org.keycloak.common.util.Time.currentTime()));
+            if (request.escalatedAt != null) {
+                review.put("escalated_at", request.escalatedAt);
+            }
+            view.put("review", review);
         }
         List<Map<String, Object>> approvals =
                 requests.approvalsOf(request.id).stream()

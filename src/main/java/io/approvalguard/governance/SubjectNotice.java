@@ -1,14 +1,19 @@
 package io.approvalguard.governance;
 
+import io.approvalguard.device.CoolingOff;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
  * The person a change was made to is told, on every address Keycloak has for them: for an email
- * change, the old address and the new one.
+ * change, the old address and the new one. Each mail carries its own "this wasn't me" link (a
+ * {@link VetoToken}), signed here in the applying request, valid a day or until the end of the
+ * cooling-off when that is later.
  */
 final class SubjectNotice {
 
@@ -37,6 +42,17 @@ final class SubjectNotice {
         String requestId = request.id;
         String kind = request.kind;
         long at = request.closedAt == null ? request.createdAt : request.closedAt;
+        long vetoExpiresAt = VetoToken.expiresAt(Time.currentTime(), CoolingOff.endsAt(subject));
+        Optional<String> vetoUrl =
+                VetoToken.link(
+                        session,
+                        realm,
+                        new VetoToken(
+                                subject.getId(),
+                                requestId,
+                                kind,
+                                address == null ? VetoToken.CURRENT : VetoToken.PREVIOUS,
+                                vetoExpiresAt));
         GovernanceMail.afterCommit(
                 session,
                 new GovernanceMail.Message(
@@ -54,6 +70,14 @@ final class SubjectNotice {
                             attributes.put("kind", kind);
                             attributes.put(
                                     "appliedAt", java.time.Instant.ofEpochSecond(at).toString());
+                            vetoUrl.ifPresent(
+                                    url -> {
+                                        attributes.put("vetoUrl", url);
+                                        attributes.put(
+                                                "vetoValidUntil",
+                                                java.time.Instant.ofEpochSecond(vetoExpiresAt)
+                                                        .toString());
+                                    });
                             return attributes;
                         }));
     }

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Two Keycloak nodes with the provider on one PostgreSQL, clustered over JGroups on loopback: a
  * decision made on one node reaches the browser waiting on the other at once; a node stopped
  * mid-wait fails closed; a burst split across the nodes stays within the prompt quota; a revocation
- * on one node ends sessions used on the other.
+ * on one node ends sessions used on the other; two approvals of a change request landing at once on
+ * the two nodes apply it once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -260,6 +261,188 @@ class ClusterIT {
 
         cluster.startNode(Node.A);
         cluster.awaitMembers(Node.B, 2);
+    }
+
+    /**
+     * Dual approval across the cluster: the two approvals of a change request land at the same
+     * moment, one on each node; the request's row lock makes exactly one of them apply the change.
+     */
+    @Test
+    @Order(5)
+    void twoApprovalsLandingAtOnceOnTwoNodesApplyTheChangeOnce() throws Exception {
+        for (String group : List.of("helpdesk-leads", "security")) {
+            adminA.send("POST", "/admin/realms/" + REALM + "/groups", Map.of("name", group));
+        }
+        User subject = User.enrolledOn(Node.A);
+        User lead = User.enrolledOn(Node.A);
+        User security = User.enrolledOn(Node.B);
+        String requester = "cluster-req-" + UUID.randomUUID().toString().substring(0, 8);
+        String requesterId = adminA.createUser(REALM, requester, PASSWORD, List.of());
+        grant(requesterId, "approval-guard-requester", null);
+        grant(lead.id, "approval-guard-approver", "helpdesk-leads");
+        grant(security.id, "approval-guard-approver", "security");
+
+        HttpResult filed =
+                governance(
+                        Node.A,
+                        requester,
+                        "POST",
+                        "/requests",
+                        Map.of(
+                                "kind", "reset_second_factors",
+                                "subject", subject.username,
+                                "change", Map.of(),
+                                "reason_code", "lost_device",
+                                "justification", "cluster test"));
+        assertEquals(201, filed.status(), filed.body());
+        String id = (String) filed.jsonMap().get("id");
+        String leadCode = openApproval(Node.A, lead, id);
+        String securityCode = openApproval(Node.B, security, id);
+        Map<String, Object> leadChallenge = lead.device.awaitChallenge(Duration.ofSeconds(10));
+        DeviceClient securityOnB = security.device.at(Node.B.baseUrl());
+        Map<String, Object> securityChallenge = securityOnB.awaitChallenge(Duration.ofSeconds(10));
+
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<DeviceClient.Response> onA =
+                    pool.submit(
+                            () -> {
+                                together.await();
+                                return lead.device.answer(leadChallenge, "approve", leadCode);
+                            });
+            Future<DeviceClient.Response> onB =
+                    pool.submit(
+                            () -> {
+                                together.await();
+                                return securityOnB.answer(
+                                        securityChallenge, "approve", securityCode);
+                            });
+            assertEquals(200, onA.get(60, TimeUnit.SECONDS).status());
+            assertEquals(200, onB.get(60, TimeUnit.SECONDS).status());
+        } finally {
+            pool.shutdownNow();
+        }
+        Map<String, Object> request =
+                governance(Node.B, requester, "GET", "/requests/" + id, null).jsonMap();
+        assertEquals("applied", request.get("state"), String.valueOf(request));
+        assertEquals(2, ((List<?>) request.get("approvals")).size());
+        long applied =
+                adminA
+                        .send(
+                                "GET",
+                                "/admin/realms/" + REALM + "/users/" + subject.id + "/credentials",
+                                null)
+                        .jsonList()
+                        .stream()
+                        .filter(c -> "approval-guard-device".equals(c.get("type")))
+                        .count();
+        assertEquals(0, applied, "the subject's device is gone");
+        String auditor = "cluster-aud-" + UUID.randomUUID().toString().substring(0, 8);
+        grant(
+                adminA.createUser(REALM, auditor, PASSWORD, List.of()),
+                "approval-guard-auditor",
+                null);
+        List<?> records =
+                (List<?>)
+                        governance(Node.A, auditor, "GET", "/requests/" + id + "/audit", null)
+                                .jsonMap()
+                                .get("records");
+        assertEquals(
+                1,
+                records.stream()
+                        .filter(r -> "request_applied".equals(((Map<?, ?>) r).get("type")))
+                        .count(),
+                "applied once: " + records);
+        assertEquals(
+                Boolean.TRUE,
+                governance(Node.B, auditor, "GET", "/audit/verify", null).jsonMap().get("intact"));
+    }
+
+    private static void grant(String userId, String role, String group) {
+        Map<String, Object> representation =
+                adminA.send("GET", "/admin/realms/" + REALM + "/roles/" + role, null).jsonMap();
+        adminA.send(
+                "POST",
+                "/admin/realms/" + REALM + "/users/" + userId + "/role-mappings/realm",
+                List.of(representation));
+        if (group != null) {
+            String groupId =
+                    (String)
+                            adminA.send(
+                                            "GET",
+                                            "/admin/realms/"
+                                                    + REALM
+                                                    + "/groups?exact=true&search="
+                                                    + group,
+                                            null)
+                                    .jsonList()
+                                    .get(0)
+                                    .get("id");
+            adminA.send(
+                    "PUT",
+                    "/admin/realms/" + REALM + "/users/" + userId + "/groups/" + groupId,
+                    null);
+        }
+    }
+
+    private static String openApproval(Node node, User approver, String requestId)
+            throws Exception {
+        HttpResult opened =
+                governance(
+                        node,
+                        approver.username,
+                        "POST",
+                        "/requests/" + requestId + "/approvals",
+                        null);
+        assertEquals(201, opened.status(), opened.body());
+        return (String) opened.jsonMap().get("code");
+    }
+
+    /** A governance API call on {@code node} with the user's own token (password grant). */
+    private static HttpResult governance(
+            Node node, String username, String method, String path, Object body) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String form =
+                "grant_type=password&client_id=admin-cli&username="
+                        + URLEncoder.encode(username, StandardCharsets.UTF_8)
+                        + "&password="
+                        + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8);
+        HttpResponse<String> token =
+                http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                node.baseUrl()
+                                                        + "/realms/"
+                                                        + REALM
+                                                        + "/protocol/openid-connect/token"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString(form))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        String accessToken =
+                (String) io.approvalguard.testkit.Json.readMap(token.body()).get("access_token");
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(
+                                URI.create(
+                                        node.baseUrl()
+                                                + "/realms/"
+                                                + REALM
+                                                + "/approval-guard/governance"
+                                                + path))
+                        .header("Authorization", "Bearer " + accessToken)
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(
+                                                io.approvalguard.testkit.Json.write(body)));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> response =
+                http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new HttpResult(response.statusCode(), response.body(), response.headers().map());
     }
 
     /** A test user with the reference device, enrolled through a first sign-in on {@code node}. */

@@ -36,6 +36,7 @@ class GovernanceIT {
     private static final String REQUESTER = "approval-guard-requester";
     private static final String APPROVER = "approval-guard-approver";
     private static final String AUDITOR = "approval-guard-auditor";
+    private static final String BREAK_GLASS = "approval-guard-break-glass";
 
     @RegisterExtension final TimeOffset time = new TimeOffset();
 
@@ -64,7 +65,11 @@ class GovernanceIT {
     void aSecondFactorResetIsAppliedOnlyAfterTwoGroupsApproveOnTheirDevices() {
         PushScenario subject = PushScenario.enrolledUser(parties.admin);
         assertEquals(1, devicesOf(subject), "the subject starts with a device");
-        assertFalse(parties.admin.userSessions(REALM, subject.userId).isEmpty());
+        List<Object> sessionsBefore =
+                parties.admin.userSessions(REALM, subject.userId).stream()
+                        .map(s -> s.get("id"))
+                        .toList();
+        assertFalse(sessionsBefore.isEmpty());
         String id = file(subject, "reset_second_factors", Map.of(), "lost_device");
 
         approve(lead, id).expect(200);
@@ -83,9 +88,14 @@ class GovernanceIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> revocation =
                 (Map<String, Object>) ((Map<String, Object>) done.get("outcome")).get("revocation");
-        assertTrue(
-                ((Number) revocation.get("sessions_ended")).intValue() >= 1,
-                "receipt: " + revocation);
+        @SuppressWarnings("unchecked")
+        List<Object> ended =
+                ((List<Map<String, Object>>) revocation.get("sessions"))
+                        .stream().map(s -> s.get("session_id")).toList();
+        assertEquals(
+                new java.util.HashSet<>(sessionsBefore),
+                new java.util.HashSet<>(ended),
+                "the receipt names exactly the sessions that existed: " + revocation);
         assertTrue(parties.admin.userSessions(REALM, subject.userId).isEmpty(), "sessions ended");
 
         @SuppressWarnings("unchecked")
@@ -239,14 +249,104 @@ class GovernanceIT {
         assertEquals(before, requestsFor(subject), "nothing was filed");
     }
 
+    @Test
+    void breakGlassNeedsOneApprovalAndThenTwoReviewsByOtherPeople() {
+        PushScenario breaker = parties.person(false, List.of(BREAK_GLASS), List.of());
+        PushScenario subject = PushScenario.enrolledUser(parties.admin);
+        Map<String, Object> body = filing(subject, "reset_second_factors", Map.of(), "incident");
+        body.put("ticket", "INC-42");
+        body.put("break_glass", true);
+        call(requester, "POST", "/requests", body).assertError(403, "missing_role");
+        String id =
+                (String) call(breaker, "POST", "/requests", body).expect(201).jsonMap().get("id");
+
+        answer(lead, id, "/approvals").expect(200);
+        Map<String, Object> applied = get(breaker, id);
+        assertEquals("applied", applied.get("state"), "one approval is enough for break-glass");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> review = (Map<String, Object>) applied.get("review");
+        assertEquals(0, ((Number) review.get("reviews")).intValue());
+        assertEquals(Boolean.FALSE, review.get("overdue"));
+
+        call(lead, "POST", "/requests/" + id + "/reviews", null)
+                .assertError(403, "approver_not_eligible");
+        call(breaker, "POST", "/requests/" + id + "/reviews", null)
+                .assertError(403, "approver_not_eligible");
+        answer(securityApprover, id, "/reviews").expect(200);
+        answer(inBothGroups, id, "/reviews").expect(200);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> reviewed = (Map<String, Object>) get(breaker, id).get("review");
+        assertEquals(2, ((Number) reviewed.get("reviews")).intValue());
+        assertTrue(reviewed.containsKey("reviewed_at"), String.valueOf(reviewed));
+        List<Object> types = auditTypes(id);
+        assertTrue(types.contains("break_glass_used"), String.valueOf(types));
+        assertEquals(2, types.stream().filter("break_glass_review_accepted"::equals).count());
+        assertTrue(types.contains("break_glass_reviewed"), String.valueOf(types));
+        assertFalse(types.contains("break_glass_escalated"), String.valueOf(types));
+    }
+
+    @Test
+    void anUnreviewedBreakGlassChangeIsEscalatedOnceWhenOverdue() {
+        PushScenario breaker = parties.person(false, List.of(BREAK_GLASS), List.of());
+        PushScenario subject = PushScenario.enrolledUser(parties.admin);
+        Map<String, Object> body = filing(subject, "reset_second_factors", Map.of(), "incident");
+        body.put("ticket", "INC-43");
+        body.put("break_glass", true);
+        String id =
+                (String) call(breaker, "POST", "/requests", body).expect(201).jsonMap().get("id");
+        answer(lead, id, "/approvals").expect(200);
+        time.shift(Duration.ofHours(25));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> review = (Map<String, Object>) get(breaker, id).get("review");
+        assertEquals(Boolean.TRUE, review.get("overdue"), String.valueOf(review));
+        assertTrue(review.containsKey("escalated_at"), String.valueOf(review));
+        get(breaker, id);
+        assertEquals(1, auditTypes(id).stream().filter("break_glass_escalated"::equals).count());
+    }
+
+    @Test
+    void aDeviceEnrolledAfterASecondFactorResetCannotApproveWhileCoolingOff() {
+        PushScenario approverToReset = parties.person(true, List.of(APPROVER), List.of(SECURITY));
+        String reset = file(approverToReset, "reset_second_factors", Map.of(), "lost_device");
+        approve(lead, reset).expect(200);
+        approve(inBothGroups, reset).expect(200);
+        assertEquals("applied", get(requester, reset).get("state"));
+        // the reset person enrols a new device at their next sign-in (the required action)
+        approverToReset.enrolThroughFirstLogin();
+
+        PushScenario someoneElse = PushScenario.enrolledUser(parties.admin);
+        String next = file(someoneElse, "reset_second_factors", Map.of(), "lost_device");
+        HttpResult refused =
+                call(approverToReset, "POST", "/requests/" + next + "/approvals", null);
+        refused.assertError(403, "approver_not_eligible");
+        assertTrue(refused.body().contains("cooling off"), refused.body());
+        time.shift(Duration.ofMinutes(61));
+        // an hour on, the request has expired but the device may approve again: file afresh
+        String later = file(someoneElse, "reset_second_factors", Map.of(), "lost_device");
+        approve(approverToReset, later).expect(200);
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> auditTypes(String id) {
+        return ((List<Map<String, Object>>)
+                        call(auditor, "GET", "/requests/" + id + "/audit", null)
+                                .expect(200)
+                                .jsonMap()
+                                .get("records"))
+                .stream().map(r -> r.get("type")).toList();
+    }
 
     /** Opens a challenge on the approver's device, which approves it with the page's code. */
     private static HttpResult approve(PushScenario approver, String id) {
+        return answer(approver, id, "/approvals");
+    }
+
+    /** Opens an approval or a review on the person's device, which approves it with the code. */
+    private static HttpResult answer(PushScenario approver, String id, String what) {
         Map<String, Object> opened =
-                call(approver, "POST", "/requests/" + id + "/approvals", null)
-                        .expect(201)
-                        .jsonMap();
+                call(approver, "POST", "/requests/" + id + what, null).expect(201).jsonMap();
         Map<String, Object> challenge = approver.device.awaitChallenge(PushScenario.DEVICE_WAIT);
         @SuppressWarnings("unchecked")
         Map<String, Object> context = (Map<String, Object>) challenge.get("context");

@@ -2,21 +2,24 @@ package io.approvalguard.testkit.fakes;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.SubjectCredentialManager;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
- * A user of the fake realm: an enabled flag and stored credentials (approver devices, written by
- * the product's own {@code DeviceRegistry}). Credential changes are immediate, not transactional:
- * the tests change devices between requests, never inside one that is rolled back.
+ * A user of the fake realm: an enabled flag, single-valued attributes (the cooling-off record of
+ * {@code CoolingOff}) and stored credentials (approver devices, written by the product's own {@code
+ * DeviceRegistry}). Credential and attribute changes are immediate, not transactional: the tests
+ * change them between requests, never inside one that is rolled back.
  */
 public final class FakeUser {
 
     private final String id;
     private final String username;
     private final Map<String, CredentialModel> credentials = new LinkedHashMap<>();
+    private final Map<String, String> attributes = new ConcurrentHashMap<>();
     private volatile boolean enabled = true;
     private final UserModel model;
 
@@ -30,6 +33,11 @@ public final class FakeUser {
                         .on("getUsername()", a -> username)
                         .on("isEnabled()", a -> enabled)
                         .on("credentialManager()", a -> credentialManager)
+                        .on("getFirstAttribute(String)", a -> attributes.get((String) a[0]))
+                        .onCall(
+                                "setSingleAttribute(String,String)",
+                                a -> attributes.put((String) a[0], (String) a[1]))
+                        .onCall("removeAttribute(String)", a -> attributes.remove((String) a[0]))
                         .build();
     }
 
