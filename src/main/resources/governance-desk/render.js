@@ -57,7 +57,7 @@ export function namesOf(view) {
 export function renderRequest(view) {
   const request = view.request && typeof view.request === 'object' ? view.request : {};
   const approvals = Array.isArray(view.approvals) ? view.approvals : [];
-  const counted = approvals.filter((a) => a.decision === 'approved').length;
+  const counted = approvals.filter((a) => a.decision === 'approved' && (a.role === undefined || a.role === 'approval')).length;
   const nodes = [
     el('div', { class: 'request-head' },
       el('h2', { id: 'request-title' }, kindLabel(view.kind)),
