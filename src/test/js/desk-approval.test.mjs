@@ -92,7 +92,7 @@ test('a refusal to open shows the server\'s description as it comes', async () =
   const { call } = scriptedCall([err(403, 'no_approver_device', 'you cannot approve now: no active device; enrol an Approval Guard device first')]);
   const approval = createApproval('r', call, () => {}, timers);
   await approval.start();
-  assert.deepEqual(approval.state, { phase: 'refused', error: 'no_approver_device',
+  assert.deepEqual(approval.state, { phase: 'refused', review: false, error: 'no_approver_device',
     text: 'you cannot approve now: no active device; enrol an Approval Guard device first' });
   assert.equal(timers.pending.length, 0);
 });
@@ -130,6 +130,23 @@ test('leaving the page stops the polling, also with an answer on its way', async
   assert.deepEqual(seen, ['starting', 'waiting']);
   assert.equal(timers.pending.length, 0);
   assert.equal(calls.length, 2);
+});
+
+test('a break-glass review opens with POST .../reviews, is followed the same way, and is not ended by the request being applied', async () => {
+  const timers = fakeTimers();
+  const { call, calls } = scriptedCall([OPENED, status('pending', 'applied'), status('denied', 'applied')]);
+  const approval = createApproval('r', call, () => {}, timers, true);
+  await approval.start();
+  assert.equal(calls[0], 'POST /governance/requests/r/reviews');
+  await timers.fire();
+  assert.equal(approval.state.phase, 'waiting', 'a review is of an applied request');
+  await timers.fire();
+  assert.equal(calls[2], 'GET /governance/requests/r/approvals/ch%2F1');
+  assert.equal(approval.state.phase, 'done');
+  assert.equal(approval.state.review, true);
+  assert.match(approval.state.text, /objected/);
+  assert.equal(outcomeOf('pending', 'applied', true).final, false);
+  assert.match(outcomeOf('approved', 'applied', true).text, /review/);
 });
 
 // ------------------------------------------------------------------------------ the API client

@@ -9,7 +9,7 @@ import { before, test } from 'node:test';
 
 import { buildFiling, fieldsOf, KINDS, reasonsFor } from '../../main/resources/governance-desk/form.js';
 import {
-  namesOf, renderApproval, renderAudit, renderNoRole, renderRequest, renderRequestList,
+  memberRows, namesOf, renderApproval, renderAudit, renderNoRole, renderRequest, renderRequestList,
 } from '../../main/resources/governance-desk/render.js';
 import { stateLabel, visible } from '../../main/resources/governance-desk/text.js';
 import { elementsOf, fakeDocument } from './fake-dom.mjs';
@@ -55,7 +55,8 @@ test('a hostile request renders as text: markup stays characters, no element com
   assert.ok(text.includes(MARKUP));
   assert.ok(text.includes('alice⟦U+202E⟧gpj.exe'), 'the direction override is shown, not obeyed');
   assert.ok(!text.includes('\u202E'));
-  assert.ok(text.includes('"applied"'), 'nested values as their JSON text');
+  assert.ok(text.includes(MARKUP + '.applied'), 'nested members by their dotted names');
+  assert.ok(text.includes('nested.a'));
   assert.ok(text.includes('false'), 'false is a value, not nothing');
 });
 
@@ -88,6 +89,17 @@ test('the approval box shows the code large, and the server\'s words when it end
   const done = renderApproval({ phase: 'refused', text: MARKUP });
   assert.equal(assertTextOnly(done), MARKUP);
   assert.equal(renderApproval({ phase: 'idle' }).length, 0);
+});
+
+test('an outcome reads as dotted names; arrays and deep values as their JSON text', () => {
+  assert.deepEqual(memberRows({ applied: { removed: { otp: 0, webauthn: 1 }, list: [1, 2] }, flag: false, empty: {} }), [
+    ['applied.removed.otp', 0], ['applied.removed.webauthn', 1], ['applied.list', [1, 2]], ['flag', false], ['empty', {}],
+  ]);
+  assert.deepEqual(memberRows({ a: { b: { c: { d: { e: 1 } } } } }), [['a.b.c.d', { e: 1 }]]);
+  assert.deepEqual(memberRows(null), []);
+  const view = Object.assign(hostileView(), { state: 'applied', review: { due_at: 1764700000, reviews: 1, needed: 2, overdue: true, escalated_at: 1764710000 } });
+  const text = assertTextOnly(renderRequest(view));
+  assert.match(text, /1 of 2 · due .* · OVERDUE · escalated /);
 });
 
 test('someone without a governance role is told which roles exist and who assigns them', () => {
@@ -135,4 +147,6 @@ test('the body filed is the API\'s: trimmed, numbers as numbers, empty optional 
     change: { link_lifetime_seconds: '10 minutes' } }).change, { link_lifetime_seconds: '10 minutes' },
   'not a number: sent as typed, for the server to refuse in its own words');
   assert.deepEqual(fieldsOf('nothing'), []);
+  assert.equal(buildFiling({ kind: 'unlock_user', subject: 'd', reason_code: 'incident', justification: 'j', break_glass: true }).break_glass, true);
+  assert.equal('break_glass' in buildFiling({ kind: 'unlock_user', subject: 'd', reason_code: 'incident', justification: 'j', break_glass: false }), false);
 });

@@ -23,6 +23,7 @@ import { kindLabel, visible } from './text.js';
 const ROLE_REQUESTER = 'approval-guard-requester';
 const ROLE_APPROVER = 'approval-guard-approver';
 const ROLE_BREAK_GLASS = 'approval-guard-break-glass';
+const ROLE_AUDITOR = 'approval-guard-auditor';
 
 const desk = locateDesk(location.origin, location.pathname);
 const signIn = desk ? createSignIn(desk, sessionStorage) : null;
@@ -105,6 +106,7 @@ async function start() {
   $('#nav').hidden = false;
   $('#nav-new').hidden = !(holds(ROLE_REQUESTER) || holds(ROLE_BREAK_GLASS));
   $('#filter-awaiting-label').hidden = !holds(ROLE_APPROVER);
+  $('#break-glass-label').hidden = !holds(ROLE_BREAK_GLASS);
   window.addEventListener('hashchange', route);
   route();
 }
@@ -177,10 +179,16 @@ async function loadRequest(id) {
   const you = view.you || {};
   const approving = approval && (approval.state.phase === 'starting' || approval.state.phase === 'waiting');
   const mayApprove = holds(ROLE_APPROVER) && you.may_approve === true;
-  $('#approve-area').hidden = !(holds(ROLE_APPROVER) && (view.state === 'pending' || approval));
+  // A break-glass change, applied, waits for its review by two other people (the server says
+  // who may: its refusal is shown as it comes).
+  const review = view.review && typeof view.review === 'object' ? view.review : null;
+  const mayReview = view.state === 'applied' && !!review && typeof review.reviewed_at !== 'number'
+    && (holds(ROLE_APPROVER) || holds(ROLE_AUDITOR));
+  $('#approve-area').hidden = !((holds(ROLE_APPROVER) && view.state === 'pending') || mayReview || approval);
   $('#approve-button').hidden = !mayApprove || approving;
+  $('#review-button').hidden = !mayReview || approving;
   const whyNot = $('#approve-why-not');
-  whyNot.hidden = mayApprove || approving || !you.why_not;
+  whyNot.hidden = mayApprove || mayReview || !!approval || !you.why_not;
   whyNot.textContent = visible(you.why_not ? 'You cannot approve this request: ' + you.why_not + '.' : '');
   $('#cancel-area').hidden = you.may_cancel !== true;
 
@@ -192,11 +200,12 @@ async function loadRequest(id) {
   else history.append(renderAudit(audit.data && audit.data.records, namesOf(view)));
 }
 
-function startApproval() {
+function startApproval(review) {
   const id = shownRequestId;
   if (!id) return;
   if (approval) approval.stop();
   $('#approve-button').hidden = true;
+  $('#review-button').hidden = true;
   $('#approve-why-not').hidden = true;
   approval = createApproval(id, call, (state) => {
     if (shownRequestId !== id) return;
@@ -205,7 +214,7 @@ function startApproval() {
     box.append(...renderApproval(state));
     box.dataset.phase = state.phase;
     if (state.phase === 'done' || state.phase === 'refused') loadRequest(id);
-  });
+  }, undefined, review === true);
   approval.start();
 }
 
@@ -267,6 +276,7 @@ async function file(event) {
   const body = buildFiling({
     kind: $('#kind').value, subject: $('#subject').value, change: change,
     reason_code: $('#reason').value, justification: $('#justification').value, ticket: $('#ticket').value,
+    break_glass: holds(ROLE_BREAK_GLASS) && $('#break-glass').checked,
   });
   button.disabled = true;
   showNotice($('#file-error'), 'Filing…');
@@ -284,7 +294,8 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#filters').addEventListener('submit', (e) => e.preventDefault());
   $('#filter-state').addEventListener('change', openList);
   $('#filter-awaiting').addEventListener('change', openList);
-  $('#approve-button').addEventListener('click', startApproval);
+  $('#approve-button').addEventListener('click', () => startApproval(false));
+  $('#review-button').addEventListener('click', () => startApproval(true));
   $('#cancel-button').addEventListener('click', cancelRequest);
   $('#kind').addEventListener('change', kindChanged);
   $('#file-form').addEventListener('submit', file);

@@ -16,13 +16,17 @@ const MAX_BACKOFF_MS = 16000;
  * What a challenge's status (and the request's state) means for the approver. final: whether the
  * page stops asking; kind: success, error or info; text: what to say.
  */
-export function outcomeOf(status, requestState) {
+export function outcomeOf(status, requestState, review) {
   switch (status) {
     case 'approved':
     case 'consumed':
-      return { final: true, kind: 'success', text: 'Your device approved the request, and your approval was counted.' };
+      return { final: true, kind: 'success', text: review
+        ? 'Your device confirmed the change as reviewed and right; your review was counted.'
+        : 'Your device approved the request, and your approval was counted.' };
     case 'denied':
-      return { final: true, kind: 'info', text: 'Your device denied the request.' };
+      return review
+        ? { final: true, kind: 'info', text: 'Your device objected to the change; the objection is escalated.' }
+        : { final: true, kind: 'info', text: 'Your device denied the request.' };
     case 'fraud':
       return { final: true, kind: 'error', text: 'Your device reported the request as not yours ("This wasn\'t me"). The request is denied.' };
     case 'failed':
@@ -34,7 +38,8 @@ export function outcomeOf(status, requestState) {
     case 'cancelled':
       return { final: true, kind: 'info', text: 'This approval was ended because the request closed; it did not count.' };
     case 'pending':
-      if (requestState && requestState !== 'pending') {
+      // A review is of an applied request: its state says nothing about the challenge.
+      if (!review && requestState && requestState !== 'pending') {
         return { final: true, kind: 'info', text: 'The request is no longer pending (it is ' + requestState + '); an answer from your device does not count.' };
       }
       return { final: false, kind: null, text: 'Waiting for your device…' };
@@ -43,13 +48,19 @@ export function outcomeOf(status, requestState) {
   }
 }
 
+const REAL_TIMERS = { set: (f, ms) => setTimeout(f, ms), clear: (h) => clearTimeout(h) };
+
 /**
- * One approval of one request. `call(method, path, body)` is the API client (see api.js);
- * `onChange(state)` renders; `timers` is { set(fn, ms), clear(handle) }. start() opens the
- * challenge; stop() ends the polling (the page left). The state is a fresh object each time.
+ * One approval of one request (or, with `review` true, the review of an applied break-glass
+ * change: POST .../reviews, followed the same way). `call(method, path, body)` is the API client
+ * (see api.js); `onChange(state)` renders; `timers` is { set(fn, ms), clear(handle) }. start()
+ * opens the challenge; stop() ends the polling (the page left). The state is a fresh object each
+ * time.
  */
-export function createApproval(requestId, call, onChange, timers = { set: (f, ms) => setTimeout(f, ms), clear: (h) => clearTimeout(h) }) {
-  const base = '/governance/requests/' + encodeURIComponent(requestId) + '/approvals';
+export function createApproval(requestId, call, onChange, timers = REAL_TIMERS, review = false) {
+  const request = '/governance/requests/' + encodeURIComponent(requestId);
+  const base = request + '/approvals';
+  const open = request + (review ? '/reviews' : '/approvals');
   let state = { phase: 'idle' };
   let timer = null;
   let stopped = false;
@@ -73,9 +84,9 @@ export function createApproval(requestId, call, onChange, timers = { set: (f, ms
     if (stopped) return;
     if (result.ok && result.data) {
       failures = 0;
-      const outcome = outcomeOf(result.data.status, result.data.request_state);
+      const outcome = outcomeOf(result.data.status, result.data.request_state, review);
       if (outcome.final) {
-        set({ phase: 'done', status: result.data.status, requestState: result.data.request_state,
+        set({ phase: 'done', review: review, status: result.data.status, requestState: result.data.request_state,
           kind: outcome.kind, text: outcome.text });
         return;
       }
@@ -85,7 +96,7 @@ export function createApproval(requestId, call, onChange, timers = { set: (f, ms
       failures++;
       set(Object.assign({}, state, { notice: result.description }));
     } else {
-      set({ phase: 'done', status: null, kind: 'error', text: result.description });
+      set({ phase: 'done', review: review, status: null, kind: 'error', text: result.description });
       return;
     }
     schedule();
@@ -97,14 +108,14 @@ export function createApproval(requestId, call, onChange, timers = { set: (f, ms
       if (state.phase === 'starting' || state.phase === 'waiting') return;
       stopped = false;
       failures = 0;
-      set({ phase: 'starting' });
-      const result = await call('POST', base);
+      set({ phase: 'starting', review: review });
+      const result = await call('POST', open);
       if (stopped) return;
       if (!result.ok || !result.data || typeof result.data.code !== 'string') {
-        set({ phase: 'refused', error: result.error, text: result.description || 'The approval could not be started.' });
+        set({ phase: 'refused', review: review, error: result.error, text: result.description || 'The approval could not be started.' });
         return;
       }
-      set({ phase: 'waiting', challengeId: result.data.challenge_id, code: result.data.code,
+      set({ phase: 'waiting', review: review, challengeId: result.data.challenge_id, code: result.data.code,
         expiresAt: result.data.expires_at, deviceNotified: result.data.device_notified !== false, notice: null });
       schedule();
     },

@@ -42,7 +42,7 @@ export function reasonsFor(policy, kind) {
 
 /**
  * The body of POST /requests from the form's values: { kind, subject, reason_code, justification,
- * ticket, change: { name: text } }. Text is trimmed; empty optional members are left out; number
+ * ticket, break_glass, change: { name: text } }. Text is trimmed; empty optional members are left out; number
  * fields become numbers (text that is not a whole number is sent as it is, for the server to
  * refuse with its own description).
  */
@@ -62,5 +62,6 @@ export function buildFiling(values) {
   };
   const ticket = String(values.ticket || '').trim();
   if (ticket) body.ticket = ticket;
+  if (values.break_glass === true) body.break_glass = true;
   return body;
 }

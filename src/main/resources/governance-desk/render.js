@@ -36,10 +36,30 @@ function isNode(value) {
   return value && typeof value === 'object' && typeof value.nodeType === 'number';
 }
 
-/** The members of an object as rows (the change, the outcome). */
-function memberRows(object) {
-  if (!object || typeof object !== 'object') return [];
-  return Object.keys(object).map((key) => [key, object[key]]);
+/**
+ * The members of an object as rows (the change, the outcome); nested objects as dotted names
+ * ("applied.removed.otp"), arrays and anything deeper as their JSON text.
+ */
+export function memberRows(object, prefix = '', depth = 0) {
+  if (!object || typeof object !== 'object' || Array.isArray(object)) return [];
+  return Object.keys(object).flatMap((key) => {
+    const value = object[key];
+    const name = prefix + key;
+    if (value && typeof value === 'object' && !Array.isArray(value) && depth < 3 && Object.keys(value).length) {
+      return memberRows(value, name + '.', depth + 1);
+    }
+    return [[name, value]];
+  });
+}
+
+/** A break-glass change's review: how many of the two, when due, overdue or escalated. */
+function reviewText(review) {
+  const parts = [visible(review.reviews) + ' of ' + visible(review.needed)];
+  if (typeof review.reviewed_at === 'number') parts.push('reviewed ' + formatSeconds(review.reviewed_at));
+  else if (typeof review.due_at === 'number') parts.push('due ' + formatSeconds(review.due_at));
+  if (review.overdue === true) parts.push('OVERDUE');
+  if (typeof review.escalated_at === 'number') parts.push('escalated ' + formatSeconds(review.escalated_at));
+  return parts.join(' · ');
 }
 
 /** Who is who in a request: ids to usernames, for the audit's actors. */
@@ -72,6 +92,7 @@ export function renderRequest(view) {
       ['Filed', formatSeconds(view.created_at)],
       [view.state === 'pending' ? 'Expires' : 'Closed', formatSeconds(view.state === 'pending' ? view.expires_at : view.closed_at)],
       ['Approvals', counted + ' of ' + (view.approvals_required ?? '?')],
+      ['Review', view.review && typeof view.review === 'object' ? reviewText(view.review) : null],
       ['Request hash', view.request_hash],
     ], { id: 'request-facts' }),
     el('h3', {}, 'The change'),
@@ -94,7 +115,7 @@ export function renderApprovals(approvals) {
   if (!approvals.length) return el('p', { class: 'hint', id: 'approvals' }, 'None yet.');
   return el('ul', { class: 'approvals', id: 'approvals' }, approvals.map((a) => el('li', { 'data-decision': String(a.decision) },
     el('strong', {}, visible(a.approver_username || a.approver_id)),
-    ' ', visible(a.decision), ' · ', formatMillis(a.decided_at),
+    ' ', visible(a.decision), a.role === 'review' ? ' (review)' : '', ' · ', formatMillis(a.decided_at),
     el('br'),
     el('span', { class: 'hint' }, 'Device key ', el('code', {}, visible(a.device_key_thumbprint))))));
 }
@@ -124,7 +145,9 @@ export function renderApproval(state) {
   }
   if (state.phase !== 'waiting') return [];
   return [
-    el('p', { class: 'approval-instruction' }, 'Type this code on your Approval Guard device:'),
+    el('p', { class: 'approval-instruction' }, state.review
+      ? 'Type this code on your Approval Guard device to review the change:'
+      : 'Type this code on your Approval Guard device:'),
     el('p', { class: 'approval-code', 'aria-live': 'polite' }, el('span', { id: 'approval-code' }, visible(state.code))),
     el('p', { class: 'hint', id: 'approval-waiting' },
       state.deviceNotified ? 'Your device has been asked; it shows the whole request. ' : 'Open the approver on your device; the request is waiting there. ',

@@ -45,7 +45,10 @@ const RECORD_WORDS = {
   approval_wrong_code: 'Wrong code typed on a device', request_approved: 'Approved (quorum reached)',
   sessions_revoked: 'Sessions of the subject ended', request_applied: 'Applied',
   request_denied: 'Denied', request_expired: 'Expired', request_cancelled: 'Cancelled',
-  request_failed: 'Failed', break_glass_used: 'Break-glass used', policy_set_up: 'Policy set up',
+  request_failed: 'Failed', break_glass_used: 'Break-glass used',
+  break_glass_review_accepted: 'Review: reviewed and right', break_glass_review_objected: 'Review: objection',
+  break_glass_reviewed: 'Break-glass change reviewed', break_glass_escalated: 'Break-glass review escalated',
+  policy_set_up: 'Policy set up',
   unapproved_sensitive_change: 'Change made outside governance',
 };
 
