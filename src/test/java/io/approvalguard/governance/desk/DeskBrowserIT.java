@@ -9,9 +9,11 @@ import io.approvalguard.testkit.AdminClient;
 import io.approvalguard.testkit.Chromium;
 import io.approvalguard.testkit.Chromium.Viewport;
 import io.approvalguard.testkit.DeviceClient;
+import io.approvalguard.testkit.Json;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.PushScenario;
 import io.approvalguard.testkit.oidc.HttpResult;
+import io.approvalguard.testkit.oidc.OidcClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -216,6 +219,69 @@ class DeskBrowserIT {
         // The requester's page shows it too, when opened again.
         laptop.navigate().refresh();
         awaitRequestState(laptop, "applied");
+    }
+
+    @Test
+    void anAppliedBreakGlassChangeIsReviewedOnTheReviewersDeviceThroughThePage() {
+        PushScenario breaker = person(List.of("approval-guard-break-glass"), List.of());
+        PushScenario lead = person(List.of(APPROVER), List.of(LEADS));
+        PushScenario reviewer = person(List.of(APPROVER), List.of(SECURITY));
+        PushScenario subject = PushScenario.enrolledUser(admin);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("kind", "unlock_user");
+        body.put("subject", subject.username);
+        body.put("change", Map.of());
+        body.put("reason_code", "incident");
+        body.put("justification", "Locked out during an incident");
+        body.put("ticket", "INC-4711");
+        body.put("break_glass", true);
+        String id =
+                (String) api(breaker, "POST", "/requests", body).expect(201).jsonMap().get("id");
+        Map<String, Object> opened =
+                api(lead, "POST", "/requests/" + id + "/approvals", null).expect(201).jsonMap();
+        Map<String, Object> challenge = lead.device.awaitChallenge(PushScenario.DEVICE_WAIT);
+        assertEquals(
+                200,
+                lead.device.answer(challenge, "approve", (String) opened.get("code")).status());
+        assertEquals(
+                "applied", api(breaker, "GET", "/requests/" + id, null).jsonMap().get("state"));
+
+        WebDriver phone = open(Viewport.MOBILE);
+        signIn(phone, reviewer);
+        phone.get(KeycloakServer.realmUrl(REALM) + "/approval-guard/desk/#/request/" + id);
+        awaitRequestState(phone, "applied");
+        assertTrue(
+                phone.findElement(By.id("request-facts")).getText().contains("0 of 2"),
+                "the review is due: " + phone.findElement(By.id("request-facts")).getText());
+        awaitUntil(
+                phone,
+                "the review button",
+                PAGE_TIMEOUT,
+                d -> d.findElement(By.id("review-button")).isDisplayed());
+        click(phone, phone.findElement(By.id("review-button")));
+        awaitUntil(
+                phone,
+                "the code to type on the device",
+                PAGE_TIMEOUT,
+                d -> !d.findElements(By.id("approval-code")).isEmpty());
+        String code = phone.findElement(By.id("approval-code")).getText().trim();
+        Map<String, Object> review = reviewer.device.awaitChallenge(PushScenario.DEVICE_WAIT);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> context = (Map<String, Object>) review.get("context");
+        assertEquals(Boolean.TRUE, context.get("review"), "the device knows it is a review");
+        assertEquals(200, reviewer.device.answer(review, "approve", code).status());
+        awaitUntil(
+                phone,
+                "the review counted, by itself",
+                MOVES_ON_BY_ITSELF,
+                d ->
+                        !d.findElements(By.cssSelector("#approval-result[data-status='approved']"))
+                                        .isEmpty()
+                                && d.findElement(By.id("request-facts"))
+                                        .getText()
+                                        .contains("1 of 2"));
+        assertNoHorizontalScroll(phone, "the reviewed request on a phone");
+        screenshot(phone, "reviewed");
     }
 
     @Test
@@ -484,6 +550,16 @@ class DeskBrowserIT {
     }
 
     // ================================================================ people and browsers
+
+    /** The governance API with the person's own access token (password grant of admin-cli). */
+    private static HttpResult api(PushScenario person, String method, String path, Object body) {
+        return OidcClient.call(
+                method,
+                "/realms/" + REALM + "/approval-guard/governance" + path,
+                OidcClient.passwordToken(
+                        REALM, "admin-cli", person.username, PushScenario.PASSWORD),
+                body == null ? null : Json.write(body));
+    }
 
     /** A person with an enrolled reference device (the realm's flow asks everyone for push). */
     private static PushScenario person(List<String> roles, List<String> groups) {
