@@ -228,11 +228,11 @@ class DeskBrowserIT {
         PushScenario reviewer = person(List.of(APPROVER), List.of(SECURITY));
         PushScenario subject = PushScenario.enrolledUser(admin);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("kind", "unlock_user");
+        body.put("kind", "reset_second_factors");
         body.put("subject", subject.username);
         body.put("change", Map.of());
         body.put("reason_code", "incident");
-        body.put("justification", "Locked out during an incident");
+        body.put("justification", "Device stolen during an incident");
         body.put("ticket", "INC-4711");
         body.put("break_glass", true);
         String id =
