@@ -91,7 +91,7 @@ async function start() {
   call = createApi(desk.apiBase, tokens, signedOut);
   const who = await call('GET', '/desk/me');
   if (!who.ok || !who.data) { fail(who.description); return; }
-  me = { username: String(who.data.username), roles: Array.isArray(who.data.roles) ? who.data.roles : [],
+  me = { id: String(who.data.id), username: String(who.data.username), roles: Array.isArray(who.data.roles) ? who.data.roles : [],
     allRoles: Array.isArray(who.data.governance_roles) ? who.data.governance_roles : [] };
   $('#who-name').textContent = visible(me.username);
   $('#who').hidden = false;
@@ -182,8 +182,12 @@ async function loadRequest(id) {
   // A break-glass change, applied, waits for its review by two other people (the server says
   // who may: its refusal is shown as it comes).
   const review = view.review && typeof view.review === 'object' ? view.review : null;
+  // The view has no you.may_review: the page leaves out the people who can never review it
+  // (the requester, the subject, whoever approved or reviewed it already).
+  const involved = [view.requester && view.requester.id, view.subject && view.subject.id,
+    ...(Array.isArray(view.approvals) ? view.approvals.map((a) => a.approver_id) : [])];
   const mayReview = view.state === 'applied' && !!review && typeof review.reviewed_at !== 'number'
-    && (holds(ROLE_APPROVER) || holds(ROLE_AUDITOR));
+    && (holds(ROLE_APPROVER) || holds(ROLE_AUDITOR)) && !involved.includes(me.id);
   $('#approve-area').hidden = !((holds(ROLE_APPROVER) && view.state === 'pending') || mayReview || approval);
   $('#approve-button').hidden = !mayApprove || approving;
   $('#review-button').hidden = !mayReview || approving;

@@ -280,6 +280,8 @@ class DeskBrowserIT {
                                 && d.findElement(By.id("request-facts"))
                                         .getText()
                                         .contains("1 of 2"));
+        assertFalse(
+                phone.findElement(By.id("review-button")).isDisplayed(), "one review per person");
         assertNoHorizontalScroll(phone, "the reviewed request on a phone");
         screenshot(phone, "reviewed");
     }
