@@ -155,6 +155,7 @@ public final class FakeDirectory {
 
     private final KeycloakSessionFactory factory =
             StrictProxy.of(KeycloakSessionFactory.class, "session factory")
+                    .on("create()", a -> newSession(new FakeTransactionManager()))
                     .on(
                             "getProviderFactory(Class)",
                             a -> {
@@ -168,15 +169,39 @@ public final class FakeDirectory {
 
     /** A session over this directory: users, groups, brute-force protection, login failures. */
     public KeycloakSession session() {
+        return newSession(null);
+    }
+
+    /**
+     * Sessions the code under test makes itself ({@code KeycloakSessionFactory.create()}, as {@code
+     * runJobInTransaction} does) have a transaction, begun and ended by their caller.
+     */
+    private KeycloakSession newSession(FakeTransactionManager transaction) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
         KeycloakContext context =
                 StrictProxy.of(KeycloakContext.class, "directory context")
                         .on("getRealm()", a -> realm)
                         // no HTTP request behind a unit test
                         .on("getUri()", a -> null)
                         .build();
-        return StrictProxy.of(KeycloakSession.class, "directory session")
-                .on("getContext()", a -> context)
-                .on("users()", a -> userProvider)
+        StrictProxy<KeycloakSession> session =
+                StrictProxy.of(KeycloakSession.class, "directory session")
+                        .on("getContext()", a -> context)
+                        .on("getAttribute(String)", a -> attributes.get((String) a[0]))
+                        .onCall(
+                                "setAttribute(String,Object)",
+                                a -> attributes.put((String) a[0], a[1]));
+        if (transaction != null) {
+            session.on("getTransactionManager()", a -> transaction)
+                    .onCall(
+                            "close()",
+                            a -> {
+                                if (transaction.isActive()) {
+                                    transaction.commit();
+                                }
+                            });
+        }
+        return session.on("users()", a -> userProvider)
                 .on("groups()", a -> groupProvider)
                 .on("realms()", a -> realms)
                 .on("loginFailures()", a -> loginFailures)
@@ -195,6 +220,11 @@ public final class FakeDirectory {
 
     public RealmModel realm() {
         return realm;
+    }
+
+    /** Creates sessions over this directory, each with a transaction of its own. */
+    public KeycloakSessionFactory factory() {
+        return factory;
     }
 
     /** Changes made through the fakes so far (not the test's own set-up). */
