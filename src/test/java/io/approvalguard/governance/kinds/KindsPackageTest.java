@@ -15,7 +15,7 @@ class KindsPackageTest {
         JavaClasses classes =
                 new ClassFileImporter()
                         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                        .importPackages("io.approvalguard");
+                        .importPackages("io.approvalguard.governance.kinds");
         noClasses()
                 .that()
                 .resideInAPackage("io.approvalguard.governance.kinds..")
