@@ -2,18 +2,25 @@ package io.approvalguard.governance.kinds;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.approvalguard.testkit.AdminClient;
+import io.approvalguard.testkit.Json;
 import io.approvalguard.testkit.KeycloakServer;
+import io.approvalguard.testkit.SmtpReceiver;
 import io.approvalguard.testkit.TimeOffset;
 import io.approvalguard.testkit.oidc.HttpResult;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -187,13 +194,56 @@ class ChangeKindsIT {
                         + attributes);
     }
 
+    @Test
+    void aPasswordResetEmailsAShortLivedUpdatePasswordLink() throws Exception {
+        String realm = "ag-risk";
+        String user = admin.createUser(realm, "gov-pw-" + suffix(), "secret");
+        String email = (String) admin.getUser(realm, user).get("email");
+        HttpResult refused =
+                apply(realm, "reset_password", user, Map.of("link_lifetime_seconds", 60));
+        refused.assertError(400, "invalid_change");
+        try (SmtpReceiver smtp = new SmtpReceiver(8025)) {
+            long before = KeycloakServer.serverNow().getEpochSecond();
+            Map<String, Object> answer =
+                    apply(realm, "reset_password", user, Map.of("link_lifetime_seconds", 300))
+                            .expect(200)
+                            .jsonMap();
+            assertEquals(Map.of("link_lifetime_seconds", 300), answer.get("change"));
+            assertTrue(
+                    ((List<?>) admin.getUser(realm, user).get("requiredActions"))
+                            .contains("UPDATE_PASSWORD"));
+            SmtpReceiver.Message mail = smtp.awaitMessageTo(email, Duration.ofSeconds(30));
+            assertNotNull(mail, "the link is emailed after the commit");
+            String text = mail.data().replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+            Matcher link =
+                    Pattern.compile(
+                                    Pattern.quote(KeycloakServer.realmUrl(realm))
+                                            + "/login-actions/action-token\\?key=([A-Za-z0-9_.-]+)")
+                            .matcher(text);
+            assertTrue(link.find(), text);
+            String[] jwt = link.group(1).split("\\.");
+            Map<String, Object> claims =
+                    Json.readMap(
+                            new String(
+                                    Base64.getUrlDecoder().decode(jwt[1]), StandardCharsets.UTF_8));
+            assertEquals(user, claims.get("sub"));
+            assertEquals(List.of("UPDATE_PASSWORD"), claims.get("rqac"));
+            long exp = ((Number) claims.get("exp")).longValue();
+            assertTrue(exp >= before + 300 && exp <= before + 310, "expires in 5 min: " + claims);
+        }
+    }
+
     private HttpResult apply(String kind, String userId, Map<String, Object> change) {
+        return apply(REALM, kind, userId, change);
+    }
+
+    private HttpResult apply(String realm, String kind, String userId, Map<String, Object> change) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("kind", kind);
         body.put("user_id", userId);
         body.put("change", change);
         body.put("request_id", UUID.randomUUID().toString());
-        return admin.send("POST", testing() + "/apply", body);
+        return admin.send("POST", testing(realm) + "/apply", body);
     }
 
     @SuppressWarnings("unchecked")
@@ -233,7 +283,11 @@ class ChangeKindsIT {
     }
 
     private static String testing() {
-        return KeycloakServer.realmUrl(REALM) + "/approval-guard-testing/governance";
+        return testing(REALM);
+    }
+
+    private static String testing(String realm) {
+        return KeycloakServer.realmUrl(realm) + "/approval-guard-testing/governance";
     }
 
     private static String realmPath() {

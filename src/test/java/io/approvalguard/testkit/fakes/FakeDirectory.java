@@ -178,9 +178,11 @@ public final class FakeDirectory {
      */
     private KeycloakSession newSession(FakeTransactionManager transaction) {
         Map<String, Object> attributes = new LinkedHashMap<>();
+        RealmModel[] contextRealm = {realm};
         KeycloakContext context =
                 StrictProxy.of(KeycloakContext.class, "directory context")
-                        .on("getRealm()", a -> realm)
+                        .on("getRealm()", a -> contextRealm[0])
+                        .onCall("setRealm(RealmModel)", a -> contextRealm[0] = (RealmModel) a[0])
                         // no HTTP request behind a unit test
                         .on("getUri()", a -> null)
                         .build();
