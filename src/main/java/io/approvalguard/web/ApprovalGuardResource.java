@@ -3,6 +3,7 @@ package io.approvalguard.web;
 import io.approvalguard.deviceapi.DeviceResource;
 import io.approvalguard.deviceapi.WebApproverResource;
 import io.approvalguard.governance.GovernanceResource;
+import io.approvalguard.governance.desk.DeskResource;
 import io.approvalguard.push.LoginStatusResource;
 import io.approvalguard.support.http.ApiError;
 import io.approvalguard.support.http.RequestHeaderLimits;
@@ -13,9 +14,9 @@ import org.keycloak.models.KeycloakSession;
 
 /**
  * {@code /realms/{realm}/approval-guard}: the device API, the sign-in page's status, the web
- * approver, governance. Each locator first refuses, with our JSON error, a request its resource
- * does not serve (see {@link ResourceRoutes}); the device API also holds the header limits of its
- * contract.
+ * approver, governance and its desk page. Each locator first refuses, with our JSON error, a
+ * request its resource does not serve (see {@link ResourceRoutes}); the device API also holds the
+ * header limits of its contract.
  */
 public final class ApprovalGuardResource {
 
@@ -51,6 +52,12 @@ public final class ApprovalGuardResource {
     public GovernanceResource governance() {
         refuseAsJaxRsError(() -> admit(GovernanceResource.class));
         return new GovernanceResource(session);
+    }
+
+    @Path("desk")
+    public DeskResource desk() {
+        refuseAsJaxRsError(() -> admit(DeskResource.class));
+        return new DeskResource(session);
     }
 
     @Path("app")

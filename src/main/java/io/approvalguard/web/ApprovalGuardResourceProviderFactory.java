@@ -1,5 +1,6 @@
 package io.approvalguard.web;
 
+import io.approvalguard.governance.desk.DeskClient;
 import io.approvalguard.support.config.OptionGroup;
 import io.approvalguard.waiting.WaitSettings;
 import io.approvalguard.waiting.WaitingRequests;
@@ -44,6 +45,8 @@ public final class ApprovalGuardResourceProviderFactory implements RealmResource
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         waiting.start(factory);
+        // The governance desk's page is served here; its OIDC client is made in every realm.
+        factory.register(event -> DeskClient.onEvent(factory, event));
     }
 
     @Override
