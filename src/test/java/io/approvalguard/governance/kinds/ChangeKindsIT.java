@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.approvalguard.testkit.AdminClient;
 import io.approvalguard.testkit.Json;
 import io.approvalguard.testkit.KeycloakServer;
+import io.approvalguard.testkit.PushScenario;
 import io.approvalguard.testkit.SmtpReceiver;
 import io.approvalguard.testkit.TimeOffset;
 import io.approvalguard.testkit.oidc.HttpResult;
@@ -231,6 +232,37 @@ class ChangeKindsIT {
             long exp = ((Number) claims.get("exp")).longValue();
             assertTrue(exp >= before + 300 && exp <= before + 310, "expires in 5 min: " + claims);
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRevocationReceiptListsTheSessionsThatExisted() {
+        PushScenario user =
+                PushScenario.newUserIn(REALM, admin, List.of()).enrolThroughFirstLogin();
+        List<Map<String, Object>> before = admin.userSessions(REALM, user.userId);
+        assertEquals(1, before.size(), before.toString());
+        Map<String, Object> existing = before.get(0);
+
+        Map<String, Object> receipt =
+                admin.send("POST", testing() + "/revoke-sessions?user_id=" + user.userId, null)
+                        .expect(200)
+                        .jsonMap();
+        List<Map<String, Object>> ended = (List<Map<String, Object>>) receipt.get("sessions");
+        assertEquals(1, ended.size(), receipt.toString());
+        Map<String, Object> session = ended.get(0);
+        assertEquals(existing.get("id"), session.get("session_id"));
+        assertEquals(existing.get("ipAddress"), session.get("ip"));
+        assertEquals(
+                ((Number) existing.get("start")).longValue() / 1000,
+                ((Number) session.get("started")).longValue());
+        assertEquals(
+                List.copyOf(((Map<String, Object>) existing.get("clients")).values()),
+                session.get("clients"));
+        assertEquals(false, session.get("offline"));
+        assertEquals(List.of(), admin.userSessions(REALM, user.userId), "every session ended");
+        assertEquals(
+                ((Number) receipt.get("not_before")).longValue(),
+                ((Number) admin.getUser(REALM, user.userId).get("notBefore")).longValue());
     }
 
     private HttpResult apply(String kind, String userId, Map<String, Object> change) {
