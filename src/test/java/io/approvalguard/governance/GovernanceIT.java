@@ -257,6 +257,15 @@ class GovernanceIT {
         body.put("ticket", "INC-42");
         body.put("break_glass", true);
         call(requester, "POST", "/requests", body).assertError(403, "missing_role");
+        Map<String, Object> tooLong =
+                filing(
+                        subject,
+                        "grant_role",
+                        Map.of("role", "offline_access", "duration_seconds", 7200),
+                        "incident");
+        tooLong.put("ticket", "INC-41");
+        tooLong.put("break_glass", true);
+        call(breaker, "POST", "/requests", tooLong).assertError(400, "invalid_change");
         String id =
                 (String) call(breaker, "POST", "/requests", body).expect(201).jsonMap().get("id");
 
