@@ -261,11 +261,15 @@ class GovernanceIT {
                 filing(
                         subject,
                         "grant_role",
-                        Map.of("role", "offline_access", "duration_seconds", 7200),
+                        Map.of("role", "ag-gov-temporary", "duration_seconds", 7200),
                         "incident");
         tooLong.put("ticket", "INC-41");
         tooLong.put("break_glass", true);
-        call(breaker, "POST", "/requests", tooLong).assertError(400, "invalid_change");
+        parties.admin.send(
+                "POST", "/admin/realms/" + REALM + "/roles", Map.of("name", "ag-gov-temporary"));
+        HttpResult capped = call(breaker, "POST", "/requests", tooLong);
+        capped.assertError(400, "invalid_change");
+        assertTrue(capped.body().contains("at most 60 minutes"), capped.body());
         String id =
                 (String) call(breaker, "POST", "/requests", body).expect(201).jsonMap().get("id");
 
