@@ -48,6 +48,18 @@ final class ChangeDesk {
                                 + " request");
             }
         }
+        long maxGrant = policy.breakGlassMaxGrantMinutes() * 60L;
+        if (filing.breakGlass()
+                && filing.change().get("duration_seconds") instanceof Number asked
+                && asked.longValue() > maxGrant) {
+            // refused rather than shortened, so that what the approvers sign is what is applied
+            throw ApiError.badRequest(
+                    "invalid_change",
+                    "a break-glass grant lasts at most "
+                            + policy.breakGlassMaxGrantMinutes()
+                            + " minutes; ask for duration_seconds of at most "
+                            + maxGrant);
+        }
         long lifetime = policy.requestLifetimeMinutes() * 60L;
         ChangeRequestEntity request = requests.file(realm, requester, filing, quorum, lifetime);
         if (filing.breakGlass()) {

@@ -257,6 +257,19 @@ class GovernanceIT {
         body.put("ticket", "INC-42");
         body.put("break_glass", true);
         call(requester, "POST", "/requests", body).assertError(403, "missing_role");
+        Map<String, Object> tooLong =
+                filing(
+                        subject,
+                        "grant_role",
+                        Map.of("role", "ag-gov-temporary", "duration_seconds", 7200),
+                        "incident");
+        tooLong.put("ticket", "INC-41");
+        tooLong.put("break_glass", true);
+        parties.admin.send(
+                "POST", "/admin/realms/" + REALM + "/roles", Map.of("name", "ag-gov-temporary"));
+        HttpResult capped = call(breaker, "POST", "/requests", tooLong);
+        capped.assertError(400, "invalid_change");
+        assertTrue(capped.body().contains("at most 60 minutes"), capped.body());
         String id =
                 (String) call(breaker, "POST", "/requests", body).expect(201).jsonMap().get("id");
 

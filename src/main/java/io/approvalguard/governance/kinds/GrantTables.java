@@ -3,17 +3,14 @@ package io.approvalguard.governance.kinds;
 import io.approvalguard.support.config.Option;
 import io.approvalguard.support.config.OptionGroup;
 import io.approvalguard.support.persistence.JpaTables;
+import io.approvalguard.support.tx.ClusterTasks;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.common.util.Time;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner;
-import org.keycloak.timer.ScheduledTask;
-import org.keycloak.timer.TimerProvider;
 
 /**
  * The table of time-bound grants, {@code AG_GOV_GRANT}, and the task that closes them when due.
@@ -21,8 +18,8 @@ import org.keycloak.timer.TimerProvider;
  * <p>The factory that brings the table also owns the job that empties it: it is deployed with the
  * JAR on every node whatever the realms enable, exists once per node, and its {@code postInit} runs
  * before any request. Once Keycloak's database migration (this table included) has run, it closes
- * what fell due while the server was down, then schedules the task through Keycloak's {@link
- * ClusterAwareScheduledTaskRunner}: per interval one node of the cluster runs it. Closing a grant
+ * what fell due while the server was down, then schedules the task through {@link ClusterTasks}
+ * (Keycloak's cluster-aware runner): per interval one node of the cluster runs it. Closing a grant
  * locks its row, so a node's start-up run and another node's task never close one twice.
  *
  * <p>Option: {@code --spi-jpa-entity-provider--ag-gov-grt--expiry-interval-seconds}.
@@ -84,25 +81,12 @@ public final class GrantTables extends JpaTables {
     }
 
     private void schedule(KeycloakSessionFactory factory) {
-        ScheduledTask task =
-                new ScheduledTask() {
-                    @Override
-                    public void run(KeycloakSession session) {
-                        grants.expireDue(session.getKeycloakSessionFactory(), Time.currentTime());
-                    }
-
-                    @Override
-                    public String getTaskName() {
-                        return TASK;
-                    }
-                };
-        try (KeycloakSession session = factory.create()) {
-            session.getProvider(TimerProvider.class)
-                    .schedule(
-                            new ClusterAwareScheduledTaskRunner(factory, task, intervalMillis),
-                            intervalMillis,
-                            TASK);
-        }
+        ClusterTasks.schedule(
+                factory,
+                TASK,
+                intervalMillis,
+                session ->
+                        grants.expireDue(session.getKeycloakSessionFactory(), Time.currentTime()));
     }
 
     @Override

@@ -47,17 +47,17 @@ final class Inputs {
         if (!(value instanceof String text)) {
             throw new ChangeInvalid(name + " must be a string");
         }
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isISOControl(text.charAt(i))) {
+                throw new ChangeInvalid(name + " must not contain control characters");
+            }
+        }
         String trimmed = text.strip();
         if (trimmed.isEmpty()) {
             throw new ChangeInvalid(name + " must not be blank");
         }
         if (trimmed.length() > MAX_TEXT) {
             throw new ChangeInvalid(name + " is longer than " + MAX_TEXT + " characters");
-        }
-        for (int i = 0; i < trimmed.length(); i++) {
-            if (Character.isISOControl(trimmed.charAt(i))) {
-                throw new ChangeInvalid(name + " must not contain control characters");
-            }
         }
         return trimmed;
     }

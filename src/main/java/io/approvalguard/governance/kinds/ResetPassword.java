@@ -76,10 +76,6 @@ public final class ResetPassword implements ChangeKind {
         if (!subject.isEnabled()) {
             return Optional.of("the user is disabled; unlock or enable the user first");
         }
-        ClientModel client = SystemClientUtil.getSystemClient(realm);
-        if (client == null || !client.isEnabled()) {
-            return Optional.of("the realm's system client for action links is missing or disabled");
-        }
         return Optional.empty();
     }
 
@@ -125,6 +121,8 @@ public final class ResetPassword implements ChangeKind {
             throw new IllegalStateException(
                     "a password reset link is made while a request is being served");
         }
+        // the client the link signs in with, as Keycloak's admin endpoint picks it (account, or a
+        // system client it creates when account is gone): never in precheck, which changes nothing
         ClientModel client = SystemClientUtil.getSystemClient(realm);
         ExecuteActionsActionToken token =
                 new ExecuteActionsActionToken(

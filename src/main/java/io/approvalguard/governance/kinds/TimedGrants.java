@@ -144,8 +144,12 @@ public final class TimedGrants {
 
     private static String removeAccess(KeycloakSession session, TimedGrantEntity grant) {
         RealmModel realm = session.realms().getRealm(grant.getRealmId());
-        UserModel user =
-                realm == null ? null : session.users().getUserById(realm, grant.getUserId());
+        if (realm == null) {
+            return SUBJECT_GONE;
+        }
+        // a timer's session has no realm; Keycloak's user lookups need one
+        session.getContext().setRealm(realm);
+        UserModel user = session.users().getUserById(realm, grant.getUserId());
         if (user == null) {
             return SUBJECT_GONE;
         }

@@ -98,6 +98,12 @@ public final class TestingResource {
         return offsetResponse();
     }
 
+    /** Governed changes applied directly ({@link GovernanceTesting}), for loopback callers. */
+    @Path("governance")
+    public GovernanceTesting governance() {
+        return new GovernanceTesting(session, fromLoopback());
+    }
+
     /**
      * The caller's socket address must be loopback. Keycloak runs without proxy headers in the
      * tests, so this is the real peer address; it is always an IP literal, never a host name, so
