@@ -144,7 +144,7 @@ public final class ApprovalEngine {
                             challenge.expiresAt()));
         }
         ApprovalGuardEvent.CHALLENGE_SENT.emit(
-                event.clone()
+                aboutAccount(event.clone(), purpose)
                         .user(user)
                         .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id())
                         .detail(ApprovalGuardEvent.REASON, purpose.wireName())
@@ -169,9 +169,11 @@ public final class ApprovalEngine {
         Optional<Challenge> expired = store.decide(challenge, ChallengeStatus.EXPIRED, null);
         if (expired.isPresent()) {
             ApprovalGuardEvent.CHALLENGE_EXPIRED.emit(
-                    event.clone()
-                            .user(challenge.userId())
-                            .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id()));
+                    aboutAccount(
+                            event.clone()
+                                    .user(challenge.userId())
+                                    .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id()),
+                            challenge.purpose().orElse(null)));
             recordOutcome(challenge, PromptOutcome.TIMED_OUT);
             return expired.get();
         }
@@ -193,9 +195,11 @@ public final class ApprovalEngine {
         Wakes.afterCommit(
                 session, Wakes.user(challenge.realmId(), challenge.userId()), "cancelled");
         ApprovalGuardEvent.CHALLENGE_CANCELLED.emit(
-                event.clone()
-                        .user(challenge.userId())
-                        .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id()));
+                aboutAccount(
+                        event.clone()
+                                .user(challenge.userId())
+                                .detail(ApprovalGuardEvent.CHALLENGE_ID, challenge.id()),
+                        challenge.purpose().orElse(null)));
         recordOutcome(challenge, PromptOutcome.TIMED_OUT);
     }
 
@@ -489,11 +493,31 @@ public final class ApprovalEngine {
     }
 
     private void recordOutcome(Challenge challenge, PromptOutcome outcome) {
+        if (judgesAnotherAccount(challenge.purpose().orElse(null))
+                && (outcome == PromptOutcome.TIMED_OUT || outcome == PromptOutcome.DENIED)) {
+            // an approver's denial or unanswered approval of someone else's change is no sign
+            // that their own account is under attack: no back-off for their next sign-in
+            return;
+        }
         RealmModel realm = session.realms().getRealm(challenge.realmId());
         UserModel user =
                 realm == null ? null : session.users().getUserById(realm, challenge.userId());
         if (user != null) {
             throttle.recordOutcome(realm, user, outcome);
         }
+    }
+
+    /**
+     * A change approval judges another person's change: its prompts, timeouts and denials are not
+     * signals about the approver's own account (a wrong code or "this wasn't me" still are).
+     */
+    static boolean judgesAnotherAccount(Purpose purpose) {
+        return purpose == Purpose.CHANGE_APPROVAL;
+    }
+
+    private static EventBuilder aboutAccount(EventBuilder event, Purpose purpose) {
+        return judgesAnotherAccount(purpose)
+                ? event.detail(ApprovalGuardEvent.OWN_ACCOUNT, "false")
+                : event;
     }
 }

@@ -38,7 +38,10 @@ final class DecisionScoring {
                     case FAILED -> RiskInput.Kind.WRONG_CODE;
                     default -> null;
                 };
-        if (user == null || kind == null) {
+        if (user == null
+                || kind == null
+                || (kind == RiskInput.Kind.DENIED
+                        && ApprovalEngine.judgesAnotherAccount(challenge.purpose().orElse(null)))) {
             return;
         }
         Map<String, Object> context = challenge.context();

@@ -1,6 +1,7 @@
 package io.approvalguard.governance;
 
 import io.approvalguard.challenge.ApprovalEngine;
+import io.approvalguard.challenge.ApprovalGates;
 import io.approvalguard.challenge.Binding;
 import io.approvalguard.challenge.Challenge;
 import io.approvalguard.challenge.Opening;
@@ -243,53 +244,48 @@ public final class GovernanceResource {
     }
 
     private Response openChallenge(String id, UserModel caller, boolean review) {
-        {
-            {
-                ClientModel client = session.getContext().getClient();
-                EventBuilder event =
-                        new EventBuilder(realm, session, session.getContext().getConnection())
-                                .client(client);
-                Opening opening =
-                        new ChangeApprovals(session)
-                                .open(
-                                        realm,
-                                        id,
-                                        caller,
-                                        client,
-                                        session.getContext().getConnection().getRemoteAddr(),
-                                        ChangeDesk.policyOf(realm),
-                                        review,
-                                        event);
-                if (opening.isClosed()) {
-                    throw ApiError.forbidden(
-                            "no_approver_device",
-                            "you cannot approve now: "
-                                    + opening.closed().description()
-                                    + "; enrol an Approval Guard device first");
-                }
-                if (!opening.isOpened()) {
-                    throw new ApiError(
-                                    429,
-                                    "too_many_prompts",
-                                    "too many approval prompts for you just now; try again"
-                                            + " in "
-                                            + opening.retryAfterSeconds()
-                                            + " seconds")
-                            .header("Retry-After", Long.toString(opening.retryAfterSeconds()));
-                }
-                Challenge challenge = opening.challenge();
-                Map<String, Object> answer = new LinkedHashMap<>();
-                answer.put("challenge_id", challenge.id());
-                answer.put("code", opening.code());
-                answer.put("expires_at", challenge.expiresAt());
-                answer.put("device_notified", !opening.quiet());
-                return Response.status(Response.Status.CREATED)
-                        .entity(answer)
-                        .type(MediaType.APPLICATION_JSON_TYPE)
-                        .header("Cache-Control", "no-store")
-                        .build();
-            }
+        ClientModel client = session.getContext().getClient();
+        EventBuilder event =
+                new EventBuilder(realm, session, session.getContext().getConnection())
+                        .client(client);
+        Opening opening =
+                new ChangeApprovals(session)
+                        .open(
+                                realm,
+                                id,
+                                caller,
+                                client,
+                                session.getContext().getConnection().getRemoteAddr(),
+                                ChangeDesk.policyOf(realm),
+                                review,
+                                event);
+        if (opening.isClosed()) {
+            throw ApiError.forbidden(
+                    "no_approver_device",
+                    opening.closed() == ApprovalGates.Closed.NO_ACTIVE_DEVICE
+                            ? "you have no active Approval Guard device: enrol one, then approve"
+                            : "your device cannot approve now: " + opening.closed().description());
         }
+        if (!opening.isOpened()) {
+            throw new ApiError(
+                            429,
+                            "too_many_prompts",
+                            "too many approval prompts for you just now; try again in "
+                                    + opening.retryAfterSeconds()
+                                    + " seconds")
+                    .header("Retry-After", Long.toString(opening.retryAfterSeconds()));
+        }
+        Challenge challenge = opening.challenge();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("challenge_id", challenge.id());
+        answer.put("code", opening.code());
+        answer.put("expires_at", challenge.expiresAt());
+        answer.put("device_notified", !opening.quiet());
+        return Response.status(Response.Status.CREATED)
+                .entity(answer)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", "no-store")
+                .build();
     }
 
     /** Where the caller's own approval challenge stands, for their page to move on by itself. */

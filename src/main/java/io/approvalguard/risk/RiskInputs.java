@@ -3,6 +3,7 @@ package io.approvalguard.risk;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.approvalguard.stream.CloudEvents;
 import io.approvalguard.stream.sink.StreamEvent;
+import io.approvalguard.support.events.ApprovalGuardEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -50,6 +51,13 @@ public final class RiskInputs {
         Map<String, Object> envelope = read(event.json());
         Map<String, Object> data = object(envelope.get("data"));
         Map<String, Object> details = object(data.get("details"));
+        if ("false".equals(details.get(ApprovalGuardEvent.OWN_ACCOUNT))
+                && (kind == RiskInput.Kind.PROMPT_SENT
+                        || kind == RiskInput.Kind.TIMED_OUT
+                        || kind == RiskInput.Kind.DENIED)) {
+            // an approver's prompt on someone else's change request (ApprovalGuardEvent)
+            return null;
+        }
         if (kind == RiskInput.Kind.PASSWORD_RESET
                 && event.type().startsWith(CloudEvents.ADMIN_TYPE_PREFIX)
                 && !String.valueOf(data.get("resource_path")).endsWith("/reset-password")) {

@@ -114,6 +114,21 @@ class ApprovalEngineTest {
     }
 
     @Test
+    void anApproversDenialOfSomeoneElsesChangeIsNoFailedLoginOfTheirOwn() {
+        Opening opening = engine.open(tab, Purpose.CHANGE_APPROVAL);
+        Challenge challenge = opening.challenge();
+        assertEquals(
+                ChallengeStatus.DENIED,
+                engine.answer(phone, challenge.id(), denial(challenge)).status());
+        assertEquals(
+                List.of(),
+                keycloak.failedLogins(),
+                "denying a change request must not lock the approver out");
+        Opening next = engine.open(tab, Purpose.CHANGE_APPROVAL);
+        assertTrue(next.isOpened(), "and sets no back-off for their next prompt");
+    }
+
+    @Test
     void aWrongCodeFailsTheChallengeForGood() {
         Opening opening = engine.open(tab, Purpose.SIGN_IN);
         Challenge challenge = opening.challenge();

@@ -50,6 +50,13 @@ public enum ApprovalGuardEvent {
 
     public static final String LOGIN_NETWORK = "login_network";
 
+    /**
+     * {@code false} on the events of a challenge that judges someone else's change (a change
+     * approval): its prompts, timeouts and denials say nothing about the approver's own account, so
+     * the risk scorer does not count them against it.
+     */
+    public static final String OWN_ACCOUNT = "approval_own_account";
+
     /** Where the approving device's request came from. */
     public static final String APPROVER_COUNTRY = "approver_country";
 
