@@ -54,18 +54,15 @@ class VetoLinkIT {
         smtp = new SmtpReceiver(8025);
         AdminClient admin = AdminClient.forTestServer();
         HttpResult realm =
-                admin.send(
-                        "PUT",
-                        "/admin/realms/" + REALM,
+                withSmtp(
+                        admin,
                         Map.of(
-                                "smtpServer",
-                                Map.of(
-                                        "host",
-                                        "127.0.0.1",
-                                        "port",
-                                        "8025",
-                                        "from",
-                                        "security@approvalguard.test")));
+                                "host",
+                                "127.0.0.1",
+                                "port",
+                                "8025",
+                                "from",
+                                "security@approvalguard.test"));
         assertEquals(204, realm.status(), realm.body());
         parties = new GovernanceParties(admin);
         requester = parties.person(false, List.of("approval-guard-requester"), List.of());
@@ -77,10 +74,26 @@ class VetoLinkIT {
 
     @AfterAll
     static void noMoreMail() throws Exception {
-        AdminClient.forTestServer()
-                .send("PUT", "/admin/realms/" + REALM, Map.of("smtpServer", Map.of()))
-                .expect(204);
+        withSmtp(AdminClient.forTestServer(), Map.of()).expect(204);
         smtp.close();
+    }
+
+    /**
+     * Sets the realm's SMTP server, sending its attributes along: Keycloak resets a realm's CIBA
+     * settings (its polling interval among them) on an update without them.
+     */
+    @SuppressWarnings("unchecked")
+    private static HttpResult withSmtp(AdminClient admin, Map<String, Object> smtpServer) {
+        Map<String, Object> attributes =
+                (Map<String, Object>)
+                        admin.send("GET", "/admin/realms/" + REALM, null)
+                                .expect(200)
+                                .jsonMap()
+                                .get("attributes");
+        return admin.send(
+                "PUT",
+                "/admin/realms/" + REALM,
+                Map.of("smtpServer", smtpServer, "attributes", attributes));
     }
 
     @Test

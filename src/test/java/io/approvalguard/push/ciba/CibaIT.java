@@ -154,7 +154,7 @@ class CibaIT {
 
     /** Polls the token endpoint as a client honouring the realm's 1 s interval. */
     private Map<String, Object> poll(String authReqId) throws Exception {
-        Thread.sleep(1500);
+        Thread.sleep(1100);
         HttpResponse<String> response =
                 post(
                         "/protocol/openid-connect/token",
