@@ -129,6 +129,21 @@ public final class KeycloakServer implements BeforeAllCallback {
         }
     }
 
+    /**
+     * Like {@link #restartKeepingData()}, with the server down until {@code notBefore} at least:
+     * what falls due while it is down is then due by the time it starts, however fast it starts.
+     */
+    public static void restartKeepingDataAfter(Instant notBefore) throws InterruptedException {
+        synchronized (LOCK) {
+            stop();
+            long wait = Duration.between(Instant.now(), notBefore).toMillis();
+            if (wait > 0) {
+                Thread.sleep(wait);
+            }
+            running = RunningServer.restart(Settings.fromSystemProperties());
+        }
+    }
+
     /** Stops the server; idempotent. */
     public static void stop() {
         synchronized (LOCK) {
