@@ -2,6 +2,7 @@ package io.approvalguard.governance.desk;
 
 import io.approvalguard.governance.GovernanceRoles;
 import io.approvalguard.support.http.ApiError;
+import io.approvalguard.support.http.StaticPage;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -9,12 +10,9 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.keycloak.headers.SecurityHeadersProvider;
 import org.keycloak.models.BrowserSecurityHeaders;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -60,6 +58,8 @@ public final class DeskResource {
                     BrowserSecurityHeaders.CONTENT_SECURITY_POLICY, CSP,
                     BrowserSecurityHeaders.X_FRAME_OPTIONS, "DENY",
                     BrowserSecurityHeaders.X_CONTENT_TYPE_OPTIONS, "nosniff");
+
+    private static final StaticPage PAGE = new StaticPage(ROOT, FILES, STRICTER);
 
     private final KeycloakSession session;
 
@@ -133,48 +133,6 @@ public final class DeskResource {
     }
 
     private Response serve(String name) {
-        String type = FILES.get(name);
-        if (type == null) {
-            throw new ApiError(Response.Status.NOT_FOUND, "not_found", "no such file");
-        }
-        try (InputStream in = DeskResource.class.getResourceAsStream(ROOT + name)) {
-            if (in == null) {
-                throw new ApiError(Response.Status.NOT_FOUND, "not_found", "no such file");
-            }
-            Response.ResponseBuilder response =
-                    Response.ok(in.readAllBytes(), type).header("Cache-Control", "no-cache");
-            securityHeaders().forEach(response::header);
-            // Keycloak's own filter would put the realm's looser CSP over ours: it is skipped, and
-            // securityHeaders() sends the realm's set itself.
-            session.getProvider(SecurityHeadersProvider.class).options().skipHeaders();
-            return response.build();
-        } catch (IOException e) {
-            throw new IllegalStateException("desk file " + name + " cannot be read", e);
-        }
-    }
-
-    /**
-     * The realm's browser security headers as Keycloak sends them on its own pages (the realm's
-     * value, else Keycloak's default; an empty value sends none), with this page's stricter CSP,
-     * X-Frame-Options and X-Content-Type-Options.
-     */
-    private Map<String, String> securityHeaders() {
-        Map<String, String> realmValues =
-                session.getContext().getRealm().getBrowserSecurityHeaders();
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (BrowserSecurityHeaders header : BrowserSecurityHeaders.values()) {
-            String value = STRICTER.get(header);
-            if (value == null) {
-                value =
-                        realmValues == null
-                                ? header.getDefaultValue()
-                                : realmValues.getOrDefault(
-                                        header.getKey(), header.getDefaultValue());
-            }
-            if (value != null && !value.isEmpty()) {
-                headers.put(header.getHeaderName(), value);
-            }
-        }
-        return headers;
+        return PAGE.serve(session, name);
     }
 }
