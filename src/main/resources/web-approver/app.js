@@ -10,6 +10,9 @@
  *   - requests: asks GET /device/challenges?wait=25 while the page is visible (poller.js) and shows
  *     each pending challenge as a card (cards.js, render.js) that asks its question first, every
  *     detail one tap away; finished requests shrink to one line;
+ *   - notifications: "Turn on notifications" subscribes this browser to Web Push and registers the
+ *     subscription for its devices (notifications.js); the service worker (sw.js) shows a generic
+ *     notification and tells this page to ask at once; "#challenge=<id>" shows that request first;
  *   - every request carries a fresh Device-Proof (compact JWS, ES256) bound to method, URL, time,
  *     a nonce and the SHA-256 of the exact body bytes (crypto.js, api.js).
  * The page runs under a strict CSP (no inline script/style, no eval). Server data is only ever put
@@ -19,7 +22,9 @@ import { accountSecurityUrl, createApiClient, createServerClock, locateApi } fro
 import { createChallengeCards } from './cards.js';
 import { $, el, showNotice } from './dom.js';
 import { describeUserAgent, formatTime } from './format.js';
+import { browserPush, createPushControl } from './notifications.js';
 import { createPoller } from './poller.js';
+import { describePush } from './push-texts.js';
 import { deleteDevice, loadDevices, saveDevice } from './storage.js';
 
 const WAIT_SECONDS = 25; // how long the server may hold a request for challenges
@@ -29,6 +34,7 @@ const DEVICE_NAME_MAX = 64;
 let API = null; // { apiBase, realm }
 let call = null; // the signed API client
 let cards = null;
+let notifications = null;
 const clock = createServerClock();
 
 // Page state: body[data-state] = loading | no-device | enrolling | ready
@@ -48,6 +54,7 @@ function updatePageState() {
   $('#no-device').hidden = pageState !== 'no-device';
   $('#requests').hidden = pageState !== 'ready';
   $('#accounts').hidden = pageState !== 'ready';
+  $('#notifications').hidden = pageState !== 'ready' || $('#notifications').dataset.state === 'loading';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -60,6 +67,15 @@ function takeEnrolToken() {
   if (!params.has('enrol')) return null;
   history.replaceState(null, '', location.pathname + location.search);
   return params.get('enrol') || null;
+}
+
+/** Reads "#challenge=<id>" (a notification opened this page for it) and removes the fragment. */
+function takeWantedChallenge() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (!params.has('challenge')) return null;
+  history.replaceState(null, '', location.pathname + location.search);
+  const id = params.get('challenge');
+  return /^[A-Za-z0-9._~-]{1,128}$/.test(id) ? id : null;
 }
 
 function cryptoAvailable() {
@@ -153,6 +169,39 @@ async function refreshDevices() {
   }
   renderDevices();
   updatePageState();
+  if (notifications) notifications.sync(state.devices);
+}
+
+/** Ask every device's poller now: a push said a request waits. */
+function pollNow() {
+  Object.values(state.pollers).forEach((p) => p.kick());
+}
+
+function renderNotifications(pushState) {
+  const section = $('#notifications');
+  const view = describePush(pushState);
+  section.dataset.state = pushState.name;
+  $('#notifications-status').textContent = view.text; // the section's data-state colours a failure
+  const button = $('#notifications-button');
+  button.hidden = !view.button;
+  button.disabled = pushState.name === 'working';
+  if (view.button) {
+    button.textContent = view.button.label;
+    button.dataset.action = view.button.action;
+  }
+  updatePageState();
+}
+
+/** Messages of the service worker: a push arrived, or its notification was opened. */
+function listenToServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    const message = event.data;
+    if (!message || typeof message.challenge_id !== 'string') return;
+    if (message.type === 'show_challenge') cards.show(message.challenge_id);
+    if (message.type === 'show_challenge' || message.type === 'challenge_waiting') pollNow();
+  });
+  navigator.serviceWorker.startMessages();
 }
 
 function pollChallenges(device) {
@@ -235,6 +284,7 @@ function syncClock() {
 async function start() {
   // Take the token out of the address bar first, before anything can fail.
   const token = takeEnrolToken();
+  const wanted = takeWantedChallenge();
   API = locateApi(location.origin, location.pathname);
   if (!API) {
     showNotice($('#app-error'), 'This page must be opened from its address under /realms/{realm}/approval-guard/app/.', 'error');
@@ -252,11 +302,22 @@ async function start() {
       if ($('#enrol-status').classList.contains('notice-success')) showNotice($('#enrol-status'), '');
     },
   });
+  if (wanted) cards.show(wanted);
+  notifications = createPushControl({
+    push: browserPush(window, API.apiBase), call: call, saveDevice: saveDevice, onChange: renderNotifications,
+  });
+  $('#notifications-button').addEventListener('click', (event) => {
+    if (event.currentTarget.dataset.action === 'off') notifications.turnOff();
+    else notifications.turnOn();
+  });
+  listenToServiceWorker();
   $('#enrol-form').addEventListener('submit', submitEnrolment);
   $('#enrol-cancel').addEventListener('click', cancelEnrolment);
   window.addEventListener('hashchange', () => {
     const next = takeEnrolToken();
     if (next) startEnrolment(next);
+    const shown = takeWantedChallenge();
+    if (shown) { cards.show(shown); pollNow(); }
   });
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden) Object.values(state.pollers).forEach((p) => p.kick());

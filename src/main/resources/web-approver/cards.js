@@ -72,6 +72,22 @@ function showFraudConfirmation(entry, ask) {
  */
 export function createChallengeCards({ container, emptyNote, call, clock, accountUrl, onAdded }) {
   const cards = new Map(); // challenge id -> card entry
+  // The challenge a notification was opened for, until its card is there (it may take a poll).
+  let wanted = null;
+  const WANTED_FOR_MS = 120000;
+
+  /** Puts the wanted pending card first; true once it is. */
+  function showWanted() {
+    if (!wanted || Date.now() > wanted.until) { wanted = null; return false; }
+    const entry = cards.get(wanted.id);
+    if (!entry) return false;
+    wanted = null;
+    if (entry.final) return true; // answered or gone meanwhile: its line says so where it is
+    container.prepend(entry.node);
+    entry.node.classList.add('challenge-wanted');
+    if (typeof entry.node.scrollIntoView === 'function') entry.node.scrollIntoView({ block: 'nearest' });
+    return true;
+  }
 
   /**
    * Creates the card for a new challenge. The context is shown and hashed exactly as it was
@@ -291,6 +307,7 @@ export function createChallengeCards({ container, emptyNote, call, clock, accoun
         container.prepend(entry.node);
         onAdded();
       }
+      showWanted(); // after the new ones, so a newer request does not push it down
       for (const entry of [...cards.values()]) {
         if (entry.device.device_id === device.device_id && !listed.has(entry.id) && !entry.final && !entry.busy) {
           updateCard(entry); // ends it as expired when its time is up
@@ -298,6 +315,12 @@ export function createChallengeCards({ container, emptyNote, call, clock, accoun
         }
       }
       updateEmptyState();
+    },
+
+    /** Shows this challenge first, now or when a poll brings it (a notification was opened for it). */
+    show(challengeId) {
+      wanted = { id: challengeId, until: Date.now() + WANTED_FOR_MS };
+      showWanted();
     },
 
     /** A device removed from this browser or from the account takes its cards with it. */

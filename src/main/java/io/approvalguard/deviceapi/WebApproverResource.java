@@ -22,8 +22,8 @@ public final class WebApproverResource {
     private static final String JS = "text/javascript; charset=utf-8";
 
     /**
-     * Every file served, by name; app.js is the entry module, the other .js files the modules it
-     * imports.
+     * Every file served, by name; app.js is the entry module, sw.js the service worker (a classic
+     * script), the other .js files the modules app.js imports.
      */
     private static final Map<String, String> FILES =
             Map.ofEntries(
@@ -36,9 +36,13 @@ public final class WebApproverResource {
                     Map.entry("display.js", JS),
                     Map.entry("dom.js", JS),
                     Map.entry("format.js", JS),
+                    Map.entry("notifications.js", JS),
                     Map.entry("poller.js", JS),
+                    Map.entry("push-texts.js", JS),
                     Map.entry("render.js", JS),
                     Map.entry("storage.js", JS),
+                    // the service worker: its scope is this folder, so no Service-Worker-Allowed
+                    Map.entry("sw.js", JS),
                     Map.entry("values.js", JS),
                     Map.entry("app.css", "text/css; charset=utf-8"),
                     Map.entry("manifest.webmanifest", "application/manifest+json; charset=utf-8"),
@@ -48,7 +52,8 @@ public final class WebApproverResource {
 
     private static final String CSP =
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                    + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+                    + "connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                    + "form-action 'self'";
 
     /** Where this page is stricter than a realm may be; every other header is the realm's. */
     private static final Map<BrowserSecurityHeaders, String> STRICTER =

@@ -30,7 +30,8 @@ class WebApproverHeadersIT {
     private static final String REALM = "ag-headers";
     private static final String CSP =
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                    + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+                    + "connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                    + "form-action 'self'";
 
     private final AdminClient admin = AdminClient.forTestServer();
     private final HttpClient http =
@@ -67,7 +68,7 @@ class WebApproverHeadersIT {
 
     @Test
     void everyFileCarriesTheRealmsHeadersAndThePagesStricterPolicy() {
-        for (String file : List.of("", "app.js", "app.css", "index.html")) {
+        for (String file : List.of("", "app.js", "app.css", "index.html", "sw.js")) {
             HttpResponse<String> response = get(REALM, file);
             assertEquals(200, response.statusCode(), file);
             assertEquals("max-age=600", header(response, "Strict-Transport-Security"), file);
