@@ -103,6 +103,18 @@ test('a network failure is a result with status 0, never an exception', async ()
     { ok: false, status: 0, error: 'network_error', description: 'The server could not be reached.' });
 });
 
+test('a request cancelled through its signal is a result too: "aborted"', async () => {
+  const controller = new AbortController();
+  const { call, requests } = client((url, init) => {
+    init.signal.throwIfAborted();
+    return response(200, { json: {} });
+  });
+  controller.abort();
+  assert.deepEqual(await call(await privateKey(), device, 'GET', '/device/challenges', undefined, '?wait=25', controller.signal),
+    { ok: false, status: 0, error: 'aborted', description: 'The request was cancelled.' });
+  assert.equal(requests[0].init.signal, controller.signal);
+});
+
 test('the proof is dated by the server clock learnt from the Date header', async () => {
   const now = Date.UTC(2025, 10, 22, 8, 0, 0);
   const clock = createServerClock(() => now);

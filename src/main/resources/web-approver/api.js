@@ -36,11 +36,12 @@ export function createServerClock(nowMillis = () => Date.now()) {
 
 /**
  * A function for signed calls to the API under `apiBase`:
- * call(privateKey, device, method, path, body, query) returns { ok, status, data, error, description }
- * and never throws: a network failure is reported as status 0 / error "network_error".
+ * call(privateKey, device, method, path, body, query, signal) returns { ok, status, data, error, description }
+ * and never throws: a network failure is reported as status 0 / error "network_error", a request
+ * cancelled through the AbortSignal `signal` as error "aborted".
  */
 export function createApiClient(apiBase, clock, fetchImpl = (url, init) => fetch(url, init)) {
-  return async function call(privateKey, device, method, path, body, query) {
+  return async function call(privateKey, device, method, path, body, query, signal) {
     const url = apiBase + path; // the proof's htu: the URL without its query
 
     // Encode once: the same bytes are hashed into bh and sent on the wire.
@@ -52,9 +53,10 @@ export function createApiClient(apiBase, clock, fetchImpl = (url, init) => fetch
       headers['Device-Proof'] = await makeProof(privateKey, device, method, url, bodyBytes, clock.nowSeconds());
       response = await fetchImpl(url + (query || ''), {
         method: method, headers: headers, body: bodyBytes,
-        credentials: 'omit', cache: 'no-store', redirect: 'error',
+        credentials: 'omit', cache: 'no-store', redirect: 'error', signal: signal,
       });
     } catch (e) {
+      if (e && e.name === 'AbortError') return { ok: false, status: 0, error: 'aborted', description: 'The request was cancelled.' };
       return { ok: false, status: 0, error: 'network_error', description: 'The server could not be reached.' };
     }
     clock.learn(response);

@@ -206,7 +206,7 @@ function listenToServiceWorker() {
 
 function pollChallenges(device) {
   return createPoller(
-    () => call(device.keyPair.privateKey, device, 'GET', '/device/challenges', undefined, '?wait=' + WAIT_SECONDS),
+    (signal) => call(device.keyPair.privateKey, device, 'GET', '/device/challenges', undefined, '?wait=' + WAIT_SECONDS, signal),
     (result) => {
       if (result.ok) {
         setDeviceStatus(device, null);
