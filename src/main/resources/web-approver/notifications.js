@@ -68,11 +68,14 @@ function madeWithKey(subscription, key) {
 
 /**
  * The control. `call` is the signed API client, `saveDevice` stores a device record (each
- * remembers the endpoint the server has for it, `push_endpoint`).
+ * remembers the endpoint it registered, `push_endpoint`, to take it back once the browser drops it).
  */
 export function createPushControl({ push, call, saveDevice, onChange, timeoutMs = SUBSCRIBE_TIMEOUT_MS }) {
   let devices = [];
   let queue = Promise.resolve();
+  // device id -> endpoint told to the server since this page loaded: once per load, as an app
+  // registers each time it starts (the server drops an address its push service calls gone).
+  const told = new Map();
   const set = (state) => onChange(state);
 
   async function serverKey() {
@@ -98,15 +101,18 @@ export function createPushControl({ push, call, saveDevice, onChange, timeoutMs 
     }
   }
 
-  /** Tells the server of this subscription for every device that does not have it yet. */
+  /** Tells the server of this subscription for every device not told of it since the page loaded. */
   async function registerDevices(sub) {
     const body = { provider: 'webpush', subscription: sub.toJSON() };
     for (const device of devices) {
-      if (device.push_endpoint === sub.endpoint) continue;
+      if (told.get(device.device_id) === sub.endpoint) continue;
       const result = await call(device.keyPair.privateKey, device, 'PUT', '/device/push', body);
       if (!result.ok) throw new PushFailure(REASONS.serverRefused(result.description));
-      device.push_endpoint = sub.endpoint;
-      await saveDevice(device);
+      told.set(device.device_id, sub.endpoint);
+      if (device.push_endpoint !== sub.endpoint) {
+        device.push_endpoint = sub.endpoint;
+        await saveDevice(device);
+      }
     }
   }
 
@@ -117,6 +123,7 @@ export function createPushControl({ push, call, saveDevice, onChange, timeoutMs 
       const result = await call(device.keyPair.privateKey, device, 'DELETE', '/device/push');
       // unknown_device: the device, and its address with it, is gone already
       if (result.ok || result.error === 'unknown_device') {
+        told.delete(device.device_id);
         delete device.push_endpoint;
         await saveDevice(device);
       } else if (!failure) {

@@ -126,6 +126,13 @@ public final class DevToolsSocket implements AutoCloseable {
         }
     }
 
+    /** Forgets the events received so far: what is awaited next must come after this. */
+    public void clearEvents() {
+        synchronized (events) {
+            events.clear();
+        }
+    }
+
     @Override
     public void close() {
         socket.abort();
