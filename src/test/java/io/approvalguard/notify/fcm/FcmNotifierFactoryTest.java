@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.approvalguard.device.PushAddress;
+import io.approvalguard.notify.PushOutcome;
 import io.approvalguard.testkit.FakeFcm;
+import io.approvalguard.testkit.fakes.StrictProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClientBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.keycloak.Config;
+import org.keycloak.connections.httpclient.HttpClientProvider;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ProviderConfigProperty;
 
 class FcmNotifierFactoryTest {
@@ -119,6 +125,52 @@ class FcmNotifierFactoryTest {
                         "backoff-initial-ms"),
                 names);
         assertEquals("spi-approval-guard-notifier--fcm", FcmNotifierFactory.OPTIONS.scope());
+    }
+
+    @Test
+    void wiredFromItsOptionsItSendsThroughKeycloaksClient() throws IOException {
+        try (FakeFcm fcm = new FakeFcm(0).start();
+                CloseableHttpClient client = HttpClientBuilder.create().build()) {
+            FakeFcm.Account account = fcm.writeServiceAccount(dir, "ag-test");
+            FcmNotifierFactory factory =
+                    factory(
+                            Map.of(
+                                    "service-account-file", account.file().toString(),
+                                    "endpoint", fcm.origin(),
+                                    "timeout-ms", "2000"));
+            factory.postInit(null); // the queue keeps the session factory for later
+            try {
+                HttpClientProvider http =
+                        StrictProxy.of(HttpClientProvider.class, "http client provider")
+                                .on("getHttpClient()", a -> client)
+                                .build();
+                KeycloakSession session =
+                        StrictProxy.of(KeycloakSession.class, "session")
+                                .on(
+                                        "getProvider(Class)",
+                                        a -> a[0] == HttpClientProvider.class ? http : null)
+                                .build();
+
+                PushOutcome outcome =
+                        factory.create(session)
+                                .send(FcmNotifierTest.message(60), FcmNotifierTest.address());
+
+                assertEquals(PushOutcome.delivered(), outcome);
+                assertEquals(1, fcm.exchanges());
+                assertEquals(FcmNotifierTest.DEVICE_TOKEN, fcm.messages().get(0).token());
+                assertEquals(2000, factory.queue().settings().timeoutMs());
+            } finally {
+                factory.close();
+            }
+        }
+    }
+
+    @Test
+    void unconfiguredItFailsEachSendWithTheReason() {
+        FcmNotifierFactory factory = factory(Map.of());
+        PushOutcome outcome =
+                factory.create(null).send(FcmNotifierTest.message(60), FcmNotifierTest.address());
+        assertEquals(PushOutcome.failed(factory.unavailableReason()), outcome);
     }
 
     // ---- device addresses -------------------------------------------------------------------
