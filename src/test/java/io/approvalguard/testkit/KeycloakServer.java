@@ -532,6 +532,8 @@ public final class KeycloakServer implements BeforeAllCallback {
             command.add("--spi-approval-guard-sink--kafka--max-block-ms=2000");
             command.add("--spi-approval-guard-sink--kafka--delivery-timeout-ms=5000");
             command.add("--spi-approval-guard-sink--kafka--request-timeout-ms=2000");
+            // Push providers deliver to loopback stand-ins that push tests start.
+            command.addAll(PushServices.serverOptions());
             command.add("--spi-events-listener--approval-guard--backoff-max-ms=2000");
             command.add(
                     "--spi-events-listener--approval-guard--anonymous-failures-window-seconds="
