@@ -103,15 +103,12 @@ public final class FcmNotifierFactory extends QueuedNotifierFactory {
         return settings == null ? "the fcm notifier has not started" : settings.unavailableReason();
     }
 
-    /** {@code {"token": "<FCM registration token>"}}, nothing else. */
+    /**
+     * {@code {"token": "<FCM registration token>"}}; other members (the request's {@code provider})
+     * are ignored, as every provider does.
+     */
     @Override
     public PushAddress parseAddress(Map<String, Object> json, long now) {
-        for (String member : json.keySet()) {
-            if (!"token".equals(member)) {
-                throw new IllegalArgumentException(
-                        "unknown member " + shown(member) + ": an fcm address has only \"token\"");
-            }
-        }
         Object token = json.get("token");
         if (token == null) {
             throw new IllegalArgumentException("token is missing: the FCM registration token");
@@ -121,12 +118,6 @@ public final class FcmNotifierFactory extends QueuedNotifierFactory {
                     "token is not an FCM registration token: 1 to 4096 visible ASCII characters");
         }
         return PushAddress.token(PROVIDER_ID, text, now);
-    }
-
-    private static String shown(String member) {
-        return member.length() <= 40 && member.chars().allMatch(c -> c > 0x20 && c < 0x7f)
-                ? "\"" + member + "\""
-                : "(not shown)";
     }
 
     @Override
