@@ -85,16 +85,23 @@ final class AccessTokens {
             pending = exchanging;
         }
         if (mine) {
-            Grant grant;
+            Grant grant =
+                    Grant.failed(PushOutcome.retry("the token exchange ended without an answer"));
             try {
                 grant = exchange(budget);
             } catch (RuntimeException e) {
-                grant = Grant.failed(PushOutcome.retry("token exchange failed: " + e));
+                // the class only: a message might hold what was being signed
+                grant =
+                        Grant.failed(
+                                PushOutcome.retry(
+                                        "token exchange failed: " + e.getClass().getSimpleName()));
+            } finally {
+                // whatever happened, the next caller may exchange again; the waiters hear now
+                synchronized (lock) {
+                    exchanging = null;
+                }
+                pending.complete(grant);
             }
-            synchronized (lock) {
-                exchanging = null;
-            }
-            pending.complete(grant);
             return grant;
         }
         return await(pending, budget);
