@@ -5,6 +5,8 @@
 # AG_HTTP_HOST (127.0.0.1), AG_HTTP_PORT (8080): where plain HTTP listens.
 # AG_HTTPS_CERT, AG_HTTPS_KEY: PEM certificate and key; when both are set, HTTPS listens on
 #   AG_HTTPS_PORT (8443) on every interface as well, for a phone on the same network.
+# AG_PUSH_SUBJECT: a mailto: or https: contact for the push services; when set, the web approver
+#   offers notifications (Web Push).
 set -euo pipefail
 dist="$1"
 jar="$2"
@@ -24,6 +26,9 @@ args=(start-dev --import-realm
   --spi-ciba-auth-channel--provider=approval-guard
   --spi-approval-guard-sink--log--enabled=true
   --log-level=INFO,io.approvalguard:debug)
+if [[ -n "${AG_PUSH_SUBJECT:-}" ]]; then
+  args+=(--spi-approval-guard-notifier--webpush--vapid-subject="$AG_PUSH_SUBJECT")
+fi
 if [[ -n "${AG_HTTPS_CERT:-}" && -n "${AG_HTTPS_KEY:-}" ]]; then
   args+=(--https-port="${AG_HTTPS_PORT:-8443}" --https-certificate-file="$AG_HTTPS_CERT"
     --https-certificate-key-file="$AG_HTTPS_KEY")
