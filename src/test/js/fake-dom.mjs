@@ -37,6 +37,7 @@ class FakeElement {
     const classes = () => this.className.split(' ').filter(Boolean);
     return {
       add: (name) => { if (!classes().includes(name)) this.className = [...classes(), name].join(' '); },
+      remove: (name) => { this.className = classes().filter((c) => c !== name).join(' '); },
       contains: (name) => classes().includes(name),
     };
   }
@@ -47,7 +48,11 @@ class FakeElement {
 
   append(...nodes) { this.childNodes.push(...nodes.map(asNode)); }
 
-  prepend(...nodes) { this.childNodes.unshift(...nodes.map(asNode)); }
+  /** Like the DOM's, moves a node that is a child already. */
+  prepend(...nodes) {
+    this.childNodes = this.childNodes.filter((node) => !nodes.includes(node));
+    this.childNodes.unshift(...nodes.map(asNode));
+  }
 
   get children() { return this.childNodes.filter((node) => node.nodeType === 1); }
 

@@ -172,7 +172,7 @@ async function refreshDevices() {
   if (notifications) notifications.sync(state.devices);
 }
 
-/** Ask every device's poller now: a push said a request waits. */
+/** Ask every device's poller now: a push said a request waits, or the page is shown again. */
 function pollNow() {
   Object.values(state.pollers).forEach((p) => p.kick());
 }
@@ -320,7 +320,7 @@ async function start() {
     if (shown) { cards.show(shown); pollNow(); }
   });
   document.addEventListener('visibilitychange', () => {
-    if (!document.hidden) Object.values(state.pollers).forEach((p) => p.kick());
+    if (!document.hidden) pollNow();
   });
   setInterval(() => cards.tick(), 1000);
 

@@ -74,19 +74,21 @@ export function createChallengeCards({ container, emptyNote, call, clock, accoun
   const cards = new Map(); // challenge id -> card entry
   // The challenge a notification was opened for, until its card is there (it may take a poll).
   let wanted = null;
+  let shownFirst = null; // the card last put first for a notification, marked
   const WANTED_FOR_MS = 120000;
 
-  /** Puts the wanted pending card first; true once it is. */
+  /** Puts the wanted card first once it is there, unless it has ended meanwhile (its line says so where it is). */
   function showWanted() {
-    if (!wanted || Date.now() > wanted.until) { wanted = null; return false; }
+    if (!wanted || Date.now() > wanted.until) { wanted = null; return; }
     const entry = cards.get(wanted.id);
-    if (!entry) return false;
+    if (!entry) return;
     wanted = null;
-    if (entry.final) return true; // answered or gone meanwhile: its line says so where it is
+    if (entry.final) return;
+    if (shownFirst) shownFirst.node.classList.remove('challenge-wanted');
+    shownFirst = entry;
     container.prepend(entry.node);
     entry.node.classList.add('challenge-wanted');
     if (typeof entry.node.scrollIntoView === 'function') entry.node.scrollIntoView({ block: 'nearest' });
-    return true;
   }
 
   /**
