@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.approvalguard.testkit.AdminClient;
 import io.approvalguard.testkit.DeviceClient;
-import io.approvalguard.testkit.Json;
 import io.approvalguard.testkit.KeycloakServer;
 import io.approvalguard.testkit.PushScenario;
 import io.approvalguard.testkit.PushServices;
@@ -34,8 +33,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakServer.class)
 class GatewayPushIT {
 
-    static final Duration ARRIVES_WITHIN = Duration.ofSeconds(30);
-
     private final AdminClient admin = AdminClient.forTestServer();
     private final StandardWebhookVerifier verifier =
             new StandardWebhookVerifier(PushServices.GATEWAY_SECRETS);
@@ -55,8 +52,8 @@ class GatewayPushIT {
     void aRegisteredDeviceHearsOfTheChallengeAndNothingMore() {
         PushScenario user = PushScenario.enrolledUser(admin);
         assertTrue(
-                providers(user.device).containsKey("webhook"),
-                "the gateway is offered: " + providers(user.device));
+                PushChecks.providers(user.device).containsKey("webhook"),
+                "the gateway is offered: " + PushChecks.providers(user.device));
         String token = "gateway-token-" + user.userId;
         DeviceClient.Response registered =
                 user.device.registerPush(Map.of("provider", "webhook", "token", token));
@@ -91,7 +88,7 @@ class GatewayPushIT {
         awaitFor(challengeId);
         List<Map<String, Object>> removed =
                 awaitEvents(user, "UPDATE_CREDENTIAL", "push_address_removed", 1);
-        assertEquals("gone", details(removed.get(0)).get("push_removal"));
+        assertEquals("gone", PushChecks.details(removed.get(0)).get("push_removal"));
         assertFalse(
                 String.valueOf(admin.listCredentials(REALM, user.userId)).contains("soon-gone"),
                 "the address is gone from the device");
@@ -113,7 +110,7 @@ class GatewayPushIT {
         awaitFor(challengeId);
         List<Map<String, Object>> failed =
                 awaitEvents(user, "CUSTOM_REQUIRED_ACTION_ERROR", "push_failed", 1);
-        Map<String, Object> details = details(failed.get(0));
+        Map<String, Object> details = PushChecks.details(failed.get(0));
         assertEquals(Integer.toString(PushServices.MAX_ATTEMPTS), details.get("push_attempts"));
         assertTrue(
                 String.valueOf(details.get("push_reason")).contains("timeout-ms"),
@@ -151,58 +148,17 @@ class GatewayPushIT {
     }
 
     private WebhookReceiver.Delivery awaitFor(String challengeId) {
-        Instant deadline = Instant.now().plus(ARRIVES_WITHIN);
-        while (Instant.now().isBefore(deadline)) {
-            for (WebhookReceiver.Delivery d : gateway.deliveries()) {
-                if (d.bodyText().contains(challengeId)) {
-                    return d;
-                }
-            }
-            sleep(100);
-        }
-        throw new AssertionError(
-                "no notification for " + challengeId + " within " + ARRIVES_WITHIN);
+        return PushChecks.await(
+                "a notification for " + challengeId,
+                () ->
+                        gateway.deliveries().stream()
+                                .filter(d -> d.bodyText().contains(challengeId))
+                                .findFirst()
+                                .orElse(null));
     }
 
-    List<Map<String, Object>> awaitEvents(
+    private List<Map<String, Object>> awaitEvents(
             PushScenario user, String type, String approvalGuardEvent, int count) {
-        Instant deadline = Instant.now().plus(ARRIVES_WITHIN);
-        List<Map<String, Object>> events = List.of();
-        while (Instant.now().isBefore(deadline)) {
-            events = admin.approvalGuardEvents(REALM, user.userId, type, approvalGuardEvent);
-            if (events.size() >= count) {
-                return events;
-            }
-            sleep(200);
-        }
-        throw new AssertionError(
-                approvalGuardEvent
-                        + ": "
-                        + events.size()
-                        + " of "
-                        + count
-                        + " within "
-                        + ARRIVES_WITHIN);
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> details(Map<String, Object> event) {
-        return (Map<String, Object>) event.get("details");
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> providers(DeviceClient device) {
-        DeviceClient.Response config = device.pushConfig();
-        assertEquals(200, config.status(), config.toString());
-        return (Map<String, Object>) Json.readMap(config.body()).get("providers");
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return PushChecks.awaitEvents(admin, user, type, approvalGuardEvent, count);
     }
 }

@@ -248,6 +248,44 @@ public final class FakeFcm implements AutoCloseable {
         return new Account(file, json, projectId, email, keyId);
     }
 
+    /**
+     * Accepts JWTs signed with the key of a service-account file written earlier (by this or
+     * another instance, for example the one the test server was started with).
+     */
+    @SuppressWarnings("unchecked")
+    public void trustAccount(Path file) {
+        try {
+            Map<String, Object> json =
+                    JsonSerialization.readValue(Files.readString(file), Map.class);
+            String pem = (String) json.get("private_key");
+            byte[] der =
+                    Base64.getMimeDecoder()
+                            .decode(
+                                    pem.replace("-----BEGIN PRIVATE KEY-----", "")
+                                            .replace("-----END PRIVATE KEY-----", ""));
+            java.security.KeyFactory rsa = java.security.KeyFactory.getInstance("RSA");
+            java.security.interfaces.RSAPrivateCrtKey key =
+                    (java.security.interfaces.RSAPrivateCrtKey)
+                            rsa.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+            PublicKey publicKey =
+                    rsa.generatePublic(
+                            new java.security.spec.RSAPublicKeySpec(
+                                    key.getModulus(), key.getPublicExponent()));
+            synchronized (lock) {
+                keys.put(
+                        (String) json.get("private_key_id"),
+                        new KnownKey(
+                                publicKey,
+                                (String) json.get("client_email"),
+                                (String) json.get("project_id")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The {@code expires_in} of access tokens handed out from now on. */
     public void accessTokenLifetime(long seconds) {
         synchronized (lock) {

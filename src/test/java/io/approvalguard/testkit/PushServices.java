@@ -1,5 +1,7 @@
 package io.approvalguard.testkit;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -24,9 +26,39 @@ public final class PushServices {
 
     private PushServices() {}
 
-    public static List<String> serverOptions() {
+    /** Firebase Cloud Messaging and Google's token endpoint: a {@link FakeFcm}. */
+    public static final int FCM_PORT = 8094;
+
+    public static final String FCM_PROJECT = "ag-test";
+    static final String FCM_ACCOUNT_FILE = "fcm-service-account.json";
+
+    /**
+     * The service-account key file the test server was started with: a {@link FakeFcm} on {@link
+     * #FCM_PORT} trusts it with {@code trustAccount}.
+     */
+    public static Path fcmAccountFile() {
+        return KeycloakServer.workDir().resolve(FCM_ACCOUNT_FILE);
+    }
+
+    public static List<String> serverOptions(Path workDir) {
+        Path account = workDir.resolve(FCM_ACCOUNT_FILE);
+        if (!Files.exists(account)) {
+            new FakeFcm(FCM_PORT)
+                    .writeServiceAccount(workDir, FCM_PROJECT)
+                    .file()
+                    .toFile()
+                    .renameTo(account.toFile());
+        }
+        String fcmOrigin = "http://127.0.0.1:" + FCM_PORT;
         String notifier = "--spi-approval-guard-notifier--";
         return List.of(
+                notifier + "fcm--service-account-file=" + account,
+                notifier + "fcm--endpoint=" + fcmOrigin,
+                notifier + "fcm--token-uri=" + fcmOrigin + "/token",
+                notifier + "fcm--timeout-ms=" + TIMEOUT_MS,
+                notifier + "fcm--connect-timeout-ms=" + TIMEOUT_MS,
+                notifier + "fcm--max-attempts=" + MAX_ATTEMPTS,
+                notifier + "fcm--backoff-initial-ms=" + BACKOFF_INITIAL_MS,
                 notifier + "webhook--url=" + GATEWAY_URL,
                 notifier + "webhook--secrets=" + String.join(",", GATEWAY_SECRETS),
                 notifier + "webhook--timeout-ms=" + TIMEOUT_MS,
