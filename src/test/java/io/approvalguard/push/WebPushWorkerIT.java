@@ -33,7 +33,8 @@ import org.openqa.selenium.chromium.HasCdp;
  * is enrolled, turns notifications on (the browser's permission granted through DevTools), and a
  * push delivered to its service worker through DevTools ({@code ServiceWorker.deliverPushMessage},
  * as a push service would) shows the generic notification for the challenge and makes the open page
- * ask at once; the notification's address opens the page on that request.
+ * ask at once; the notification's address opens the page on that request. Blocked in the browser's
+ * settings, the page says so and how to allow them.
  *
  * <p>Headless Chromium has no push service: {@code pushManager.subscribe} never answers there, so
  * the page must say truthfully that turning on failed, and why, and the server must hold no
@@ -168,6 +169,26 @@ class WebPushWorkerIT {
                                 .isEmpty());
         assertEquals(APP, phone.getCurrentUrl(), "the fragment leaves the address bar");
         browsers.screenshot(phone, "opened-by-notification");
+
+        // Notifications blocked in the browser's settings: said so, with how to allow them.
+        ((HasCdp) phone)
+                .executeCdpCommand(
+                        "Browser.setPermission",
+                        Map.of(
+                                "origin",
+                                ORIGIN,
+                                "permission",
+                                Map.of("name", "notifications"),
+                                "setting",
+                                "denied"));
+        phone.navigate().refresh();
+        awaitNotifications(phone, "blocked");
+        String blocked = phone.findElement(By.id("notifications-status")).getText();
+        assertTrue(
+                blocked.startsWith("Notifications are blocked for this page in the browser")
+                        && blocked.contains("allow notifications"),
+                blocked);
+        assertFalse(notificationsButton(phone).isDisplayed(), "the browser would not ask again");
     }
 
     // ---------------------------------------------------------------- steps
