@@ -128,11 +128,9 @@ public final class ApprovalEngine {
                                 code,
                                 policy.lifetimeSeconds()));
         if (!quiet) {
-            List<String> deviceIds =
-                    devices.devicesOf(user)
-                            .filter(DeviceCredentialModel::isActive)
-                            .map(DeviceCredentialModel::getId)
-                            .toList();
+            // Suspended devices hear nothing: they cannot answer.
+            List<DeviceCredentialModel> active =
+                    devices.devicesOf(user).filter(DeviceCredentialModel::isActive).toList();
             Notifications.sendAfterCommit(
                     session,
                     new ChallengeNotification(
@@ -140,7 +138,14 @@ public final class ApprovalEngine {
                             realm.getName(),
                             user.getId(),
                             challenge.id(),
-                            deviceIds,
+                            active.stream().map(DeviceCredentialModel::getId).toList(),
+                            active.stream()
+                                    .filter(d -> d.data().push() != null)
+                                    .map(
+                                            d ->
+                                                    new ChallengeNotification.Target(
+                                                            d.getId(), d.data().push()))
+                                    .toList(),
                             challenge.expiresAt()));
         }
         ApprovalGuardEvent.CHALLENGE_SENT.emit(

@@ -23,7 +23,8 @@ public final class DeviceCredentialModel extends CredentialModel {
 
     public static DeviceCredentialModel create(String deviceName, DeviceKey key) {
         DeviceCredentialData data =
-                new DeviceCredentialData(key.jwk(), key.algorithm(), key.thumbprint(), false, 0L);
+                new DeviceCredentialData(
+                        key.jwk(), key.algorithm(), key.thumbprint(), false, 0L, null);
         DeviceCredentialModel model = new DeviceCredentialModel(data);
         model.setType(TYPE);
         model.setUserLabel(deviceName);

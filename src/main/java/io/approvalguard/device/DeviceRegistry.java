@@ -64,6 +64,30 @@ public final class DeviceRegistry {
         return changing.size();
     }
 
+    /** Stores (or, with null, removes) the device's push address, replacing any earlier one. */
+    public void setPushAddress(UserModel user, String deviceId, PushAddress address) {
+        find(user, deviceId)
+                .ifPresent(
+                        device ->
+                                user.credentialManager()
+                                        .updateStoredCredential(
+                                                device.withData(device.data().withPush(address))));
+    }
+
+    /**
+     * Removes the device's push address if it is still {@code gone}: a push service said so, and an
+     * address the device registered since must stay. Answers whether it was removed.
+     */
+    public boolean removePushAddressIf(UserModel user, String deviceId, PushAddress gone) {
+        Optional<DeviceCredentialModel> device =
+                find(user, deviceId).filter(d -> gone.sameAs(d.data().push()));
+        device.ifPresent(
+                d ->
+                        user.credentialManager()
+                                .updateStoredCredential(d.withData(d.data().withPush(null))));
+        return device.isPresent();
+    }
+
     public boolean remove(UserModel user, String deviceId) {
         return find(user, deviceId).isPresent()
                 && user.credentialManager().removeStoredCredentialById(deviceId);

@@ -65,7 +65,11 @@ public final class CloudEvents {
                     ApprovalGuardEvent.THROTTLE_REASON,
                     ApprovalGuardEvent.LOGIN_COUNTRY,
                     ApprovalGuardEvent.LOGIN_NETWORK,
-                    ApprovalGuardEvent.APPROVER_COUNTRY);
+                    ApprovalGuardEvent.APPROVER_COUNTRY,
+                    ApprovalGuardEvent.PUSH_PROVIDER,
+                    ApprovalGuardEvent.PUSH_ATTEMPTS,
+                    ApprovalGuardEvent.PUSH_REASON,
+                    ApprovalGuardEvent.PUSH_REMOVAL_REASON);
 
     private CloudEvents() {}
 

@@ -58,9 +58,9 @@ class ApprovalEngineTest {
                 List.of(challenge.id()),
                 engine.pendingFor(phone).stream().map(Challenge::id).toList());
         assertEquals(
-                List.of("approval-guard-notify"),
+                List.of("approval-guard-notify:fcm"),
                 keycloak.backgroundJobs(),
-                "the device is notified after commit");
+                "the device is notified through its push provider after commit");
 
         Challenge approved =
                 engine.answer(phone, challenge.id(), approval(challenge, opening.code()));

@@ -3,6 +3,7 @@ package io.approvalguard.challenge;
 import io.approvalguard.device.DeviceCredentialModel;
 import io.approvalguard.device.DeviceKey;
 import io.approvalguard.device.DeviceRegistry;
+import io.approvalguard.device.PushAddress;
 import io.approvalguard.fatigue.ThrottleSettings;
 import io.approvalguard.testkit.Es256;
 import io.approvalguard.testkit.fakes.FakeAuthSession;
@@ -62,6 +63,11 @@ final class EngineDriver {
         while (Time.currentTimeMillis() <= device.getCreatedDate()) {
             Thread.onSpinWait();
         }
+        // with a push address, so that whom the engine notifies shows
+        devices.setPushAddress(
+                user.model(),
+                device.getId(),
+                PushAddress.token("fcm", "token-of-" + name, Time.currentTime()));
         return device.getId();
     }
 

@@ -26,7 +26,18 @@ public enum ApprovalGuardEvent {
      * The client's transaction details cannot be shown faithfully (RFC 9396
      * invalid_authorization_details).
      */
-    REQUEST_REFUSED(EventType.LOGIN_ERROR, "invalid_authorization_details");
+    REQUEST_REFUSED(EventType.LOGIN_ERROR, "invalid_authorization_details"),
+    /** A device registered or replaced its push address. */
+    PUSH_ADDRESS_REGISTERED(EventType.UPDATE_CREDENTIAL, null),
+    /**
+     * A device's push address was removed: by the device, or because its push service said it is
+     * gone ({@value #PUSH_REMOVAL_REASON}).
+     */
+    PUSH_ADDRESS_REMOVED(EventType.UPDATE_CREDENTIAL, null),
+    /** A push service accepted a "challenge waiting" notification for a device. */
+    PUSH_SENT(EventType.CUSTOM_REQUIRED_ACTION, null),
+    /** A notification could not be delivered; the device still finds the challenge by asking. */
+    PUSH_FAILED(EventType.CUSTOM_REQUIRED_ACTION_ERROR, "push_failed");
 
     public static final String DETAIL = "approval_guard_event";
     public static final String CHALLENGE_ID = "challenge_id";
@@ -37,6 +48,18 @@ public enum ApprovalGuardEvent {
     public static final String VERIFICATION = "approval_verification";
     public static final String QUIET = "approval_quiet";
     public static final String THROTTLE_REASON = "approval_throttle_reason";
+
+    /** The notifier that delivered (or failed to deliver) to a device: fcm, webpush, webhook. */
+    public static final String PUSH_PROVIDER = "push_provider";
+
+    /** How many attempts a notification took, or failed after. */
+    public static final String PUSH_ATTEMPTS = "push_attempts";
+
+    /** Why a notification failed or an address was removed, in words safe to show. */
+    public static final String PUSH_REASON = "push_reason";
+
+    /** {@code device} (the device removed it) or {@code gone} (its push service said so). */
+    public static final String PUSH_REMOVAL_REASON = "push_removal";
 
     /**
      * The RFC 7638 thumbprint of the deciding device's key: the device's identity across systems.

@@ -2,6 +2,7 @@ package io.approvalguard.testkit.fakes;
 
 import io.approvalguard.challenge.location.LocationProvider;
 import io.approvalguard.challenge.location.RequestLocation;
+import io.approvalguard.notify.Notifier;
 import io.approvalguard.stream.sink.SinkProvider;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +122,11 @@ public final class FakeKeycloak {
                             a -> {
                                 if (a[0] == SinkProvider.class) {
                                     return null; // no risk sink deployed: decisions are not scored
+                                }
+                                if (a[0] == Notifier.class) {
+                                    // no push provider deployed: the offer is what a test sees
+                                    backgroundJobs.add("approval-guard-notify:" + a[1]);
+                                    return null;
                                 }
                                 throw new UnsupportedOperationException(
                                         "no provider factory "

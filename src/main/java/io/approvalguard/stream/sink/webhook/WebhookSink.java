@@ -3,32 +3,14 @@ package io.approvalguard.stream.sink.webhook;
 import io.approvalguard.stream.sink.DeliveryOutcome;
 import io.approvalguard.stream.sink.SinkProvider;
 import io.approvalguard.stream.sink.StreamEvent;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.UnknownHostException;
+import io.approvalguard.support.http.BoundedHttp;
+import io.approvalguard.support.http.RetryAfter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLException;
-import org.apache.http.Header;
-import org.apache.http.HttpEntity;
-import org.apache.http.NoHttpResponseException;
-import org.apache.http.client.config.RequestConfig;
-import org.apache.http.client.methods.CloseableHttpResponse;
-import org.apache.http.client.methods.HttpPost;
-import org.apache.http.conn.ConnectTimeoutException;
-import org.apache.http.conn.ConnectionPoolTimeoutException;
-import org.apache.http.conn.HttpHostConnectException;
-import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.jboss.logging.Logger;
 
@@ -38,8 +20,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Every request has a hard deadline ({@code timeout-ms}): a timer aborts it, whatever the
  * receiver is doing (not answering, or trickling bytes), so one delivery pass never takes longer
- * than {@code batch-size} times that. At most {@value #MAX_RESPONSE_BYTES} bytes of an answer are
- * read, and thrown away.
+ * than {@code batch-size} times that. At most {@value BoundedHttp#MAX_ANSWER_BYTES} bytes of an
+ * answer are read, and thrown away.
  *
  * <p>Outcomes: 2xx delivered; 410 the sink is gone (the rest of the batch is not attempted and is
  * answered gone as well); anything else, or no answer, is retried, honouring {@code Retry-After}.
@@ -53,16 +35,11 @@ final class WebhookSink implements SinkProvider {
 
     static final String CONTENT_TYPE = "application/cloudevents+json; charset=utf-8";
 
-    /** The most bytes of an answer read (to let a short answer free its connection for reuse). */
-    static final int MAX_RESPONSE_BYTES = 4 * 1024;
-
     private static final Logger LOG = Logger.getLogger(WebhookSink.class);
 
-    private final CloseableHttpClient client;
+    private final BoundedHttp http;
     private final WebhookSettings settings;
-    private final ScheduledExecutorService deadlines;
     private final Clock clock;
-    private final RequestConfig requestConfig;
     private final String origin;
 
     /**
@@ -78,21 +55,12 @@ final class WebhookSink implements SinkProvider {
         if (!settings.active()) {
             throw new IllegalArgumentException("the webhook sink has no URL");
         }
-        this.client = client;
+        this.http =
+                new BoundedHttp(
+                        client, deadlines, settings.connectTimeoutMs(), settings.timeoutMs(), "");
         this.settings = settings;
-        this.deadlines = deadlines;
         this.clock = clock;
         this.origin = WebhookSettings.origin(settings.url());
-        // replaces the client's defaults for these requests: every field is set on purpose
-        this.requestConfig =
-                RequestConfig.custom()
-                        .setConnectTimeout(settings.connectTimeoutMs())
-                        .setConnectionRequestTimeout(settings.connectTimeoutMs())
-                        .setSocketTimeout(settings.timeoutMs())
-                        .setRedirectsEnabled(false)
-                        .setAuthenticationEnabled(false)
-                        .setExpectContinueEnabled(false)
-                        .build();
     }
 
     @Override
@@ -130,60 +98,23 @@ final class WebhookSink implements SinkProvider {
         }
         byte[] body = event.json().getBytes(StandardCharsets.UTF_8);
         long timestamp = Math.floorDiv(clock.millis(), 1000L);
-
-        HttpPost post = new HttpPost(settings.url());
-        post.setConfig(requestConfig);
-        post.setHeader("webhook-id", id);
-        post.setHeader("webhook-timestamp", Long.toString(timestamp));
-        post.setHeader("webhook-signature", settings.signer().signatureHeader(id, timestamp, body));
-        ByteArrayEntity entity = new ByteArrayEntity(body);
-        entity.setContentType(CONTENT_TYPE);
-        post.setEntity(entity);
-
-        AtomicBoolean deadlinePassed = new AtomicBoolean();
-        ScheduledFuture<?> deadline;
-        try {
-            deadline =
-                    deadlines.schedule(
-                            () -> {
-                                deadlinePassed.set(true);
-                                post.abort();
-                            },
-                            settings.timeoutMs(),
-                            TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // the factory was closed: Keycloak is stopping; never send without a deadline
-            return new Attempt(
-                    DeliveryOutcome.retry("not attempted: the server is stopping"), true);
+        BoundedHttp.Answer answer =
+                http.post(
+                        settings.url(),
+                        Map.of(
+                                "webhook-id",
+                                id,
+                                "webhook-timestamp",
+                                Long.toString(timestamp),
+                                "webhook-signature",
+                                settings.signer().signatureHeader(id, timestamp, body)),
+                        body,
+                        CONTENT_TYPE);
+        if (!answer.answered()) {
+            LOG.debugf("Approval Guard: webhook delivery of %s failed: %s", id, answer.error());
+            return new Attempt(DeliveryOutcome.retry(answer.error()), true);
         }
-        try {
-            CloseableHttpResponse response;
-            try {
-                response = client.execute(post);
-            } catch (IOException | RuntimeException e) {
-                String error =
-                        deadlinePassed.get()
-                                ? "no complete answer from "
-                                        + origin
-                                        + " within "
-                                        + WebhookSettings.TIMEOUT_MS.name()
-                                        + "="
-                                        + settings.timeoutMs()
-                                : describe(e);
-                LOG.debugf("Approval Guard: webhook delivery of %s failed: %s", id, error);
-                return new Attempt(DeliveryOutcome.retry(error), true);
-            }
-            try {
-                int status = response.getStatusLine().getStatusCode();
-                Header retryAfter = response.getFirstHeader("Retry-After");
-                discardBody(response.getEntity());
-                return answered(id, status, retryAfter == null ? null : retryAfter.getValue());
-            } finally {
-                closeQuietly(response);
-            }
-        } finally {
-            deadline.cancel(false);
-        }
+        return answered(id, answer.status(), answer.header("Retry-After"));
     }
 
     private Attempt answered(String id, int status, String retryAfter) {
@@ -209,101 +140,6 @@ final class WebhookSink implements SinkProvider {
                         || status == 503
                         || status == 504;
         return new Attempt(DeliveryOutcome.retryAfter(wait, error), receiverWide);
-    }
-
-    /**
-     * Reads at most {@link #MAX_RESPONSE_BYTES}. A shorter answer ends the stream, which returns
-     * the connection to the pool; a longer one is cut off by closing the response, which drops the
-     * connection instead of reading on (closing the stream itself would read to the end).
-     */
-    private static void discardBody(HttpEntity entity) {
-        if (entity == null) {
-            return;
-        }
-        try {
-            InputStream in = entity.getContent();
-            byte[] buffer = new byte[1024];
-            int left = MAX_RESPONSE_BYTES;
-            while (left > 0) {
-                int n = in.read(buffer, 0, Math.min(buffer.length, left));
-                if (n < 0) {
-                    return;
-                }
-                left -= n;
-            }
-        } catch (IOException | RuntimeException e) {
-            // the status is what counts; the body is discarded anyway
-        }
-    }
-
-    private static void closeQuietly(CloseableHttpResponse response) {
-        try {
-            response.close();
-        } catch (IOException | RuntimeException e) {
-            // nothing to do: the connection is dropped
-        }
-    }
-
-    /** A short reason without payload, secrets, path or query. */
-    private String describe(Exception e) {
-        int connect = settings.connectTimeoutMs();
-        if (e instanceof ConnectionPoolTimeoutException) {
-            return "no free connection in the HTTP client's pool within "
-                    + WebhookSettings.CONNECT_TIMEOUT_MS.name()
-                    + "="
-                    + connect;
-        }
-        if (e instanceof ConnectTimeoutException) {
-            return "connecting to "
-                    + origin
-                    + " timed out ("
-                    + WebhookSettings.CONNECT_TIMEOUT_MS.name()
-                    + "="
-                    + connect
-                    + ")";
-        }
-        if (e instanceof HttpHostConnectException || e instanceof ConnectException) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return "cannot connect to " + origin + ": " + scrub(cause.getMessage());
-        }
-        if (e instanceof UnknownHostException) {
-            return "cannot resolve " + settings.url().getHost();
-        }
-        if (e instanceof SocketTimeoutException) {
-            return "no data from "
-                    + origin
-                    + " for "
-                    + WebhookSettings.TIMEOUT_MS.name()
-                    + "="
-                    + settings.timeoutMs();
-        }
-        if (e instanceof NoHttpResponseException) {
-            return origin + " closed the connection without answering";
-        }
-        if (e instanceof SSLException) {
-            return "TLS with " + origin + " failed: " + scrub(e.getMessage());
-        }
-        return e.getClass().getSimpleName()
-                + " talking to "
-                + origin
-                + ": "
-                + scrub(e.getMessage());
-    }
-
-    private String scrub(String message) {
-        if (message == null || message.isBlank()) {
-            return "no detail";
-        }
-        URI url = settings.url();
-        String text = message.replace(url.toString(), origin);
-        if (url.getRawQuery() != null) {
-            text = text.replace(url.getRawQuery(), "(query not shown)");
-        }
-        if (url.getRawPath() != null && url.getRawPath().length() > 1) {
-            text = text.replace(url.getRawPath(), "(path not shown)");
-        }
-        text = text.replaceAll("\\s+", " ");
-        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     /** Visible ASCII only: nothing that could split a header or change what is signed. */

@@ -1,4 +1,4 @@
-package io.approvalguard.stream.sink.webhook;
+package io.approvalguard.support.http;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,4 +1,4 @@
-package io.approvalguard.stream.sink.webhook;
+package io.approvalguard.support.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
