@@ -22,14 +22,15 @@ final class AllowedEndpoints {
                     "https://web.push.apple.com",
                     "https://*.push.apple.com");
 
-    private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+    private static final Pattern HOST =
+            Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
 
     /** One allowed origin; {@code suffix} is set for a {@code *.} wildcard (any subdomain). */
     private record Entry(String scheme, String host, String suffix, int port) {
         boolean matches(URI url) {
             String h = url.getHost().toLowerCase(Locale.ROOT);
             boolean hostMatches = suffix == null ? h.equals(host) : h.endsWith(suffix);
-            return scheme.equals(url.getScheme()) && hostMatches && port == port(url);
+            return scheme.equals(url.getScheme()) && hostMatches && port == effectivePort(url);
         }
     }
 
@@ -71,7 +72,10 @@ final class AllowedEndpoints {
         }
         String scheme = uri.getScheme();
         String host = uri.getHost() == null ? null : uri.getHost().toLowerCase(Locale.ROOT);
-        boolean bare = uri.getRawPath() == null || uri.getRawPath().isEmpty() || "/".equals(uri.getRawPath());
+        boolean bare =
+                uri.getRawPath() == null
+                        || uri.getRawPath().isEmpty()
+                        || "/".equals(uri.getRawPath());
         if (!("https".equals(scheme) || "http".equals(scheme))
                 || host == null
                 || !HOST.matcher(host).matches()
@@ -84,10 +88,10 @@ final class AllowedEndpoints {
         }
         boolean wildcard = origin.contains("://*.");
         String suffix = wildcard ? host.substring("wildcard".length()) : null;
-        return new Entry(scheme, wildcard ? null : host, suffix, port(uri));
+        return new Entry(scheme, wildcard ? null : host, suffix, effectivePort(uri));
     }
 
-    private static int port(URI url) {
+    private static int effectivePort(URI url) {
         if (url.getPort() != -1) {
             return url.getPort();
         }

@@ -1,6 +1,5 @@
 package io.approvalguard.notify.webpush;
 
-import io.approvalguard.support.http.BoundedHttp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -12,9 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.keycloak.util.JsonSerialization;
 
 /**
- * VAPID (RFC 8292): the {@code Authorization} header that proves to a push service that this
- * server holds the key its subscriptions were made for. One JWT per push service origin, reused
- * until close to its expiry (signing per message would cost for nothing).
+ * VAPID (RFC 8292): the {@code Authorization} header that proves to a push service that this server
+ * holds the key its subscriptions were made for. One JWT per push service origin, reused until
+ * close to its expiry (signing per message would cost for nothing).
  */
 final class Vapid {
 
@@ -45,7 +44,7 @@ final class Vapid {
 
     /** {@code vapid t=<jwt>, k=<public key>} for a request to {@code endpoint}. */
     String authorization(URI endpoint) {
-        String audience = BoundedHttp.origin(endpoint);
+        String audience = AllowedEndpoints.origin(endpoint);
         long now = clock.instant().getEpochSecond();
         Token token = byAudience.get(audience);
         if (token == null || token.expiresAt() - now < RENEW_BEFORE_SECONDS) {

@@ -23,7 +23,8 @@ final class VapidKeyStore {
 
     /** Runs in transactions of its own, so a lost insert race never spoils the caller's. */
     static VapidKeys loadOrCreate(KeycloakSessionFactory factory) {
-        VapidKeys stored = KeycloakModelUtils.runJobInTransactionWithResult(factory, VapidKeyStore::read);
+        VapidKeys stored =
+                KeycloakModelUtils.runJobInTransactionWithResult(factory, VapidKeyStore::read);
         if (stored != null) {
             return stored;
         }
