@@ -27,7 +27,8 @@ import org.keycloak.provider.ProviderConfigProperty;
 public final class WebPushNotifierFactory extends QueuedNotifierFactory {
 
     public static final String PROVIDER_ID = "webpush";
-    public static final OptionGroup OPTIONS = WebPushSettings.OPTIONS;
+    public static final OptionGroup OPTIONS =
+            OptionGroup.server(WebPushSettings.PREFIX, WebPushSettings.ALL);
 
     private static final Logger LOG = Logger.getLogger(WebPushNotifierFactory.class);
 

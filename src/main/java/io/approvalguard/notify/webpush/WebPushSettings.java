@@ -53,16 +53,11 @@ record WebPushSettings(
                             + String.join(",", AllowedEndpoints.DEFAULTS)
                             + ".");
 
-    static final OptionGroup OPTIONS =
-            OptionGroup.server(
-                    PREFIX,
-                    OptionGroup.concat(
-                            List.of(
-                                    VAPID_SUBJECT,
-                                    VAPID_PRIVATE_KEY,
-                                    VAPID_PUBLIC_KEY,
-                                    ALLOWED_ENDPOINTS),
-                            PushQueueSettings.OPTIONS));
+    /** Every option, the queue's included; the factory declares the group. */
+    static final List<Option<?>> ALL =
+            OptionGroup.concat(
+                    List.of(VAPID_SUBJECT, VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY, ALLOWED_ENDPOINTS),
+                    PushQueueSettings.OPTIONS);
 
     /** Reads and checks every option; a value that cannot be right throws, naming the option. */
     static WebPushSettings read(SpiOptions options) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class WebPushSettingsTest {
 
     private static WebPushSettings read(Map<String, String> options) {
-        return WebPushSettings.read(WebPushSettings.OPTIONS.read(new MapScope(options)));
+        return WebPushSettings.read(WebPushNotifierFactory.OPTIONS.read(new MapScope(options)));
     }
 
     private static IllegalArgumentException refused(Map<String, String> options) {
