@@ -19,26 +19,32 @@ final class VapidKeyStore {
 
     private static final Logger LOG = Logger.getLogger(VapidKeyStore.class);
 
+    /** The row's storage; each call in a transaction of its own. */
+    interface Table {
+        /** The stored pair, or null. */
+        VapidKeys read();
+
+        /** Inserts the pair; throws when a row is there already (the primary key). */
+        void insert(VapidKeys keys);
+    }
+
     private VapidKeyStore() {}
 
-    /** Runs in transactions of its own, so a lost insert race never spoils the caller's. */
     static VapidKeys loadOrCreate(KeycloakSessionFactory factory) {
-        VapidKeys stored =
-                KeycloakModelUtils.runJobInTransactionWithResult(factory, VapidKeyStore::read);
+        return loadOrCreate(new JpaTable(factory));
+    }
+
+    static VapidKeys loadOrCreate(Table table) {
+        VapidKeys stored = table.read();
         if (stored != null) {
             return stored;
         }
         VapidKeys fresh = VapidKeys.generate();
         try {
-            KeycloakModelUtils.runJobInTransaction(factory, session -> insert(session, fresh));
-            LOG.infof(
-                    "Approval Guard: generated the Web Push VAPID key pair and stored it in table AG_PUSH_VAPID "
-                            + "(public key %s)",
-                    fresh.publicKeyBase64Url());
-            return fresh;
+            table.insert(fresh);
         } catch (RuntimeException lostRace) {
-            VapidKeys winner =
-                    KeycloakModelUtils.runJobInTransactionWithResult(factory, VapidKeyStore::read);
+            // another node inserted first (or the database failed): only a stored pair will do
+            VapidKeys winner = table.read();
             if (winner == null) {
                 throw new IllegalStateException(
                         "Approval Guard: cannot store the generated VAPID key pair in AG_PUSH_VAPID",
@@ -46,25 +52,44 @@ final class VapidKeyStore {
             }
             return winner;
         }
+        LOG.info(
+                "Approval Guard: generated the Web Push VAPID key pair and stored it in table AG_PUSH_VAPID");
+        return fresh;
     }
 
-    private static VapidKeys read(KeycloakSession session) {
-        VapidKeyEntity row = em(session).find(VapidKeyEntity.class, ROW_ID);
-        return row == null ? null : VapidKeys.of(row.getPrivateKey(), row.getPublicKey());
-    }
+    /** Separate transactions, so that a lost insert never spoils the caller's. */
+    private record JpaTable(KeycloakSessionFactory factory) implements Table {
 
-    private static void insert(KeycloakSession session, VapidKeys keys) {
-        VapidKeyEntity row = new VapidKeyEntity();
-        row.setId(ROW_ID);
-        row.setPrivateKey(keys.privateKeyBase64Url());
-        row.setPublicKey(keys.publicKeyBase64Url());
-        row.setCreatedAt(System.currentTimeMillis());
-        EntityManager em = em(session);
-        em.persist(row);
-        em.flush();
-    }
+        @Override
+        public VapidKeys read() {
+            return KeycloakModelUtils.runJobInTransactionWithResult(
+                    factory,
+                    session -> {
+                        VapidKeyEntity row = em(session).find(VapidKeyEntity.class, ROW_ID);
+                        return row == null
+                                ? null
+                                : VapidKeys.of(row.getPrivateKey(), row.getPublicKey());
+                    });
+        }
 
-    private static EntityManager em(KeycloakSession session) {
-        return session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        @Override
+        public void insert(VapidKeys keys) {
+            KeycloakModelUtils.runJobInTransaction(
+                    factory,
+                    session -> {
+                        VapidKeyEntity row = new VapidKeyEntity();
+                        row.setId(ROW_ID);
+                        row.setPrivateKey(keys.privateKeyBase64Url());
+                        row.setPublicKey(keys.publicKeyBase64Url());
+                        row.setCreatedAt(System.currentTimeMillis());
+                        EntityManager em = em(session);
+                        em.persist(row);
+                        em.flush();
+                    });
+        }
+
+        private static EntityManager em(KeycloakSession session) {
+            return session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.approvalguard.notify.webpush;
 
 import io.approvalguard.device.PushAddress;
 import io.approvalguard.notify.Notifier;
+import io.approvalguard.notify.PushOutcome;
 import io.approvalguard.notify.PushQueueSettings;
 import io.approvalguard.notify.QueuedNotifierFactory;
 import io.approvalguard.support.config.OptionGroup;
@@ -67,6 +68,11 @@ public final class WebPushNotifierFactory extends QueuedNotifierFactory {
 
     @Override
     public Notifier create(KeycloakSession session) {
+        String unavailable = unavailableReason();
+        if (unavailable != null) {
+            // no address is registered for it then; one stored earlier waits for the option
+            return (message, address) -> PushOutcome.failed(unavailable);
+        }
         PushQueueSettings queue = settings.queue();
         BoundedHttp http =
                 new BoundedHttp(
