@@ -5,6 +5,11 @@
 # AG_HTTP_HOST (127.0.0.1), AG_HTTP_PORT (8080): where plain HTTP listens.
 # AG_HTTPS_CERT, AG_HTTPS_KEY: PEM certificate and key; when both are set, HTTPS listens on
 #   AG_HTTPS_PORT (8443) on every interface as well, for a phone on the same network.
+# AG_PUBLIC_URL: the https:// address a tunnel or reverse proxy gives the demo (for Web Push on a
+#   phone, which needs a certificate the phone trusts); Keycloak then uses it for every URL and
+#   trusts the proxy's X-Forwarded-* headers.
+# AG_VAPID_SUBJECT (mailto:admin@example.com): the contact push services see in Web Push's VAPID
+#   signature; Web Push is offered only with one.
 set -euo pipefail
 dist="$1"
 jar="$2"
@@ -23,7 +28,11 @@ args=(start-dev --import-realm
   --health-enabled=true --metrics-enabled=true
   --spi-ciba-auth-channel--provider=approval-guard
   --spi-approval-guard-sink--log--enabled=true
+  --spi-approval-guard-notifier--webpush--vapid-subject="${AG_VAPID_SUBJECT:-mailto:admin@example.com}"
   --log-level=INFO,io.approvalguard:debug)
+if [[ -n "${AG_PUBLIC_URL:-}" ]]; then
+  args+=(--hostname="$AG_PUBLIC_URL" --proxy-headers=xforwarded)
+fi
 if [[ -n "${AG_HTTPS_CERT:-}" && -n "${AG_HTTPS_KEY:-}" ]]; then
   args+=(--https-port="${AG_HTTPS_PORT:-8443}" --https-certificate-file="$AG_HTTPS_CERT"
     --https-certificate-key-file="$AG_HTTPS_KEY")

@@ -19,6 +19,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -180,6 +181,34 @@ public final class DeviceResource {
         response.put("challenge_id", decided.id());
         response.put("status", decided.status().wireName());
         return Response.ok(response).header("Cache-Control", "no-store").build();
+    }
+
+    /** Registers or replaces the caller's push address. */
+    @PUT
+    @Path("push")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response registerPush(@Context HttpHeaders headers, InputStream body) {
+        return ApiError.respond(() -> push().register(headers, body));
+    }
+
+    @DELETE
+    @Path("push")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response removePush() {
+        return ApiError.respond(() -> push().remove());
+    }
+
+    /** What a device needs to register a push address: public, like the server's own keys. */
+    @GET
+    @Path("push-config")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response pushConfig() {
+        return ApiError.respond(() -> push().config());
+    }
+
+    private PushRegistration push() {
+        return new PushRegistration(session, realm, devices);
     }
 
     @DELETE

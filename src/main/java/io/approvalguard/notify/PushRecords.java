@@ -31,14 +31,14 @@ final class PushRecords {
                     sessions,
                     session -> {
                         RealmModel realm = session.realms().getRealm(message.realmId());
-                        UserModel user =
-                                realm == null
-                                        ? null
-                                        : session.users().getUserById(realm, message.userId());
-                        if (user == null) {
-                            return; // the user (or realm) was removed meanwhile: nothing to tell
+                        if (realm == null) {
+                            return; // the realm was removed meanwhile: nothing to tell
                         }
                         session.getContext().setRealm(realm);
+                        UserModel user = session.users().getUserById(realm, message.userId());
+                        if (user == null) {
+                            return; // so was the user
+                        }
                         EventBuilder event =
                                 new EventBuilder(
                                                 realm,

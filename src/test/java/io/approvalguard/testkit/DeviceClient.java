@@ -150,6 +150,29 @@ public final class DeviceClient {
         return request("DELETE", DEVICE_PATH, null, spec);
     }
 
+    /**
+     * {@code PUT /device/push} with {@code address} (for example {@code provider} and {@code
+     * token}) as the JSON body.
+     */
+    public Response registerPush(Map<String, ?> address) {
+        return request(
+                "PUT",
+                DEVICE_PATH + "/push",
+                Json.write(address).getBytes(StandardCharsets.UTF_8),
+                ProofSpec.valid());
+    }
+
+    /** {@code DELETE /device/push}. */
+    public Response removePush() {
+        return request("DELETE", DEVICE_PATH + "/push", null, ProofSpec.valid());
+    }
+
+    /** {@code GET /device/push-config}, without a proof: it is public. */
+    public Response pushConfig() {
+        return request(
+                "GET", DEVICE_PATH + "/push-config", null, ProofSpec.valid().sendProof(false));
+    }
+
     // ---------------------------------------------------------------- conveniences over the API
 
     /** The challenges of a 200 answer of {@link #listChallenges()}; fails on any other answer. */

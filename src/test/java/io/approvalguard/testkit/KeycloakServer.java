@@ -285,6 +285,11 @@ public final class KeycloakServer implements BeforeAllCallback {
     }
 
     /** Where the server's stdout and stderr go: {@code approvalguard.work.dir/keycloak.log}. */
+    /** Where the test server keeps its log and the files it was started with. */
+    public static Path workDir() {
+        return Settings.workDirFromProperty();
+    }
+
     public static Path logFile() {
         return Settings.workDirFromProperty().resolve("keycloak.log");
     }
@@ -472,7 +477,11 @@ public final class KeycloakServer implements BeforeAllCallback {
                 }
                 // a restart appends, so log marks taken before it stay valid
                 ProcessBuilder builder =
-                        new ProcessBuilder(command(settings.distDir(), settings.realmsDir()))
+                        new ProcessBuilder(
+                                        command(
+                                                settings.distDir(),
+                                                settings.realmsDir(),
+                                                settings.workDir()))
                                 .directory(settings.distDir().toFile())
                                 .redirectErrorStream(true)
                                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -489,7 +498,7 @@ public final class KeycloakServer implements BeforeAllCallback {
             }
         }
 
-        private static List<String> command(Path distDir, Path realmsDir) {
+        private static List<String> command(Path distDir, Path realmsDir, Path workDir) {
             List<String> command = new ArrayList<>();
             command.add(distDir.resolve("bin/kc.sh").toString());
             command.add("start-dev");
@@ -532,6 +541,8 @@ public final class KeycloakServer implements BeforeAllCallback {
             command.add("--spi-approval-guard-sink--kafka--max-block-ms=2000");
             command.add("--spi-approval-guard-sink--kafka--delivery-timeout-ms=5000");
             command.add("--spi-approval-guard-sink--kafka--request-timeout-ms=2000");
+            // Push providers deliver to loopback stand-ins that push tests start.
+            command.addAll(PushServices.serverOptions(workDir));
             command.add("--spi-events-listener--approval-guard--backoff-max-ms=2000");
             command.add(
                     "--spi-events-listener--approval-guard--anonymous-failures-window-seconds="
