@@ -11,8 +11,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.common.util.Time;
@@ -35,23 +33,12 @@ public final class WebPushNotifierFactory extends QueuedNotifierFactory {
 
     private final WebPushEncryption encryption = new WebPushEncryption(new SecureRandom());
     private WebPushSettings settings;
-    private ScheduledExecutorService deadlines;
     private volatile Vapid vapid;
     private volatile VapidKeys keys;
 
     @Override
     public void init(Config.Scope config) {
         settings = WebPushSettings.read(OPTIONS.read(config));
-        ScheduledThreadPoolExecutor timers =
-                new ScheduledThreadPoolExecutor(
-                        1,
-                        task -> {
-                            Thread thread = new Thread(task, "approval-guard-webpush-deadline");
-                            thread.setDaemon(true);
-                            return thread;
-                        });
-        timers.setRemoveOnCancelPolicy(true);
-        deadlines = timers;
         if (settings.subject() != null) {
             LOG.infof(
                     "Approval Guard: Web Push notifier available, VAPID key %s",
@@ -77,7 +64,7 @@ public final class WebPushNotifierFactory extends QueuedNotifierFactory {
         BoundedHttp http =
                 new BoundedHttp(
                         session.getProvider(HttpClientProvider.class).getHttpClient(),
-                        deadlines,
+                        queue().timers(),
                         queue.connectTimeoutMs(),
                         queue.timeoutMs(),
                         WebPushSettings.PREFIX + "--");
@@ -144,14 +131,6 @@ public final class WebPushNotifierFactory extends QueuedNotifierFactory {
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
         return OPTIONS.metadata();
-    }
-
-    @Override
-    public void close() {
-        super.close();
-        if (deadlines != null) {
-            deadlines.shutdownNow();
-        }
     }
 
     @Override
