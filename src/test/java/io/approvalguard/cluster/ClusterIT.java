@@ -73,6 +73,32 @@ class ClusterIT {
         }
     }
 
+    /**
+     * First, while no node has needed it yet: both are asked at once, so both make a pair and race
+     * to store it; the database lets one win, and both then offer the winner's.
+     */
+    @Test
+    @Order(0)
+    void bothNodesOfferTheSameWebPushKeyEvenWhenTheyMakeItAtOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<String> onA = pool.submit(() -> applicationServerKey(Node.A));
+            Future<String> onB = pool.submit(() -> applicationServerKey(Node.B));
+            String a = onA.get(60, TimeUnit.SECONDS);
+            assertEquals(a, onB.get(60, TimeUnit.SECONDS), "one VAPID key for the cluster");
+            assertEquals(a, applicationServerKey(Node.B), "and it stays");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String applicationServerKey(Node node) {
+        DeviceClient.Response config = DeviceClient.create(node.baseUrl(), REALM).pushConfig();
+        assertEquals(200, config.status(), config.toString());
+        Map<?, ?> providers = (Map<?, ?>) config.json().get("providers");
+        return (String) ((Map<?, ?>) providers.get("webpush")).get("application_server_key");
+    }
+
     @Test
     @Order(1)
     void aDecisionOnNodeBReachesTheBrowserWaitingOnNodeAAtOnce() throws Exception {

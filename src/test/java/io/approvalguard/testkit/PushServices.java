@@ -18,6 +18,12 @@ public final class PushServices {
     public static final List<String> GATEWAY_SECRETS =
             List.of("whsec_cHVzaC1nYXRld2F5LXNlY3JldC1vZi10aGUtdGVzdHM=");
 
+    /** A browser's push service: a {@link PushServiceStandIn}, the only one allowed. */
+    public static final int WEB_PUSH_PORT = 8095;
+
+    public static final String WEB_PUSH_ORIGIN = "http://127.0.0.1:" + WEB_PUSH_PORT;
+    public static final String VAPID_SUBJECT = "mailto:security@ag-test.example";
+
     /** Deadline of one attempt, for every provider: a hanging service shows after this. */
     public static final int TIMEOUT_MS = 1500;
 
@@ -59,6 +65,12 @@ public final class PushServices {
                 notifier + "fcm--connect-timeout-ms=" + TIMEOUT_MS,
                 notifier + "fcm--max-attempts=" + MAX_ATTEMPTS,
                 notifier + "fcm--backoff-initial-ms=" + BACKOFF_INITIAL_MS,
+                notifier + "webpush--vapid-subject=" + VAPID_SUBJECT,
+                notifier + "webpush--allowed-endpoints=" + WEB_PUSH_ORIGIN,
+                notifier + "webpush--timeout-ms=" + TIMEOUT_MS,
+                notifier + "webpush--connect-timeout-ms=" + TIMEOUT_MS,
+                notifier + "webpush--max-attempts=" + MAX_ATTEMPTS,
+                notifier + "webpush--backoff-initial-ms=" + BACKOFF_INITIAL_MS,
                 notifier + "webhook--url=" + GATEWAY_URL,
                 notifier + "webhook--secrets=" + String.join(",", GATEWAY_SECRETS),
                 notifier + "webhook--timeout-ms=" + TIMEOUT_MS,

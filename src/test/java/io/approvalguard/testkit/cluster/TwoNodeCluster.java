@@ -133,6 +133,8 @@ public final class TwoNodeCluster implements AutoCloseable {
                                     "--cache-embedded-network-bind-address=" + HOST,
                                     "--cache-embedded-network-bind-port=" + node.jgroupsPort,
                                     "--proxy-headers=xforwarded",
+                                    // Web Push on, with the key pair the nodes make and share
+                                    "--spi-approval-guard-notifier--webpush--vapid-subject=mailto:ops@ag-test.example",
                                     "--log-level=INFO,io.approvalguard:debug"));
             if (node == Node.A) {
                 command.add("--import-realm");
