@@ -122,6 +122,11 @@ class WebPushWorkerIT {
         String payload =
                 Json.write(Map.of("type", "challenge_waiting", "challenge_id", challengeId));
 
+        // What the worker tells the page, seen beside the page's own listener.
+        ((JavascriptExecutor) phone)
+                .executeScript(
+                        "window.fromWorker = [];"
+                                + " navigator.serviceWorker.addEventListener('message', e => window.fromWorker.push(e.data));");
         try (DevToolsSocket devTools = DevToolsSocket.toPage(phone, APP)) {
             String registrationId = registrationId(devTools);
             devTools.send("Network.enable", Map.of());
@@ -129,14 +134,41 @@ class WebPushWorkerIT {
             devTools.send(
                     "ServiceWorker.deliverPushMessage",
                     Map.of("origin", ORIGIN, "registrationId", registrationId, "data", payload));
-            // The worker tells the page, which cancels its held request and asks again at once.
+            browsers.awaitUntil(
+                    phone,
+                    "the worker to tell the page",
+                    Browsers.PAGE_TIMEOUT,
+                    d ->
+                            String.valueOf(
+                                            ((JavascriptExecutor) d)
+                                                    .executeScript(
+                                                            "return JSON.stringify(window.fromWorker)"))
+                                    .contains(challengeId));
+            // The page asks again (a kick: at once; the poller's own tests show that).
             devTools.awaitEvent(
                     "Network.requestWillBeSent",
                     p -> String.valueOf(p.get("request")).contains("/device/challenges?wait="),
                     Duration.ofSeconds(5));
         }
-        browsers.awaitUntil(
-                phone, "the notification", Browsers.PAGE_TIMEOUT, d -> !notifications(d).isEmpty());
+        try {
+            browsers.awaitUntil(
+                    phone,
+                    "the notification",
+                    Browsers.PAGE_TIMEOUT,
+                    d -> !notifications(d).isEmpty());
+        } catch (AssertionError e) {
+            throw new AssertionError(
+                    "no notification; the page heard "
+                            + ((JavascriptExecutor) phone)
+                                    .executeScript("return JSON.stringify(window.fromWorker)")
+                            + ", permission "
+                            + script(phone, "Promise.resolve(Notification.permission)")
+                            + ", worker "
+                            + script(
+                                    phone,
+                                    "navigator.serviceWorker.ready.then(r => r.active && r.active.state)"),
+                    e);
+        }
         List<Map<String, Object>> shown = notifications(phone);
         assertEquals(1, shown.size(), "one notification: " + shown);
         Map<String, Object> notification = shown.get(0);
