@@ -115,62 +115,55 @@ class WebPushWorkerIT {
                         "navigator.serviceWorker.getRegistration().then(r => r && r.active ? r.scope : null)"),
                 "the service worker is registered for the approver's folder");
 
-        // A sign-in makes a challenge; the page, asking all along, shows it.
-        BrowserFlow laptop = user.signInToWaitPage();
-        WebElement card = browsers.awaitPendingCard(phone);
-        String challengeId = card.getDomAttribute("data-challenge-id");
-        String payload =
-                Json.write(Map.of("type", "challenge_waiting", "challenge_id", challengeId));
-
         // What the worker tells the page, seen beside the page's own listener.
         ((JavascriptExecutor) phone)
                 .executeScript(
                         "window.fromWorker = [];"
                                 + " navigator.serviceWorker.addEventListener('message', e => window.fromWorker.push(e.data));");
+        // While nothing waits, the page holds its request for up to 25 s: a push cancels it and
+        // asks anew at once (a held request's connection may be dead on a phone that slept).
         try (DevToolsSocket devTools = DevToolsSocket.toPage(phone, APP)) {
             String registrationId = registrationId(devTools);
             devTools.send("Network.enable", Map.of());
             devTools.clearEvents();
-            devTools.send(
-                    "ServiceWorker.deliverPushMessage",
-                    Map.of("origin", ORIGIN, "registrationId", registrationId, "data", payload));
-            browsers.awaitUntil(
-                    phone,
-                    "the worker to tell the page",
-                    Browsers.PAGE_TIMEOUT,
-                    d ->
-                            String.valueOf(
-                                            ((JavascriptExecutor) d)
-                                                    .executeScript(
-                                                            "return JSON.stringify(window.fromWorker)"))
-                                    .contains(challengeId));
-            // The page asks again (a kick: at once; the poller's own tests show that).
-            devTools.awaitEvent(
-                    "Network.requestWillBeSent",
-                    p -> String.valueOf(p.get("request")).contains("/device/challenges?wait="),
-                    Duration.ofSeconds(5));
+            deliver(devTools, registrationId, "no-such-challenge-1");
+            awaitHeard(phone, "no-such-challenge-1");
+            Map<String, Object> held = awaitChallengesRequest(devTools);
+            sleep(1500);
+            devTools.clearEvents();
+            deliver(devTools, registrationId, "no-such-challenge-2");
+            awaitHeard(phone, "no-such-challenge-2");
+            Object heldId = held.get("requestId");
+            Map<String, Object> cancelled =
+                    devTools.awaitEvent(
+                            "Network.loadingFailed",
+                            p -> heldId.equals(p.get("requestId")),
+                            Duration.ofSeconds(2));
+            assertEquals(Boolean.TRUE, cancelled.get("canceled"), "cancelled: " + cancelled);
+            assertNotEquals(heldId, awaitChallengesRequest(devTools).get("requestId"));
         }
-        try {
-            browsers.awaitUntil(
-                    phone,
-                    "the notification",
-                    Browsers.PAGE_TIMEOUT,
-                    d -> !notifications(d).isEmpty());
-        } catch (AssertionError e) {
-            throw new AssertionError(
-                    "no notification; the page heard "
-                            + ((JavascriptExecutor) phone)
-                                    .executeScript("return JSON.stringify(window.fromWorker)")
-                            + ", permission "
-                            + script(phone, "Promise.resolve(Notification.permission)")
-                            + ", worker "
-                            + script(
-                                    phone,
-                                    "navigator.serviceWorker.ready.then(r => r.active && r.active.state)"),
-                    e);
+        script(
+                phone,
+                "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(ns => ns.forEach(n => n.close()))");
+
+        // A sign-in makes a challenge; the page, asking all along, shows it.
+        user.signInToWaitPage();
+        WebElement card = browsers.awaitPendingCard(phone);
+        String challengeId = card.getDomAttribute("data-challenge-id");
+        String payload =
+                Json.write(Map.of("type", "challenge_waiting", "challenge_id", challengeId));
+
+        try (DevToolsSocket devTools = DevToolsSocket.toPage(phone, APP)) {
+            int deliveries = deliverUntilShown(devTools, phone, registrationId(devTools), payload);
+            System.out.println("WebPushWorkerIT: push delivered " + deliveries + " time(s)");
         }
-        List<Map<String, Object>> shown = notifications(phone);
-        assertEquals(1, shown.size(), "one notification: " + shown);
+        // (the two pushes above for no challenge showed theirs, closed since)
+        List<Map<String, Object>> shown =
+                notifications(phone).stream()
+                        .filter(n -> challengeId.equals(n.get("tag")))
+                        .toList();
+        assertEquals(
+                1, shown.size(), "one notification for the challenge: " + notifications(phone));
         Map<String, Object> notification = shown.get(0);
         assertEquals("Sign-in approval", notification.get("title"));
         assertEquals(
@@ -178,9 +171,9 @@ class WebPushWorkerIT {
         assertEquals(challengeId, notification.get("tag"));
         String url = String.valueOf(notification.get("url"));
         assertEquals(APP + "#challenge=" + challengeId, url);
+        // Title and body are fixed; only the id (tag, address) comes from the push.
         assertFalse(
-                shown.toString().contains(user.username)
-                        || shown.toString().contains(laptop.code()),
+                shown.toString().contains(user.username),
                 "nothing personal in the notification: " + shown);
         assertEquals("pending", browsers.awaitPendingCard(phone).getDomAttribute("data-status"));
 
@@ -309,6 +302,88 @@ class WebPushWorkerIT {
                         .map(r -> String.valueOf(r.get("registrationId")))
                         .findFirst()
                         .orElseThrow();
+    }
+
+    /**
+     * Delivers the push until the worker has told the page and its notification is shown (at most 3
+     * times, 5 s apart). Headless Chromium now and then shows no notification for the first push to
+     * a fresh profile, even from a minimal page and worker outside this project; the notification's
+     * tag, the challenge id, keeps a repeated push to one notification. Returns how many deliveries
+     * it took.
+     */
+    private static int deliverUntilShown(
+            DevToolsSocket devTools, WebDriver phone, String registrationId, String payload) {
+        devTools.send("ServiceWorker.startWorker", Map.of("scopeURL", APP));
+        String challengeId = String.valueOf(Json.readMap(payload).get("challenge_id"));
+        for (int delivery = 1; delivery <= 3; delivery++) {
+            devTools.send(
+                    "ServiceWorker.deliverPushMessage",
+                    Map.of("origin", ORIGIN, "registrationId", registrationId, "data", payload));
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < until) {
+                if (heardFromWorker(phone).contains(challengeId)
+                        && notifications(phone).stream()
+                                .anyMatch(n -> challengeId.equals(n.get("tag")))) {
+                    return delivery;
+                }
+                sleep(100);
+            }
+        }
+        throw new AssertionError(
+                "after 3 deliveries of "
+                        + payload
+                        + " the page heard "
+                        + heardFromWorker(phone)
+                        + ", the worker shows "
+                        + notifications(phone)
+                        + ", permission "
+                        + script(phone, "Promise.resolve(Notification.permission)"));
+    }
+
+    private static void deliver(
+            DevToolsSocket devTools, String registrationId, String challengeId) {
+        devTools.send(
+                "ServiceWorker.deliverPushMessage",
+                Map.of(
+                        "origin",
+                        ORIGIN,
+                        "registrationId",
+                        registrationId,
+                        "data",
+                        Json.write(
+                                Map.of("type", "challenge_waiting", "challenge_id", challengeId))));
+    }
+
+    /** The worker has told the page of this challenge (the page's own listener is beside ours). */
+    private void awaitHeard(WebDriver phone, String challengeId) {
+        browsers.awaitUntil(
+                phone,
+                "the worker to tell the page of " + challengeId,
+                Browsers.PAGE_TIMEOUT,
+                d -> heardFromWorker(d).contains(challengeId));
+    }
+
+    /** The next request for challenges the page sends. */
+    private static Map<String, Object> awaitChallengesRequest(DevToolsSocket devTools) {
+        return devTools.awaitEvent(
+                "Network.requestWillBeSent",
+                p -> String.valueOf(p.get("request")).contains("/device/challenges?wait="),
+                Duration.ofSeconds(2));
+    }
+
+    private static String heardFromWorker(WebDriver phone) {
+        return String.valueOf(
+                ((JavascriptExecutor) phone)
+                        .executeScript("return JSON.stringify(window.fromWorker)"));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The notifications the approver's service worker shows now. */
