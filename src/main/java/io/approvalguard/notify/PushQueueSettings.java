@@ -77,22 +77,11 @@ public record PushQueueSettings(
                     BACKOFF_INITIAL_MS);
 
     public static PushQueueSettings read(SpiOptions options) {
-        int timeoutMs = options.get(TIMEOUT_MS);
-        int connectTimeoutMs = options.get(CONNECT_TIMEOUT_MS);
-        if (connectTimeoutMs > timeoutMs) {
-            if (options.isSet(CONNECT_TIMEOUT_MS)) {
-                throw options.invalid(
-                        CONNECT_TIMEOUT_MS,
-                        Integer.toString(connectTimeoutMs),
-                        "at most " + TIMEOUT_MS.name() + " (" + timeoutMs + ")");
-            }
-            connectTimeoutMs = timeoutMs;
-        }
         return new PushQueueSettings(
                 options.get(MAX_CONCURRENT_SENDS),
                 options.get(QUEUE_CAPACITY),
-                connectTimeoutMs,
-                timeoutMs,
+                options.atMost(CONNECT_TIMEOUT_MS, TIMEOUT_MS),
+                options.get(TIMEOUT_MS),
                 options.get(MAX_ATTEMPTS),
                 options.get(BACKOFF_INITIAL_MS));
     }

@@ -1,6 +1,9 @@
 package io.approvalguard.notify;
 
+import io.approvalguard.support.config.OptionGroup;
+import java.util.List;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
 
 /**
  * What every push provider's factory shares: the queue it sends through, made once its options are
@@ -12,6 +15,14 @@ public abstract class QueuedNotifierFactory implements NotifierFactory {
 
     /** The queue's options as this provider's {@code init} read them. */
     protected abstract PushQueueSettings queueSettings();
+
+    /** Every option of this provider, the queue's included. */
+    protected abstract OptionGroup options();
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return options().metadata();
+    }
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {

@@ -75,6 +75,15 @@ class GatewayPushIT {
         assertFalse(
                 code != null && delivery.bodyText().contains("\"" + code + "\""), "never the code");
         assertEquals(1, awaitEvents(user, "CUSTOM_REQUIRED_ACTION", "push_sent", 1).size());
+        assertTrue(
+                KeycloakServer.metrics()
+                        .lines()
+                        .anyMatch(
+                                line ->
+                                        line.startsWith("approval_guard_push_notifications_total{")
+                                                && line.contains("outcome=\"sent\"")
+                                                && line.contains("provider=\"webhook\"")),
+                "counted on /metrics");
     }
 
     @Test

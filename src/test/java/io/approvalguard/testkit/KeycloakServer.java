@@ -208,6 +208,17 @@ public final class KeycloakServer implements BeforeAllCallback {
      * gauge.
      */
     public static int waiters() {
+        return metrics()
+                .lines()
+                .filter(line -> line.startsWith("approval_guard_waiters"))
+                .map(line -> (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(
+                        () -> new AssertionError("no approval_guard_waiters gauge on /metrics"));
+    }
+
+    /** The server's {@code /metrics} (Prometheus text) as it is now. */
+    public static String metrics() {
         HttpRequest request =
                 HttpRequest.newBuilder(
                                 URI.create("http://" + HOST + ":" + MANAGEMENT_PORT + "/metrics"))
@@ -215,20 +226,7 @@ public final class KeycloakServer implements BeforeAllCallback {
                         .GET()
                         .build();
         try {
-            String metrics =
-                    TESTING_HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
-            return metrics.lines()
-                    .filter(line -> line.startsWith("approval_guard_waiters"))
-                    .map(
-                            line ->
-                                    (int)
-                                            Double.parseDouble(
-                                                    line.substring(line.lastIndexOf(' ') + 1)))
-                    .findFirst()
-                    .orElseThrow(
-                            () ->
-                                    new AssertionError(
-                                            "no approval_guard_waiters gauge on /metrics"));
+            return TESTING_HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -8,7 +8,6 @@ import io.approvalguard.notify.PushQueueSettings;
 import io.approvalguard.notify.QueuedNotifierFactory;
 import io.approvalguard.support.config.OptionGroup;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -16,7 +15,6 @@ import org.keycloak.Config;
 import org.keycloak.connections.httpclient.HttpClientProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.provider.ProviderConfigProperty;
 
 /**
  * Firebase Cloud Messaging HTTP v1 (Android, and iOS through APNs): the service account's access
@@ -121,8 +119,8 @@ public final class FcmNotifierFactory extends QueuedNotifierFactory {
     }
 
     @Override
-    public List<ProviderConfigProperty> getConfigMetadata() {
-        return OPTIONS.metadata();
+    protected OptionGroup options() {
+        return OPTIONS;
     }
 
     @Override

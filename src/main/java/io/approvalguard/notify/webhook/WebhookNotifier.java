@@ -45,13 +45,7 @@ final class WebhookNotifier implements Notifier {
         BoundedHttp.Answer answer =
                 http.post(
                         settings.url(),
-                        Map.of(
-                                "webhook-id",
-                                id,
-                                "webhook-timestamp",
-                                Long.toString(timestamp),
-                                "webhook-signature",
-                                settings.signer().signatureHeader(id, timestamp, body)),
+                        settings.signer().headers(id, timestamp, body),
                         body,
                         CONTENT_TYPE);
         if (!answer.answered()) {

@@ -7,13 +7,11 @@ import io.approvalguard.notify.PushQueueSettings;
 import io.approvalguard.notify.QueuedNotifierFactory;
 import io.approvalguard.support.config.OptionGroup;
 import io.approvalguard.support.http.BoundedHttp;
-import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.connections.httpclient.HttpClientProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.provider.ProviderConfigProperty;
 
 /**
  * {@value #PROVIDER_ID}: notifications go to the operator's own push gateway (which may reach its
@@ -91,8 +89,8 @@ public final class WebhookNotifierFactory extends QueuedNotifierFactory {
     }
 
     @Override
-    public List<ProviderConfigProperty> getConfigMetadata() {
-        return OPTIONS.metadata();
+    protected OptionGroup options() {
+        return OPTIONS;
     }
 
     @Override

@@ -9,14 +9,12 @@ import io.approvalguard.support.config.OptionGroup;
 import io.approvalguard.support.http.BoundedHttp;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.httpclient.HttpClientProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.provider.ProviderConfigProperty;
 
 /**
  * Web Push (RFC 8030, 8291, 8292): notifies a browser, the web approver included, through its push
@@ -129,8 +127,8 @@ public final class WebPushNotifierFactory extends QueuedNotifierFactory {
     }
 
     @Override
-    public List<ProviderConfigProperty> getConfigMetadata() {
-        return OPTIONS.metadata();
+    protected OptionGroup options() {
+        return OPTIONS;
     }
 
     @Override

@@ -50,6 +50,25 @@ public final class SpiOptions {
     }
 
     /** For checks a caller makes itself (one option against another): the same message shape. */
+    /**
+     * {@code option}'s value, which may not exceed {@code limit}'s: refused when set above it, and
+     * when only its default is above, lowered to the limit (a shorter limit was chosen on purpose).
+     */
+    public int atMost(Option<Integer> option, Option<Integer> limit) {
+        int value = get(option);
+        int bound = get(limit);
+        if (value <= bound) {
+            return value;
+        }
+        if (isSet(option)) {
+            throw invalid(
+                    option,
+                    Integer.toString(value),
+                    "at most " + limit.name() + " (" + bound + ")");
+        }
+        return bound;
+    }
+
     public IllegalArgumentException invalid(Option<?> option, String shownValue, String expected) {
         return invalid(option.name(), shownValue, expected);
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.approvalguard.device.PushAddress;
 import io.approvalguard.notify.PushOutcome;
 import io.approvalguard.testkit.FakeFcm;
+import io.approvalguard.testkit.MapScope;
 import io.approvalguard.testkit.fakes.StrictProxy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,6 @@ import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClientBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.keycloak.Config;
 import org.keycloak.connections.httpclient.HttpClientProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ProviderConfigProperty;
@@ -206,36 +206,5 @@ class FcmNotifierFactoryTest {
         FcmNotifierFactory factory = new FcmNotifierFactory();
         factory.init(new MapScope(options));
         return factory;
-    }
-
-    /** Server options as a map, the way Keycloak hands them to a factory. */
-    static final class MapScope extends Config.AbstractScope {
-
-        private final Map<String, String> values;
-
-        MapScope(Map<String, String> values) {
-            this.values = values;
-        }
-
-        @Override
-        public String get(String key) {
-            return values.get(key);
-        }
-
-        @Override
-        public Config.Scope scope(String... scope) {
-            return new MapScope(Map.of());
-        }
-
-        @Override
-        @Deprecated
-        public Set<String> getPropertyNames() {
-            return values.keySet();
-        }
-
-        @Override
-        public Config.Scope root() {
-            return this;
-        }
     }
 }

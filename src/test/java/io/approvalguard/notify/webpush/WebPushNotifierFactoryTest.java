@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.approvalguard.testkit.MapScope;
 import io.approvalguard.testkit.PushServiceStandIn;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

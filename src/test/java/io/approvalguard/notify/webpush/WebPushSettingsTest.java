@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.approvalguard.testkit.MapScope;
 import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

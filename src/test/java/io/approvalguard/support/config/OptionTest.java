@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.approvalguard.testkit.MapScope;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.keycloak.Config;
 import org.keycloak.provider.ProviderConfigProperty;
 
 class OptionTest {
@@ -180,36 +179,5 @@ class OptionTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> OptionGroup.server("x", List.of(COUNT, COUNT)));
-    }
-
-    /** A provider's config scope holding exactly these values. */
-    static final class MapScope extends Config.AbstractScope {
-
-        private final Map<String, String> values;
-
-        MapScope(Map<String, String> values) {
-            this.values = values;
-        }
-
-        @Override
-        public String get(String key) {
-            return values.get(key);
-        }
-
-        @Override
-        public Config.Scope scope(String... scope) {
-            return new MapScope(Map.of());
-        }
-
-        @Override
-        @Deprecated
-        public Set<String> getPropertyNames() {
-            return values.keySet();
-        }
-
-        @Override
-        public Config.Scope root() {
-            return this;
-        }
     }
 }

@@ -53,18 +53,9 @@ public record WebhookSettings(
 
     /** Reads and checks every option; a value that cannot be right throws, naming the option. */
     public static WebhookSettings read(SpiOptions options) {
-        int connectTimeoutMs = options.get(CONNECT_TIMEOUT_MS);
+        int connectTimeoutMs = options.atMost(CONNECT_TIMEOUT_MS, TIMEOUT_MS);
         int timeoutMs = options.get(TIMEOUT_MS);
         int batchSize = options.get(BATCH_SIZE);
-        if (connectTimeoutMs > timeoutMs) {
-            if (options.isSet(CONNECT_TIMEOUT_MS)) {
-                throw options.invalid(
-                        CONNECT_TIMEOUT_MS,
-                        Integer.toString(connectTimeoutMs),
-                        "at most " + TIMEOUT_MS.name() + " (" + timeoutMs + ")");
-            }
-            connectTimeoutMs = timeoutMs; // the default, with a shorter total deadline
-        }
         URI url = options.get(URL);
         if (url != null && url.getRawUserInfo() != null) {
             // credentials in the URL would end up in logs; use a secret path or query instead

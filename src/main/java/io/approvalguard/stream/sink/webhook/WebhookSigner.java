@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -62,6 +63,17 @@ public final class WebhookSigner {
             header.append("v1,").append(sign(key, webhookId, timestampSeconds, body));
         }
         return header.toString();
+    }
+
+    /** The three Standard Webhooks headers of one delivery: id, timestamp and signature. */
+    public Map<String, String> headers(String webhookId, long timestampSeconds, byte[] body) {
+        return Map.of(
+                "webhook-id",
+                webhookId,
+                "webhook-timestamp",
+                Long.toString(timestampSeconds),
+                "webhook-signature",
+                signatureHeader(webhookId, timestampSeconds, body));
     }
 
     /** One signature: base64 of HMAC-SHA256(key, "{id}.{timestamp}.{body}"). */

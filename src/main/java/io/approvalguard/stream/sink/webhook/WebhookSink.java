@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.jboss.logging.Logger;
@@ -101,13 +100,7 @@ final class WebhookSink implements SinkProvider {
         BoundedHttp.Answer answer =
                 http.post(
                         settings.url(),
-                        Map.of(
-                                "webhook-id",
-                                id,
-                                "webhook-timestamp",
-                                Long.toString(timestamp),
-                                "webhook-signature",
-                                settings.signer().signatureHeader(id, timestamp, body)),
+                        settings.signer().headers(id, timestamp, body),
                         body,
                         CONTENT_TYPE);
         if (!answer.answered()) {

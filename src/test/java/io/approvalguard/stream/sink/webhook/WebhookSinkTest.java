@@ -11,6 +11,7 @@ import io.approvalguard.stream.sink.DeliveryOutcome.Kind;
 import io.approvalguard.stream.sink.StreamEvent;
 import io.approvalguard.support.config.SpiOptions;
 import io.approvalguard.testkit.Json;
+import io.approvalguard.testkit.MapScope;
 import io.approvalguard.testkit.StandardWebhookVerifier;
 import io.approvalguard.testkit.StandardWebhookVerifier.Reason;
 import io.approvalguard.testkit.StandardWebhookVerifier.Rejected;
@@ -44,7 +45,6 @@ import org.apache.http.impl.client.LaxRedirectStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.keycloak.Config;
 
 /** The webhook sink against a real HTTP receiver on 127.0.0.1, without Keycloak. */
 class WebhookSinkTest {
@@ -645,36 +645,5 @@ class WebhookSinkTest {
         Files.writeString(path.resolve("headers.json"), Json.write(headers));
         Files.write(path.resolve("body.bin"), delivery.body());
         Files.writeString(path.resolve("secret.txt"), SECRET_A);
-    }
-
-    /** Server options as a map, the way Keycloak hands them to a factory. */
-    static final class MapScope extends Config.AbstractScope {
-
-        private final Map<String, String> values;
-
-        MapScope(Map<String, String> values) {
-            this.values = values;
-        }
-
-        @Override
-        public String get(String key) {
-            return values.get(key);
-        }
-
-        @Override
-        public Config.Scope scope(String... scope) {
-            return new MapScope(Map.of());
-        }
-
-        @Override
-        @Deprecated
-        public Set<String> getPropertyNames() {
-            return values.keySet();
-        }
-
-        @Override
-        public Config.Scope root() {
-            return this;
-        }
     }
 }

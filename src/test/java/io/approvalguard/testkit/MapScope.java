@@ -1,15 +1,15 @@
-package io.approvalguard.notify.webpush;
+package io.approvalguard.testkit;
 
 import java.util.Map;
 import java.util.Set;
 import org.keycloak.Config;
 
-/** Server options as a map, the way Keycloak hands them to a factory. */
-final class MapScope extends Config.AbstractScope {
+/** Server options as a map, the way Keycloak hands them to a factory (for unit tests). */
+public final class MapScope extends Config.AbstractScope {
 
     private final Map<String, String> values;
 
-    MapScope(Map<String, String> values) {
+    public MapScope(Map<String, String> values) {
         this.values = values;
     }
 
