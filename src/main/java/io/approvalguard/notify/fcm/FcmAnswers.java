@@ -56,7 +56,9 @@ final class FcmAnswers {
         }
         FcmError error = error(answer.body());
         String why = error.describe(status);
-        if (status == 404 || "UNREGISTERED".equals(error.errorCode())) {
+        // Only FCM's own word for it: a bare 404 (a wrong project or endpoint) would otherwise
+        // remove every device's address at once.
+        if ("UNREGISTERED".equals(error.errorCode())) {
             return settled(PushOutcome.gone(why + ": the registration token is no longer valid"));
         }
         if (status == 400 && aboutToken(error)) {

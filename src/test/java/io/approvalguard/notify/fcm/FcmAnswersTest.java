@@ -22,8 +22,18 @@ class FcmAnswersTest {
     }
 
     @Test
-    void notFoundIsGoneEvenWithoutABody() {
-        assertEquals(PushOutcome.Kind.GONE, outcome(404, "").kind());
+    void aBareNotFoundIsNoReasonToForgetTheToken() {
+        // a wrong project id or endpoint answers 404 for every device: none is removed
+        PushOutcome outcome = outcome(404, "<html>Not Found</html>");
+        assertEquals(PushOutcome.Kind.FAILED, outcome.kind());
+        assertTrue(outcome.error().contains("404"), outcome.error());
+    }
+
+    @Test
+    void notFoundWithUnregisteredIsGone() {
+        assertEquals(
+                PushOutcome.Kind.GONE,
+                outcome(404, error(404, "NOT_FOUND", "UNREGISTERED", null)).kind());
     }
 
     @Test
