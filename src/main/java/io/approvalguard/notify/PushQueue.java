@@ -27,11 +27,22 @@ public final class PushQueue implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PushQueue.class);
 
     private final String provider;
-    private final KeycloakSessionFactory sessions;
     private final PushQueueSettings settings;
     private final PushCounts counts;
+    private final Sender sender;
+    private final Recorder recorder;
     private final ThreadPoolExecutor senders;
     private final ScheduledThreadPoolExecutor timers;
+
+    /** Makes one attempt. */
+    interface Sender {
+        PushOutcome send(PushMessage message, PushAddress address);
+    }
+
+    /** Records how a notification ended. */
+    interface Recorder {
+        void record(Delivery delivery, PushOutcome outcome);
+    }
 
     /** One notification on its way, and how many attempts it has had. */
     record Delivery(PushMessage message, PushAddress address, int attempt) {
@@ -40,15 +51,33 @@ public final class PushQueue implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends with the provider's {@link Notifier}, each attempt in a Keycloak session of its own.
+     */
     public PushQueue(
             String provider,
             KeycloakSessionFactory sessions,
             PushQueueSettings settings,
             PushCounts counts) {
+        this(
+                provider,
+                settings,
+                counts,
+                (message, address) -> sendInSession(sessions, provider, message, address),
+                (delivery, outcome) -> PushRecords.record(sessions, provider, delivery, outcome));
+    }
+
+    PushQueue(
+            String provider,
+            PushQueueSettings settings,
+            PushCounts counts,
+            Sender sender,
+            Recorder recorder) {
         this.provider = provider;
-        this.sessions = sessions;
         this.settings = settings;
         this.counts = counts;
+        this.sender = sender;
+        this.recorder = recorder;
         AtomicInteger number = new AtomicInteger();
         this.senders =
                 new ThreadPoolExecutor(
@@ -101,7 +130,7 @@ public final class PushQueue implements AutoCloseable {
             counts.counted(provider, PushCounts.DROPPED);
             // recorded on the timer, never on the caller's thread (a login's after-commit)
             try {
-                timers.execute(() -> PushRecords.record(sessions, provider, delivery, dropped));
+                timers.execute(() -> recorder.record(delivery, dropped));
             } catch (RejectedExecutionException stopping) {
                 LOG.warnf(
                         "Approval Guard: %s notification for challenge %s dropped: %s",
@@ -120,23 +149,30 @@ public final class PushQueue implements AutoCloseable {
             return;
         }
         counts.counted(provider, PushCounts.outcomeOf(outcome));
-        PushRecords.record(sessions, provider, delivery, outcome);
+        recorder.record(delivery, outcome);
     }
 
     /** One attempt, in a session of its own whose realm is the challenge's. */
+    private static PushOutcome sendInSession(
+            KeycloakSessionFactory sessions,
+            String provider,
+            PushMessage message,
+            PushAddress address) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(
+                sessions,
+                session -> {
+                    RealmModel realm = session.realms().getRealm(message.realmId());
+                    if (realm == null) {
+                        return PushOutcome.failed("not sent: the realm no longer exists");
+                    }
+                    session.getContext().setRealm(realm);
+                    return session.getProvider(Notifier.class, provider).send(message, address);
+                });
+    }
+
     private PushOutcome sendOnce(Delivery delivery) {
         try {
-            return KeycloakModelUtils.runJobInTransactionWithResult(
-                    sessions,
-                    session -> {
-                        RealmModel realm = session.realms().getRealm(delivery.message().realmId());
-                        if (realm == null) {
-                            return PushOutcome.failed("not sent: the realm no longer exists");
-                        }
-                        session.getContext().setRealm(realm);
-                        return session.getProvider(Notifier.class, provider)
-                                .send(delivery.message(), delivery.address());
-                    });
+            return sender.send(delivery.message(), delivery.address());
         } catch (RuntimeException e) {
             LOG.debugf(e, "Approval Guard: the %s notifier failed", provider);
             return PushOutcome.failed(
