@@ -1,12 +1,9 @@
 package io.approvalguard.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -123,8 +118,7 @@ public final class FakeFcm implements AutoCloseable {
     private int tokenRequests;
     private int sendRequests;
     private int port;
-    private HttpServer server;
-    private ExecutorService executor;
+    private LoopbackHttp http;
     private CountDownLatch released = new CountDownLatch(0);
 
     /**
@@ -137,51 +131,31 @@ public final class FakeFcm implements AutoCloseable {
     /** Listens; fails naming the port when something else holds it. */
     public FakeFcm start() {
         synchronized (lock) {
-            if (server != null) {
+            if (http != null) {
                 return this;
             }
-            if (port != 0) {
-                Ports.requireFree(port, "the fake FCM server", "another test run's fake FCM");
-            }
-            try {
-                HttpServer created =
-                        HttpServer.create(
-                                new InetSocketAddress(InetAddress.getByName(Ports.HOST), port), 50);
-                executor =
-                        Executors.newCachedThreadPool(
-                                task -> {
-                                    Thread thread = new Thread(task, "fake-fcm");
-                                    thread.setDaemon(true);
-                                    return thread;
-                                });
-                created.setExecutor(executor);
-                created.createContext("/token", this::token);
-                created.createContext("/v1/", this::send);
-                created.start();
-                server = created;
-                port = created.getAddress().getPort();
-                released = new CountDownLatch(1);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
-            }
+            http =
+                    LoopbackHttp.listen(
+                            port,
+                            "the fake FCM server",
+                            "another test run's fake FCM",
+                            "fake-fcm",
+                            Map.of("/token", this::token, "/v1/", this::send));
+            port = http.port();
+            released = http.released();
             return this;
         }
     }
 
     /** Closes the port; held requests end unanswered. */
     public void stop() {
-        HttpServer stopping;
-        ExecutorService handlers;
+        LoopbackHttp stopping;
         synchronized (lock) {
-            stopping = server;
-            handlers = executor;
-            server = null;
-            executor = null;
-            released.countDown();
+            stopping = http;
+            http = null;
         }
         if (stopping != null) {
-            stopping.stop(0);
-            handlers.shutdownNow();
+            stopping.stop();
         }
     }
 

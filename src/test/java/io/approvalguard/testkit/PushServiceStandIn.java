@@ -1,12 +1,8 @@
 package io.approvalguard.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.SecureRandom;
@@ -23,8 +19,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -104,8 +98,7 @@ public final class PushServiceStandIn implements AutoCloseable {
     private final Deque<Script> next = new ArrayDeque<>();
     private Script script = CREATED;
     private final int port;
-    private HttpServer server;
-    private ExecutorService executor;
+    private LoopbackHttp http;
     private CountDownLatch released = new CountDownLatch(0);
 
     /**
@@ -117,49 +110,30 @@ public final class PushServiceStandIn implements AutoCloseable {
 
     public PushServiceStandIn start() {
         synchronized (lock) {
-            if (server != null) {
+            if (http != null) {
                 return this;
             }
-            Ports.requireFree(
-                    port,
-                    "the test Web Push service stand-in",
-                    "another test run's push service stand-in");
-            try {
-                server =
-                        HttpServer.create(
-                                new InetSocketAddress(InetAddress.getByName(Ports.HOST), port), 50);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
-            }
-            executor =
-                    Executors.newCachedThreadPool(
-                            task -> {
-                                Thread thread = new Thread(task, "push-service-stand-in");
-                                thread.setDaemon(true);
-                                return thread;
-                            });
-            server.setExecutor(executor);
-            server.createContext("/", this::handle);
-            server.start();
-            released = new CountDownLatch(1);
+            http =
+                    LoopbackHttp.listen(
+                            port,
+                            "the test Web Push service stand-in",
+                            "another test run's push service stand-in",
+                            "push-service-stand-in",
+                            Map.of("/", this::handle));
+            released = http.released();
             return this;
         }
     }
 
     /** Closes the port; pushes held by {@link #neverAnswer()} end unanswered. */
     public void stop() {
-        HttpServer stopping;
-        ExecutorService handlers;
+        LoopbackHttp stopping;
         synchronized (lock) {
-            stopping = server;
-            handlers = executor;
-            server = null;
-            executor = null;
-            released.countDown();
+            stopping = http;
+            http = null;
         }
         if (stopping != null) {
-            stopping.stop(0);
-            handlers.shutdownNow();
+            stopping.stop();
         }
     }
 

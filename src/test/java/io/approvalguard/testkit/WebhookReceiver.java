@@ -1,13 +1,9 @@
 package io.approvalguard.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,8 +18,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -87,8 +81,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final Deque<Script> next = new ArrayDeque<>();
     private Script script = OK;
     private int port;
-    private HttpServer server;
-    private ExecutorService executor;
+    private LoopbackHttp http;
     private CountDownLatch released = new CountDownLatch(0);
 
     /**
@@ -101,33 +94,18 @@ public final class WebhookReceiver implements AutoCloseable {
     /** Listens (again); fails naming the port when something else holds it. */
     public WebhookReceiver start() {
         synchronized (lock) {
-            if (server != null) {
+            if (http != null) {
                 return this;
             }
-            if (port != 0) {
-                Ports.requireFree(
-                        port, "the test webhook receiver", "another test run's webhook receiver");
-            }
-            try {
-                HttpServer created =
-                        HttpServer.create(
-                                new InetSocketAddress(InetAddress.getByName(Ports.HOST), port), 50);
-                executor =
-                        Executors.newCachedThreadPool(
-                                task -> {
-                                    Thread thread = new Thread(task, "webhook-receiver");
-                                    thread.setDaemon(true);
-                                    return thread;
-                                });
-                created.setExecutor(executor);
-                created.createContext("/", this::handle);
-                created.start();
-                server = created;
-                port = created.getAddress().getPort();
-                released = new CountDownLatch(1);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
-            }
+            http =
+                    LoopbackHttp.listen(
+                            port,
+                            "the test webhook receiver",
+                            "another test run's webhook receiver",
+                            "webhook-receiver",
+                            Map.of("/", this::handle));
+            port = http.port();
+            released = http.released();
             return this;
         }
     }
@@ -137,18 +115,13 @@ public final class WebhookReceiver implements AutoCloseable {
      * unanswered.
      */
     public void stop() {
-        HttpServer stopping;
-        ExecutorService handlers;
+        LoopbackHttp stopping;
         synchronized (lock) {
-            stopping = server;
-            handlers = executor;
-            server = null;
-            executor = null;
-            released.countDown();
+            stopping = http;
+            http = null;
         }
         if (stopping != null) {
-            stopping.stop(0);
-            handlers.shutdownNow();
+            stopping.stop();
         }
     }
 
