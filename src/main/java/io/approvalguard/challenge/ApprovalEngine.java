@@ -43,10 +43,11 @@ public final class ApprovalEngine {
     private final ChallengeStore store;
     private final ApprovalGates gates;
     private final PromptThrottle throttle;
-    private final DeviceRegistry devices = new DeviceRegistry();
+    private final DeviceRegistry devices;
 
     public ApprovalEngine(KeycloakSession session) {
         this.session = session;
+        this.devices = new DeviceRegistry(session);
         this.store = new ChallengeStore(session);
         this.gates = new ApprovalGates(session);
         this.throttle = new PromptThrottle(session);

@@ -208,7 +208,7 @@ public final class DeviceResource {
     }
 
     private PushRegistration push() {
-        return new PushRegistration(session, realm, devices);
+        return new PushRegistration(session, realm);
     }
 
     @DELETE

@@ -32,10 +32,11 @@ final class PushRegistration {
     private final RealmModel realm;
     private final DeviceRegistry devices;
 
-    PushRegistration(KeycloakSession session, RealmModel realm, DeviceRegistry devices) {
+    PushRegistration(KeycloakSession session, RealmModel realm) {
         this.session = session;
         this.realm = realm;
-        this.devices = devices;
+        // changes lock the device's row: a suspension at the same moment is not undone
+        this.devices = new DeviceRegistry(session);
     }
 
     /** {@code PUT device/push}: the address is checked in full before the proof's jti is spent. */

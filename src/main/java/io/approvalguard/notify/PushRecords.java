@@ -61,7 +61,7 @@ final class PushRecords {
                                 event.clone()
                                         .detail(ApprovalGuardEvent.PUSH_REASON, outcome.error()));
                         if (outcome.kind() == PushOutcome.Kind.GONE
-                                && new DeviceRegistry()
+                                && new DeviceRegistry(session)
                                         .removePushAddressIf(
                                                 user, message.deviceId(), delivery.address())) {
                             ApprovalGuardEvent.PUSH_ADDRESS_REMOVED.emit(

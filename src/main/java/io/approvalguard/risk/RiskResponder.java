@@ -81,7 +81,7 @@ public final class RiskResponder {
                         yield "push suspended until " + java.time.Instant.ofEpochMilli(until);
                     }
                     case REQUIRE_REENROLMENT -> {
-                        int suspended = new DeviceRegistry().setSuspended(user, true);
+                        int suspended = new DeviceRegistry(session).setSuspended(user, true);
                         if (user.getRequiredActionsStream()
                                 .noneMatch(DeviceCredentialModel.ENROLMENT_ACTION::equals)) {
                             user.addRequiredAction(DeviceCredentialModel.ENROLMENT_ACTION);
@@ -112,7 +112,7 @@ public final class RiskResponder {
                     case CLEAR -> {
                         state.profile().reset(now);
                         state.suspendPushUntil(0);
-                        int resumed = new DeviceRegistry().setSuspended(user, false);
+                        int resumed = new DeviceRegistry(session).setSuspended(user, false);
                         new PromptThrottle(session).reset(realm, user);
                         yield "score cleared, push resumed, "
                                 + resumed

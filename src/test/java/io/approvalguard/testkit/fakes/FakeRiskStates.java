@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.jpa.entities.CredentialEntity;
 
 /**
  * The risk table ({@code AG_RISK_STATE}) as far as a sign-in reads it: the one query {@code
@@ -46,6 +47,17 @@ public final class FakeRiskStates {
                                                         + a[0]);
                                     }
                                     return standingQuery();
+                                })
+                        // credentials live with the fake users, not in these tables: the device
+                        // registry then reads them as usual
+                        .on(
+                                "find(Class,Object)",
+                                a -> {
+                                    if (a[0] != CredentialEntity.class) {
+                                        throw new UnsupportedOperationException(
+                                                "the fake risk table finds no " + a[0]);
+                                    }
+                                    return null;
                                 })
                         .build();
         return StrictProxy.of(JpaConnectionProvider.class, "risk tables")
