@@ -6,9 +6,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 import java.util.Map;
-import org.keycloak.models.BrowserSecurityHeaders;
 import org.keycloak.models.KeycloakSession;
 
 /**
@@ -55,14 +53,7 @@ public final class WebApproverResource {
                     + "connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
                     + "form-action 'self'";
 
-    /** Where this page is stricter than a realm may be; every other header is the realm's. */
-    private static final Map<BrowserSecurityHeaders, String> STRICTER =
-            Map.of(
-                    BrowserSecurityHeaders.CONTENT_SECURITY_POLICY, CSP,
-                    BrowserSecurityHeaders.X_FRAME_OPTIONS, "DENY",
-                    BrowserSecurityHeaders.X_CONTENT_TYPE_OPTIONS, "nosniff");
-
-    private static final StaticPage PAGE = new StaticPage(ROOT, FILES, STRICTER);
+    private static final StaticPage PAGE = StaticPage.withPolicy(ROOT, FILES, CSP);
 
     private final KeycloakSession session;
 
@@ -72,23 +63,12 @@ public final class WebApproverResource {
 
     @GET
     public Response index() {
-        var requestUri = session.getContext().getUri().getRequestUri();
-        if (!requestUri.getRawPath().endsWith("/")) {
-            // Relative links in the page need the trailing slash.
-            return Response.seeOther(
-                            UriBuilder.fromUri(requestUri).replaceQuery(null).path("/").build())
-                    .build();
-        }
-        return serve("index.html");
+        return PAGE.index(session);
     }
 
     @GET
     @Path("{file}")
     public Response file(@PathParam("file") String name) {
-        return ApiError.respond(() -> serve(name));
-    }
-
-    private Response serve(String name) {
-        return PAGE.serve(session, name);
+        return ApiError.respond(() -> PAGE.serve(session, name));
     }
 }

@@ -9,11 +9,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.keycloak.models.BrowserSecurityHeaders;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -52,14 +50,7 @@ public final class DeskResource {
                     + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
                     + "form-action 'none'";
 
-    /** Where this page is stricter than a realm may be; every other header is the realm's. */
-    private static final Map<BrowserSecurityHeaders, String> STRICTER =
-            Map.of(
-                    BrowserSecurityHeaders.CONTENT_SECURITY_POLICY, CSP,
-                    BrowserSecurityHeaders.X_FRAME_OPTIONS, "DENY",
-                    BrowserSecurityHeaders.X_CONTENT_TYPE_OPTIONS, "nosniff");
-
-    private static final StaticPage PAGE = new StaticPage(ROOT, FILES, STRICTER);
+    private static final StaticPage PAGE = StaticPage.withPolicy(ROOT, FILES, CSP);
 
     private final KeycloakSession session;
 
@@ -69,20 +60,13 @@ public final class DeskResource {
 
     @GET
     public Response index() {
-        var requestUri = session.getContext().getUri().getRequestUri();
-        if (!requestUri.getRawPath().endsWith("/")) {
-            // The page's relative links and its redirect URI need the trailing slash.
-            return Response.seeOther(
-                            UriBuilder.fromUri(requestUri).replaceQuery(null).path("/").build())
-                    .build();
-        }
-        return serve("index.html");
+        return PAGE.index(session);
     }
 
     @GET
     @Path("{file}")
     public Response file(@PathParam("file") String name) {
-        return ApiError.respond(() -> serve(name));
+        return ApiError.respond(() -> PAGE.serve(session, name));
     }
 
     /**
@@ -130,9 +114,5 @@ public final class DeskResource {
                     "send an access token of realm " + realm.getName() + " as a bearer token");
         }
         return auth.user();
-    }
-
-    private Response serve(String name) {
-        return PAGE.serve(session, name);
     }
 }

@@ -1,6 +1,7 @@
 package io.approvalguard.support.http;
 
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -20,6 +21,34 @@ import org.keycloak.models.KeycloakSession;
  */
 public record StaticPage(
         String root, Map<String, String> files, Map<BrowserSecurityHeaders, String> stricter) {
+
+    /**
+     * A page with its own Content-Security-Policy that no frame may hold and no browser may sniff;
+     * every other header is the realm's.
+     */
+    public static StaticPage withPolicy(String root, Map<String, String> files, String csp) {
+        return new StaticPage(
+                root,
+                files,
+                Map.of(
+                        BrowserSecurityHeaders.CONTENT_SECURITY_POLICY, csp,
+                        BrowserSecurityHeaders.X_FRAME_OPTIONS, "DENY",
+                        BrowserSecurityHeaders.X_CONTENT_TYPE_OPTIONS, "nosniff"));
+    }
+
+    /**
+     * {@code index.html}, at the folder's address with its trailing slash: the page's relative
+     * links (and a redirect URI) need it, so the address without is sent there.
+     */
+    public Response index(KeycloakSession session) {
+        var requestUri = session.getContext().getUri().getRequestUri();
+        if (!requestUri.getRawPath().endsWith("/")) {
+            return Response.seeOther(
+                            UriBuilder.fromUri(requestUri).replaceQuery(null).path("/").build())
+                    .build();
+        }
+        return serve(session, "index.html");
+    }
 
     public Response serve(KeycloakSession session, String name) {
         String type = files.get(name);
